@@ -1,0 +1,226 @@
+// `tenor wasm ...`: work with plain WebAssembly modules (validate, run an export, run the spec
+// tests).
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "tenor/sdk/spec_runner.hpp"
+#include "tenor/sdk/spectest_host.hpp"
+#include "tenor/sdk/wasm_values.hpp"
+#include "tenor/vm/engine.hpp"
+
+namespace tenor::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Reads a whole file, or prints why it cannot and returns nothing.
+std::optional<std::vector<uint8_t>> read_module_file(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    std::cerr << "tenor: cannot read " << path << ": is a directory\n";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "tenor: cannot read " << path << ": "
+              << (fs::exists(path, ec) ? "permission denied or unreadable" : "no such file")
+              << "\n";
+    return std::nullopt;
+  }
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    std::cerr << "tenor: cannot read " << path << ": read error\n";
+    return std::nullopt;
+  }
+  return bytes;
+}
+
+// --- validate --------------------------------------------------------------------------------
+
+int validate(const std::string& path) {
+  auto bytes = read_module_file(path);
+  if (!bytes) return kExitFailure;
+  auto module = vm::Module::load(*bytes);
+  if (!module) {
+    std::cout << module.error().to_string() << "\n";
+    return kExitFailure;
+  }
+  std::cout << "ok\n";
+  return kExitOk;
+}
+
+// --- run -------------------------------------------------------------------------------------
+
+const char* kind_noun(vm::ExternKind k) {
+  switch (k) {
+    case vm::ExternKind::Func: return "a function";
+    case vm::ExternKind::Table: return "a table";
+    case vm::ExternKind::Memory: return "a memory";
+    case vm::ExternKind::Global: return "a global";
+  }
+  return "not a function";
+}
+
+int run(const std::string& path, const std::string& func, std::vector<std::string> arg_texts) {
+  // CLI11 keeps a "--" that ends options among the positionals; it is never a value.
+  if (!arg_texts.empty() && arg_texts.front() == "--") arg_texts.erase(arg_texts.begin());
+
+  auto bytes = read_module_file(path);
+  if (!bytes) return kExitFailure;
+  auto module = vm::Module::load(*bytes);
+  if (!module) {
+    std::cerr << "tenor: " << path << ": " << module.error().to_string() << "\n";
+    return kExitFailure;
+  }
+
+  auto exp = (*module)->find_export(func);
+  if (!exp) {
+    std::cerr << "tenor: " << path << " has no export " << sdk::quote_name(func) << "\n";
+    return kExitUsage;
+  }
+  if (exp->kind != vm::ExternKind::Func) {
+    std::cerr << "tenor: export " << sdk::quote_name(func) << " is " << kind_noun(exp->kind)
+              << ", not a function\n";
+    return kExitUsage;
+  }
+  const vm::FuncType& type = (*module)->function_type(exp->index);
+  if (arg_texts.size() != type.params.size()) {
+    std::cerr << "tenor: " << sdk::quote_name(func) << " takes " << type.params.size()
+              << " argument(s) " << vm::to_string(type) << ", " << arg_texts.size()
+              << " given\n";
+    return kExitUsage;
+  }
+  std::vector<vm::Value> args;
+  for (size_t i = 0; i < arg_texts.size(); ++i) {
+    auto v = sdk::parse_cli_value(type.params[i], arg_texts[i]);
+    if (!v) {
+      std::cerr << "tenor: argument " << (i + 1) << ": " << v.error() << "\n";
+      return kExitUsage;
+    }
+    args.push_back(*v);
+  }
+
+  vm::Store store;
+  vm::Linker linker;
+  sdk::define_spectest(store, linker);
+  auto inst = store.instantiate(*module, linker);
+  if (!inst) {
+    std::cerr << "tenor: " << path << ": " << inst.error().to_string() << "\n";
+    return kExitFailure;
+  }
+  vm::Function* fn = (*inst)->exported_function(func);
+  if (!fn) {
+    std::cerr << "tenor: export " << sdk::quote_name(func) << " is not a function\n";
+    return kExitUsage;
+  }
+  vm::CallResult result = store.call(fn, args);
+  if (result.trap) {
+    std::cout << "trap: " << result.trap->to_string() << "\n";
+    return kExitFailure;
+  }
+  for (const vm::Value& v : result.values) std::cout << sdk::format_cli_value(v) << "\n";
+  return kExitOk;
+}
+
+// --- spec ------------------------------------------------------------------------------------
+
+int spec(const std::vector<std::string>& dirs, size_t max_failures) {
+  std::vector<fs::path> files;
+  for (const std::string& dir : dirs) {
+    std::error_code ec;
+    std::vector<fs::path> found = sdk::find_spec_files(dir, ec);
+    if (ec) {
+      std::cerr << "tenor: spec folder " << dir << ": " << ec.message() << "\n";
+      return kExitUsage;
+    }
+    if (found.empty()) {
+      std::cerr << "tenor: spec folder " << dir << " has no .json files (nor its subfolders)\n";
+      return kExitUsage;
+    }
+    files.insert(files.end(), found.begin(), found.end());
+  }
+
+  size_t passed = 0, failed = 0, skipped = 0;
+  for (const fs::path& file : files) {
+    sdk::SpecFileResult r = sdk::run_spec_file(file);
+    passed += r.passed;
+    failed += r.failed;
+    skipped += r.skipped;
+    std::cout << file.filename().string() << ": " << r.passed << " passed, " << r.failed
+              << " failed, " << r.skipped << " skipped\n";
+    const size_t shown = std::min(max_failures, r.failures.size());
+    for (size_t i = 0; i < shown; ++i) std::cout << "  " << r.failures[i].to_string() << "\n";
+    if (shown < r.failures.size()) {
+      std::cout << "  ... and " << (r.failures.size() - shown) << " more\n";
+    }
+    std::cout.flush();
+  }
+  std::cout << passed << " passed, " << failed << " failed, " << skipped << " skipped\n";
+  return failed == 0 ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+void register_wasm_commands(CLI::App& app, CommandContext& ctx) {
+  CLI::App* wasm = app.add_subcommand("wasm", "Work with plain WebAssembly modules");
+  wasm->require_subcommand(1);
+
+  // Options live as long as the App: CLI11 binds options to variables that must outlive parse().
+  struct Options {
+    std::string file;
+    std::string func;
+    std::vector<std::string> args;
+    std::vector<std::string> dirs;
+    size_t max_failures = 20;
+  };
+  auto opts = std::make_shared<Options>();
+
+  CLI::App* validate_cmd = wasm->add_subcommand(
+      "validate",
+      "Decode and validate a module; prints `ok` or the error, exits 1 when it is not valid");
+  validate_cmd->add_option("FILE", opts->file, "the .wasm file")->required();
+  validate_cmd->callback([&ctx, opts] { ctx.exit_code = validate(opts->file); });
+
+  CLI::App* run_cmd = wasm->add_subcommand(
+      "run",
+      "Instantiate a module (imports may come from the `spectest` host module only) and call an "
+      "exported function. Prints each result on its own line; a trap prints `trap: REASON` and "
+      "exits 1.");
+  run_cmd->add_option("FILE", opts->file, "the .wasm file")->required();
+  run_cmd->add_option("FUNC", opts->func, "the exported function to call")->required();
+  run_cmd->add_option(
+      "ARGS", opts->args,
+      "arguments, parsed by the function's parameter types:\n"
+      "  i32/i64: signed or unsigned decimal (-1, 4294967295) or 0x hex bits (0xffffffff)\n"
+      "  f32/f64: decimal (1.5, -0, 1e-3), inf, -inf, nan, -nan, or the raw IEEE-754 bits as\n"
+      "           0x hex (0x7fc00001) or nan:0x...\n"
+      "Results print integers as signed decimal, floats round-trippably (%.9g / %.17g), the\n"
+      "positive canonical NaN as nan and other NaNs as nan:0x<bits>.");
+  // Everything after FILE is positional, so negative numbers and -inf are values, not options.
+  run_cmd->positionals_at_end();
+  run_cmd->callback([&ctx, opts] { ctx.exit_code = run(opts->file, opts->func, opts->args); });
+
+  CLI::App* spec_cmd = wasm->add_subcommand(
+      "spec",
+      "Run WebAssembly spec tests (wast2json output). Each DIR holds NAME.json files or folders "
+      "of them. Prints one line per file and a total; exits 1 when any command failed.");
+  spec_cmd->add_option("DIR", opts->dirs, "spec-test folders")->required();
+  spec_cmd->add_option("--max-failures", opts->max_failures,
+                       "failures to list per file")->default_val(20);
+  spec_cmd->callback([&ctx, opts] { ctx.exit_code = spec(opts->dirs, opts->max_failures); });
+}
+
+}  // namespace tenor::cli

@@ -1,0 +1,33 @@
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+
+#ifndef TENOR_VERSION_STRING
+#define TENOR_VERSION_STRING "unknown"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace tenor::cli;
+  CLI::App app{"Tenor: a deterministic WebAssembly VM for smart contracts.", "tenor"};
+  app.set_version_flag("--version", "tenor " TENOR_VERSION_STRING);
+  app.require_subcommand(1);
+  app.footer("Exit status: 0 success, 1 failure (trap, invalid module, failing test), 2 usage error.");
+
+  CommandContext ctx;
+  register_wasm_commands(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every parse error is a usage error.
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "tenor: error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  return ctx.exit_code;
+}

@@ -1,0 +1,77 @@
+// One test per WebAssembly spec script (shared/wasm-spec/NAME/NAME.json). The list of scripts is
+// read from the suite folder when the test binary starts, so `ctest` sees one test per file.
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tenor/sdk/spec_runner.hpp"
+
+#ifndef TENOR_WASM_SPEC_DIR_DEFAULT
+#define TENOR_WASM_SPEC_DIR_DEFAULT ""
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// $TENOR_WASM_SPEC_DIR, else the folder configured at build time.
+fs::path spec_dir() {
+  const char* env = std::getenv("TENOR_WASM_SPEC_DIR");
+  return fs::path(env && *env ? env : TENOR_WASM_SPEC_DIR_DEFAULT);
+}
+
+std::vector<fs::path> spec_files() {
+  std::error_code ec;
+  return tenor::sdk::find_spec_files(spec_dir(), ec);
+}
+
+// The suite must be there: a missing folder fails (it would otherwise look like a pass).
+TEST(SpecSuite, FolderHasScripts) {
+  const fs::path dir = spec_dir();
+  std::error_code ec;
+  const std::vector<fs::path> files = tenor::sdk::find_spec_files(dir, ec);
+  ASSERT_FALSE(ec) << "cannot read the spec-test folder '" << dir.string() << "': " << ec.message()
+                   << " (set TENOR_WASM_SPEC_DIR or the CMake cache variable of that name)";
+  ASSERT_FALSE(files.empty()) << "no NAME.json spec scripts found in '" << dir.string()
+                              << "' or its subfolders (set TENOR_WASM_SPEC_DIR)";
+}
+
+class SpecScript : public testing::TestWithParam<fs::path> {};
+
+TEST_P(SpecScript, Passes) {
+  const tenor::sdk::SpecFileResult r = tenor::sdk::run_spec_file(GetParam());
+  std::ostringstream failures;
+  for (const auto& f : r.failures) failures << "  " << f.to_string() << "\n";
+  ASSERT_FALSE(r.file_error.has_value()) << *r.file_error;
+  EXPECT_EQ(r.failed, 0u) << GetParam().string() << ": " << r.passed << " passed, " << r.failed
+                          << " failed, " << r.skipped << " skipped\n"
+                          << failures.str();
+  EXPECT_GT(r.commands, 0u) << GetParam().string() << " has no commands";
+  EXPECT_EQ(r.passed + r.skipped, r.commands) << failures.str();
+}
+
+// Test names from file stems: "binary-leb128" -> "binary_leb128", unique within the run.
+std::string test_name(const testing::TestParamInfo<fs::path>& info) {
+  std::string name;
+  for (char c : info.param.stem().string()) {
+    name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  }
+  if (name.empty()) name = "script";
+  static std::set<std::string> used;
+  std::string unique = name;
+  for (int n = 2; !used.insert(unique).second; ++n) unique = name + "_" + std::to_string(n);
+  return unique;
+}
+
+INSTANTIATE_TEST_SUITE_P(Wasm, SpecScript, testing::ValuesIn(spec_files()), test_name);
+// An empty suite is reported by SpecSuite.FolderHasScripts, with the folder it looked in.
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(SpecScript);
+
+}  // namespace
