@@ -47,14 +47,17 @@ class SpecScript : public testing::TestWithParam<fs::path> {};
 
 TEST_P(SpecScript, Passes) {
   const tenor::sdk::SpecFileResult r = tenor::sdk::run_spec_file(GetParam());
-  std::ostringstream failures;
-  for (const auto& f : r.failures) failures << "  " << f.to_string() << "\n";
   ASSERT_FALSE(r.file_error.has_value()) << *r.file_error;
-  EXPECT_EQ(r.failed, 0u) << GetParam().string() << ": " << r.passed << " passed, " << r.failed
-                          << " failed, " << r.skipped << " skipped\n"
-                          << failures.str();
+  if (r.failed != 0) {
+    std::ostringstream failures;
+    for (const auto& f : r.failures) failures << "  " << f.to_string() << "\n";
+    ADD_FAILURE() << GetParam().string() << ": " << r.passed << " passed, " << r.failed
+                  << " failed, " << r.skipped << " skipped\n"
+                  << failures.str();
+  }
   EXPECT_GT(r.commands, 0u) << GetParam().string() << " has no commands";
-  EXPECT_EQ(r.passed + r.skipped, r.commands) << failures.str();
+  // Every command either passed or does not apply to a binary VM (text-format commands).
+  EXPECT_EQ(r.passed + r.skipped, r.commands);
 }
 
 // Test names from file stems: "binary-leb128" -> "binary_leb128", unique within the run.
