@@ -1,0 +1,236 @@
+#include "wasm_fuzz_target.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tenor/vm/engine.hpp"
+
+namespace tenor::fuzz {
+namespace {
+
+using namespace tenor::vm;
+
+// Small limits: the fuzzer should spend its time on many inputs, not on a few huge ones.
+VmConfig fuzz_config() {
+  VmConfig c;
+  c.max_call_depth = 200;
+  c.value_stack_slots = 65'536;
+  c.max_memory_pages = 16;
+  c.max_table_size = 10'000;
+  return c;
+}
+
+[[noreturn]] void fail(const char* what, const std::string& detail = {}) {
+  std::fprintf(stderr, "tenor fuzz: invariant broken: %s%s%s\n", what, detail.empty() ? "" : ": ",
+               detail.c_str());
+  std::abort();
+}
+
+uint64_t fnv1a(const uint8_t* p, uint64_t n) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (uint64_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+  return h;
+}
+
+uint64_t fnv1a(const std::string& s) {
+  return fnv1a(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+bool read_u32_leb(std::span<const uint8_t> bytes, size_t& pos, uint32_t& out) {
+  out = 0;
+  for (unsigned shift = 0; shift < 35; shift += 7) {
+    if (pos >= bytes.size()) return false;
+    const uint8_t b = bytes[pos++];
+    out |= static_cast<uint32_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+// What execution may do, judged from the section layout of a module that Module::load accepted.
+//
+// Until the VM meters gas (the next issue), nothing bounds a wasm call: a `loop` can spin forever
+// and calls can recurse exponentially within the call-depth limit, and either would hang the
+// fuzzer. So the target executes code only when it provably terminates quickly: when the code
+// section contains no byte 0x03 (`loop`), 0x10 (`call`) or 0x11 (`call_indirect`). The test is
+// on raw bytes, so immediates that happen to equal these values also rule a module out; it is
+// conservative, never wrong. Without loops and calls every function runs each instruction at most
+// once, and bulk memory and table operations are bounded by the small limits of fuzz_config().
+// A module with a start function is not even instantiated unless it passes (instantiation runs
+// the start function); one without is instantiated, since segments alone always terminate.
+// TODO(gas): once the VM meters gas, instantiate and execute every module under a gas limit and
+// delete this filter.
+struct SectionScan {
+  bool has_start = false;
+  bool may_not_terminate = false;
+};
+
+SectionScan scan_sections(std::span<const uint8_t> bytes) {
+  SectionScan scan;
+  size_t pos = 8;  // magic and version
+  while (pos < bytes.size()) {
+    const uint8_t id = bytes[pos++];
+    uint32_t size = 0;
+    if (!read_u32_leb(bytes, pos, size) || size > bytes.size() - pos) {
+      // Cannot happen for a module that loaded; if it does, assume the worst.
+      return {true, true};
+    }
+    const auto payload = bytes.subspan(pos, size);
+    if (id == 8) scan.has_start = true;
+    if (id == 10) {
+      scan.may_not_terminate = std::any_of(payload.begin(), payload.end(), [](uint8_t b) {
+        return b == 0x03 || b == 0x10 || b == 0x11;
+      });
+    }
+    pos += size;
+  }
+  return scan;
+}
+
+// Exercises the module's introspection API and checks it agrees with itself.
+void introspect(const Module& module) {
+  for (const ExportDesc& e : module.exports()) {
+    const auto found = module.find_export(e.name);
+    if (!found || found->kind != e.kind || found->index != e.index) {
+      fail("find_export disagrees with exports()", e.name);
+    }
+    if (e.kind == ExternKind::Func) {
+      if (e.index >= module.function_count()) fail("exported function index out of range", e.name);
+      (void)module.function_type(e.index);
+    }
+  }
+  for (uint32_t i = 0; i < module.function_count(); ++i) (void)module.function_type(i);
+  (void)module.custom_section("name");
+}
+
+// Everything observable about one instantiation and its calls, for the determinism check.
+using Transcript = std::vector<uint64_t>;
+enum Marker : uint64_t { kStubRefused = 1, kInstantiateFailed, kReturned, kTrapped, kMemory, kGlobal };
+
+// Stub imports of exactly the imported types: functions that return zeros, fresh memories, tables
+// and zero-valued globals. Returns false when the store refuses to create one (too large).
+bool define_stub_imports(Store& store, const Module& module, Linker& linker) {
+  for (const ImportDesc& imp : module.imports()) {
+    Extern ext;
+    switch (imp.kind) {
+      case ExternKind::Func: {
+        const size_t n = imp.func.results.size();
+        ext = Extern::func(store.create_host_function(
+            imp.func, [n](HostCall&, const uint64_t*, uint64_t* results) -> std::optional<Trap> {
+              std::fill_n(results, n, uint64_t{0});
+              return std::nullopt;
+            }));
+        break;
+      }
+      case ExternKind::Table:
+        if (imp.table.limits.min > store.config().max_table_size) return false;
+        ext = Extern::table(store.create_table(imp.table));
+        break;
+      case ExternKind::Memory:
+        if (imp.memory.limits.min > store.config().max_memory_pages) return false;
+        ext = Extern::memory(store.create_memory(imp.memory));
+        break;
+      case ExternKind::Global:
+        ext = Extern::global(store.create_global(imp.global, Value{imp.global.type, 0}));
+        break;
+    }
+    if (ext.object == nullptr) return false;
+    linker.define(imp.module, imp.name, ext);
+  }
+  return true;
+}
+
+Transcript run_module(const std::shared_ptr<const Module>& module, bool execute,
+                      FuzzOutcome& outcome) {
+  Transcript t;
+  Store store(fuzz_config());
+  Linker linker;
+  if (!define_stub_imports(store, *module, linker)) {
+    t.push_back(kStubRefused);
+    return t;
+  }
+  auto inst = store.instantiate(module, linker);
+  if (!inst) {
+    const Error& e = inst.error();
+    if (e.kind == ErrorKind::Malformed || e.kind == ErrorKind::Invalid ||
+        e.kind == ErrorKind::ProfileViolation) {
+      fail("instantiate reported a load-time error kind", e.to_string());
+    }
+    t.insert(t.end(), {kInstantiateFailed, static_cast<uint64_t>(e.kind), fnv1a(e.to_string())});
+    return t;
+  }
+  outcome.instantiated = true;
+  if (!execute) return t;
+  outcome.executed = true;
+
+  Instance& instance = **inst;
+  for (const ExportDesc& e : module->exports()) {
+    if (e.kind != ExternKind::Func) continue;
+    Function* f = instance.exported_function(e.name);
+    if (f == nullptr) fail("exported function not found on the instance", e.name);
+    const FuncType& type = f->type();
+    if (!(type == module->function_type(e.index))) fail("export's type differs from the module's", e.name);
+    std::vector<Value> args;
+    for (ValType p : type.params) args.push_back(Value{p, 0});
+    const CallResult r = store.call(f, args);
+    if (r.trap) {
+      // Stub host functions never trap and nothing meters gas yet.
+      if (r.trap->code == TrapCode::HostTrap || r.trap->code == TrapCode::OutOfGas) {
+        fail("impossible trap", r.trap->to_string());
+      }
+      t.insert(t.end(), {kTrapped, static_cast<uint64_t>(r.trap->code)});
+      continue;
+    }
+    if (r.values.size() != type.results.size()) fail("wrong number of results", e.name);
+    t.push_back(kReturned);
+    for (size_t i = 0; i < r.values.size(); ++i) {
+      if (r.values[i].type != type.results[i]) fail("result of the wrong type", e.name);
+      t.push_back(r.values[i].bits);
+    }
+  }
+  if (const Memory* m = instance.memory()) t.insert(t.end(), {kMemory, m->size(), fnv1a(m->data(), m->size())});
+  for (const ExportDesc& e : module->exports()) {
+    if (e.kind != ExternKind::Global) continue;
+    const auto ext = instance.find_export(e.name);
+    const Global* g = ext ? ext->as_global() : nullptr;
+    if (g == nullptr) fail("exported global not found on the instance", e.name);
+    t.insert(t.end(), {kGlobal, g->get().bits});
+  }
+  return t;
+}
+
+}  // namespace
+
+FuzzOutcome run_wasm_input(std::span<const uint8_t> bytes, const FuzzOptions& options) {
+  FuzzOutcome outcome;
+  auto loaded = Module::load(bytes, fuzz_config());
+  if (!loaded) {
+    const Error& e = loaded.error();
+    if (e.kind == ErrorKind::Unlinkable || e.kind == ErrorKind::Uninstantiable) {
+      fail("load reported a link-time error kind", e.to_string());
+    }
+    (void)e.to_string();
+    return outcome;
+  }
+  outcome.loaded = true;
+  const std::shared_ptr<const Module> module = std::move(loaded).value();
+  introspect(*module);
+
+  const SectionScan scan = scan_sections(bytes);
+  const bool execute = options.execute_all || !scan.may_not_terminate;
+  if (!execute && scan.has_start) return outcome;
+
+  // Determinism is consensus: the same module in two fresh stores must behave identically.
+  FuzzOutcome second;
+  const Transcript first_run = run_module(module, execute, outcome);
+  const Transcript second_run = run_module(module, execute, second);
+  if (first_run != second_run) fail("two runs of the same module in fresh stores differ");
+  return outcome;
+}
+
+}  // namespace tenor::fuzz
