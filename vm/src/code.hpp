@@ -1,0 +1,70 @@
+// The internal (predecoded) form of function bodies and of a loaded module.
+//
+// Each function runs in a frame of 64-bit slots: [params | declared locals | operand stack]. The
+// translator assigns every operand-stack position a fixed slot (stack heights are static in
+// wasm), so instructions name their operands by slot and the interpreter keeps no stack pointer.
+// A call places the arguments in consecutive slots of the caller's frame; the callee's frame
+// starts there, so arguments become the callee's first locals without copying and results come
+// back in the same slots.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "module_info.hpp"
+#include "tenor/vm/engine.hpp"
+
+namespace tenor::vm::detail {
+
+enum class IOp : uint32_t {
+#define TENOR_IOP(name, words) name,
+#define TENOR_LOAD(name, opc, r, mt, al) name,
+#define TENOR_STORE(name, opc, r, mt, al) name,
+#define TENOR_UNOP(name, opc, ri, ro, e) name,
+#define TENOR_UNOP_TRAP(name, opc, ri, ro, f) name,
+#define TENOR_BINOP(name, opc, ri, ro, e) name, name##Imm,
+#define TENOR_BINOP_TRAP(name, opc, ri, ro, f) name, name##Imm,
+#define TENOR_CMP(name, neg) BrIf##name, BrIf##name##Imm,
+#include "code.def"
+#undef TENOR_IOP
+#undef TENOR_LOAD
+#undef TENOR_STORE
+#undef TENOR_UNOP
+#undef TENOR_UNOP_TRAP
+#undef TENOR_BINOP
+#undef TENOR_BINOP_TRAP
+#undef TENOR_CMP
+  kCount
+};
+
+inline constexpr uint32_t kNumIOps = static_cast<uint32_t>(IOp::kCount);
+
+// Name of an internal opcode ("I32Add"), for traces and the disassembler.
+const char* iop_name(IOp op) noexcept;
+// Length in words of the instruction at `code` (handles the variable-length BrTable).
+uint32_t instruction_words(const uint32_t* code) noexcept;
+
+struct CompiledFunction {
+  uint32_t type_index = 0;
+  uint32_t num_params = 0;
+  uint32_t num_results = 0;
+  uint32_t num_locals = 0;   // params + declared locals
+  uint32_t frame_slots = 0;  // num_locals + max operand height (and >= num_results)
+  std::vector<uint32_t> code;
+};
+
+struct ModuleData {
+  std::vector<uint8_t> bytes;  // the module as loaded; data segments are read from here
+  ModuleInfo info;
+  std::vector<CompiledFunction> funcs;  // defined functions (index - num_imported_funcs)
+  std::vector<ImportDesc> imports;
+  std::vector<ExportDesc> exports;
+};
+
+// Validates every function body of `info` and translates it into internal code.
+Status compile_functions(const ModuleInfo& info, std::span<const uint8_t> bytes,
+                         const VmConfig& config, std::vector<CompiledFunction>& out);
+
+}  // namespace tenor::vm::detail
