@@ -360,6 +360,17 @@ class Translator {
     }
     return true;
   }
+  // memory.init and data.drop need the data count section when the module has data segments
+  // (the body is decoded before the data section). Without any data segment the index is simply
+  // out of range: invalid, not malformed, as the spec tests expect.
+  bool check_data_count() {
+    if (!info_.data_count && !info_.datas.empty()) {
+      err_ = malformed("data count section required");
+      return false;
+    }
+    return true;
+  }
+  uint32_t data_count() const { return info_.data_count.value_or(0); }
   bool read_zero_byte() {
     uint8_t b;
     if (!r_.read_u8(b)) {
@@ -971,12 +982,9 @@ bool Translator::op_prefixed() {
         return false;
       }
       if (!read_zero_byte()) return false;
-      if (!info_.data_count) {
-        err_ = malformed("data count section required");
-        return false;
-      }
+      if (!check_data_count()) return false;
       if (!check_memory()) return false;
-      if (seg >= *info_.data_count) {
+      if (seg >= data_count()) {
         err_ = invalid("unknown data segment " + std::to_string(seg));
         return false;
       }
@@ -993,11 +1001,8 @@ bool Translator::op_prefixed() {
         err_ = reader_error();
         return false;
       }
-      if (!info_.data_count) {
-        err_ = malformed("data count section required");
-        return false;
-      }
-      if (seg >= *info_.data_count) {
+      if (!check_data_count()) return false;
+      if (seg >= data_count()) {
         err_ = invalid("unknown data segment " + std::to_string(seg));
         return false;
       }
