@@ -175,7 +175,8 @@ class ModuleValidator {
         case ExternKind::Global: space = info_.global_types.size(); break;
       }
       if (e.index >= space) {
-        return invalid(std::string("unknown ") + to_string(e.kind) + " " + std::to_string(e.index),
+        const char* what = e.kind == ExternKind::Func ? "function" : to_string(e.kind);
+        return invalid(std::string("unknown ") + what + " " + std::to_string(e.index),
                        "export", e.offset);
       }
       if (!names.insert(e.name).second) {
