@@ -307,7 +307,7 @@ class Decoder {
     if (n > limit) return limit_exceeded(what, n, limit_name, limit, at);
     out.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
-      ValType t;
+      ValType t = ValType::I32;
       if (!read_valtype(r, t)) return false;
       out.push_back(t);
     }
@@ -641,7 +641,7 @@ class Decoder {
     uint64_t total = 0;
     for (uint32_t g = 0; g < groups; ++g) {
       uint32_t count;
-      ValType t;
+      ValType t = ValType::I32;
       if (!b.read_u32(count)) return reader_failed(b);
       if (!read_valtype(b, t)) return reader_failed(b);
       total += count;

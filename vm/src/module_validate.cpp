@@ -119,7 +119,7 @@ class ModuleValidator {
   // A constant expression of type `expected` that may read globals [0, visible_globals).
   bool check_const_expr(const ConstExpr& e, ValType expected, size_t visible_globals,
                         const char* section) {
-    ValType actual;
+    ValType actual = ValType::I32;
     switch (e.kind) {
       case ConstExpr::Kind::I32: actual = ValType::I32; break;
       case ConstExpr::Kind::I64: actual = ValType::I64; break;
