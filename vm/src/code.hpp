@@ -55,6 +55,9 @@ struct CompiledFunction {
   std::vector<uint32_t> code;
 };
 
+// Text listing of a function's internal code, one instruction per line with its operands.
+std::string disassemble(const CompiledFunction& f);
+
 struct ModuleData {
   std::vector<uint8_t> bytes;  // the module as loaded; data segments are read from here
   ModuleInfo info;
