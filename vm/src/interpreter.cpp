@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "numeric.hpp"
+#include "tenor/vm/gas.hpp"
 
 static_assert(std::endian::native == std::endian::little, "the interpreter assumes a little-endian host");
 
@@ -79,25 +80,49 @@ bool Interpreter::allocate() {
   return true;
 }
 
-std::optional<Trap> Interpreter::invoke(Function* f, const uint64_t* args, uint64_t* results) {
+Interpreter::Outcome Interpreter::invoke(Function* f, const uint64_t* args, uint64_t* results,
+                                         std::optional<uint64_t> gas_limit) {
+  const int64_t outer = gas_;
+  const int64_t cap = gas_limit ? static_cast<int64_t>(std::min<uint64_t>(*gas_limit, INT64_MAX)) : INT64_MAX;
+  const int64_t budget = nesting_ == 0 ? cap : std::min(cap, outer);
+  const bool metered = gas_limit.has_value() || (nesting_ > 0 && outer != INT64_MAX);
+  gas_ = budget;
+  Outcome out;
+  auto finish = [&] {
+    uint64_t used = static_cast<uint64_t>(budget - gas_);
+    out.gas_used = metered ? used : 0;
+    gas_ = nesting_ == 0 ? INT64_MAX : outer - static_cast<int64_t>(used);
+    return out;
+  };
+
   const FuncType& ft = f->type();
   if (f->host_) {
-    HostCall hc{store_, nullptr, nullptr};
+    HostCall hc{store_, nullptr, nullptr, &gas_};
     std::vector<uint64_t> res(ft.results.size());
-    auto t = (*f->host_)(hc, args, res.data());
-    if (t) return t;
-    std::copy(res.begin(), res.end(), results);
-    return std::nullopt;
+    out.trap = (*f->host_)(hc, args, res.data());
+    if (!out.trap) std::copy(res.begin(), res.end(), results);
+    return finish();
   }
-  if (!allocate()) return Trap{TrapCode::ValueStackExhausted, "cannot allocate the value stack"};
-  if (nesting_ >= kMaxNesting) return Trap{TrapCode::CallStackExhausted, "host re-entry nested too deeply"};
+  if (!allocate()) {
+    out.trap = Trap{TrapCode::ValueStackExhausted, "cannot allocate the value stack"};
+    return finish();
+  }
+  if (nesting_ >= kMaxNesting) {
+    out.trap = Trap{TrapCode::CallStackExhausted, "host re-entry nested too deeply"};
+    return finish();
+  }
   const CompiledFunction* code = f->code_;
   uint64_t* base = sp_top_;
   CallFrame* saved_frame_top = frame_top_;
   uint64_t* saved_sp_top = sp_top_;
-  if (static_cast<size_t>(stack_end_ - base) < code->frame_slots)
-    return Trap{TrapCode::ValueStackExhausted, {}};
-  if (frame_top_ + 1 >= frames_end_) return Trap{TrapCode::CallStackExhausted, {}};
+  if (static_cast<size_t>(stack_end_ - base) < code->frame_slots) {
+    out.trap = Trap{TrapCode::ValueStackExhausted, {}};
+    return finish();
+  }
+  if (frame_top_ + 1 >= frames_end_) {
+    out.trap = Trap{TrapCode::CallStackExhausted, {}};
+    return finish();
+  }
   for (uint32_t i = 0; i < code->num_params; ++i) base[i] = args[i];
   for (uint32_t i = code->num_params; i < code->num_locals; ++i) base[i] = 0;
   CallFrame* frame = frame_top_ + 1;
@@ -110,12 +135,12 @@ std::optional<Trap> Interpreter::invoke(Function* f, const uint64_t* args, uint6
   frame_top_ = saved_frame_top;
   sp_top_ = saved_sp_top;
   if (status != kOk) {
-    Trap t{static_cast<TrapCode>(status), std::move(trap_detail_)};
+    out.trap = Trap{static_cast<TrapCode>(status), std::move(trap_detail_)};
     trap_detail_.clear();
-    return t;
+    return finish();
   }
   for (uint32_t i = 0; i < code->num_results; ++i) results[i] = base[i];
-  return std::nullopt;
+  return finish();
 }
 
 // The dispatch loop. Register-like state lives in locals: pc, fp (frame base), frame (call-stack
@@ -129,6 +154,7 @@ uint32_t Interpreter::run(const uint32_t* pc, uint64_t* fp, Instance* inst, Call
   Global* const* globals;
   const CompiledFunction* funcs;
   uint32_t trap = 0;
+  int64_t gas = gas_;
   Function* callee = nullptr;
   uint32_t arg_base = 0;
   uint32_t call_len = 0;
@@ -158,6 +184,16 @@ uint32_t Interpreter::run(const uint32_t* pc, uint64_t* fp, Instance* inst, Call
   do {                             \
     trap = static_cast<uint32_t>(TrapCode::code); \
     goto trap_out;                 \
+  } while (0)
+// Dynamic gas, charged before the work.
+#define CHARGE(amount)                                 \
+  do {                                                 \
+    uint64_t cost_ = (amount);                         \
+    if (cost_ > static_cast<uint64_t>(gas)) {          \
+      gas = 0;                                         \
+      TRAP(OutOfGas);                                  \
+    }                                                  \
+    gas -= static_cast<int64_t>(cost_);                \
   } while (0)
 
 #ifdef TENOR_COMPUTED_GOTO
@@ -191,8 +227,20 @@ dispatch:
   switch (static_cast<IOp>(*pc)) {
 #endif
 
-  CASE(Halt) { return kOk; }
+  CASE(Halt) {
+    gas_ = gas;
+    return kOk;
+  }
   CASE(Unreachable) { TRAP(Unreachable); }
+  CASE(Gas) {
+    gas -= static_cast<int64_t>(pc[1]);
+    if (gas < 0) {
+      gas = 0;
+      TRAP(OutOfGas);
+    }
+    pc += 2;
+    NEXT();
+  }
   CASE(Br) {
     pc += static_cast<int32_t>(pc[1]);
     NEXT();
@@ -299,6 +347,7 @@ dispatch:
     NEXT();
   }
   CASE(MemoryGrow) {
+    CHARGE(gas::kMemoryGrowPerPage * static_cast<uint32_t>(S(2)));
     int64_t r = memobj->grow(static_cast<uint32_t>(S(2)));
     LOAD_MEMORY();
     S(1) = static_cast<uint32_t>(static_cast<int32_t>(r));
@@ -307,6 +356,7 @@ dispatch:
   }
   CASE(MemoryCopy) {
     uint64_t d = static_cast<uint32_t>(S(1)), s = static_cast<uint32_t>(S(2)), n = static_cast<uint32_t>(S(3));
+    CHARGE(gas::bulk_memory_cost(n));
     if (s + n > mem_size || d + n > mem_size) TRAP(MemoryOutOfBounds);
     if (n) std::memmove(mem + d, mem + s, n);
     pc += 4;
@@ -314,6 +364,7 @@ dispatch:
   }
   CASE(MemoryFill) {
     uint64_t d = static_cast<uint32_t>(S(1)), n = static_cast<uint32_t>(S(3));
+    CHARGE(gas::bulk_memory_cost(n));
     if (d + n > mem_size) TRAP(MemoryOutOfBounds);
     if (n) std::memset(mem + d, static_cast<uint8_t>(S(2)), n);
     pc += 4;
@@ -325,6 +376,7 @@ dispatch:
     const ModuleData& md = inst->module_->data();
     const DataSegment& ds = md.info.datas[seg];
     uint64_t len = inst->dropped_data_[seg] ? 0 : ds.init_end - ds.init_begin;
+    CHARGE(gas::bulk_memory_cost(n));
     if (s + n > len || d + n > mem_size) TRAP(MemoryOutOfBounds);
     if (n) std::memcpy(mem + d, md.bytes.data() + ds.init_begin + s, n);
     pc += 5;
@@ -341,6 +393,7 @@ dispatch:
     const ElemSegment& es = inst->module_->data().info.elems[seg];
     uint64_t len = inst->dropped_elem_[seg] ? 0 : es.funcs.size();
     Table* table = inst->tables_[0];
+    CHARGE(gas::kTablePerElement * n);
     if (s + n > len || d + n > table->elems_.size()) TRAP(TableOutOfBounds);
     for (uint64_t i = 0; i < n; ++i) {
       uint32_t fi = es.funcs[s + i];
@@ -352,6 +405,7 @@ dispatch:
   CASE(TableCopy) {
     uint64_t d = static_cast<uint32_t>(S(1)), s = static_cast<uint32_t>(S(2)), n = static_cast<uint32_t>(S(3));
     Table* table = inst->tables_[0];
+    CHARGE(gas::kTablePerElement * n);
     if (s + n > table->elems_.size() || d + n > table->elems_.size()) TRAP(TableOutOfBounds);
     if (n) std::memmove(table->elems_.data() + d, table->elems_.data() + s, n * sizeof(Function*));
     pc += 4;
@@ -480,10 +534,13 @@ do_call : {
     const FuncType& ft = *callee->type_;
     uint64_t* res = args + ft.params.size();
     if (static_cast<size_t>(stack_end - res) < ft.results.size()) TRAP(ValueStackExhausted);
+    CHARGE(gas::kHostCallBase);
     frame_top_ = frame;
     sp_top_ = res + ft.results.size();
-    HostCall hc{store_, inst, memobj};
+    gas_ = gas;
+    HostCall hc{store_, inst, memobj, &gas_};
     std::optional<Trap> t = (*callee->host_)(hc, args, res);
+    gas = gas_;
     if (t) {
       trap = static_cast<uint32_t>(t->code);
       trap_detail_ = std::move(t->detail);
@@ -512,12 +569,14 @@ do_call : {
 }
 
 trap_out:
+  gas_ = gas;
   return trap;
 
 #undef CASE
 #undef NEXT
 #undef S
 #undef TRAP
+#undef CHARGE
 #undef LOAD_MEMORY
 #undef LOAD_CONTEXT
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -24,8 +25,15 @@ class Interpreter {
   Interpreter(Store& store, const VmConfig& config);
   ~Interpreter();
 
-  // Calls f. `args` holds its parameters as slots; results are written to `results`.
-  std::optional<Trap> invoke(Function* f, const uint64_t* args, uint64_t* results);
+  struct Outcome {
+    std::optional<Trap> trap;
+    uint64_t gas_used = 0;  // 0 for unmetered calls
+  };
+  // Calls f. `args` holds its parameters as slots; results are written to `results`. A top-level
+  // call gets `gas_limit` (unmetered without one); a nested call (a host function calling back in)
+  // shares the running call's gas, capped by `gas_limit` when given.
+  Outcome invoke(Function* f, const uint64_t* args, uint64_t* results,
+                 std::optional<uint64_t> gas_limit = std::nullopt);
 
   // Maximum nesting of host -> wasm re-entry.
   static constexpr uint32_t kMaxNesting = 64;
@@ -44,6 +52,7 @@ class Interpreter {
   CallFrame* frames_end_ = nullptr;
   CallFrame* frame_top_ = nullptr;  // last used frame record
   uint32_t nesting_ = 0;
+  int64_t gas_ = INT64_MAX;  // gas left in the running call (synchronised with run()'s local)
   std::string trap_detail_;
 };
 

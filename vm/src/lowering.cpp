@@ -19,6 +19,7 @@
 
 #include "code.hpp"
 #include "leb128.hpp"
+#include "tenor/vm/gas.hpp"
 
 namespace tenor::vm::detail {
 namespace {
@@ -176,6 +177,25 @@ class Translator {
     last_dst_word_ = dst_word;
   }
   void bind_label() { last_valid_ = false; }
+
+  // ---- gas: one Gas instruction at the start of each basic block, patched with the sum of the
+  // static costs of the wasm instructions of the block ----
+  void flush_gas() {
+    if (gas_word_ != kNoGasWord) code_[gas_word_] = static_cast<uint32_t>(std::min<uint64_t>(gas_acc_, UINT32_MAX));
+    gas_word_ = kNoGasWord;
+    gas_acc_ = 0;
+  }
+  void start_gas_block() {
+    if (!config_.metering) return;
+    flush_gas();
+    if (!live()) return;
+    begin(IOp::Gas);
+    gas_word_ = pos();
+    w(0);
+  }
+  void charge(uint32_t opcode) {
+    if (config_.metering && live()) gas_acc_ += gas::static_cost(opcode);
+  }
 
   void emit_copy(uint32_t dst, uint32_t src) {
     if (dst == src) return;
@@ -401,6 +421,10 @@ class Translator {
   uint64_t op_offset_ = 0;
   Status err_;
 
+  static constexpr uint32_t kNoGasWord = UINT32_MAX;
+  uint32_t gas_word_ = kNoGasWord;
+  uint64_t gas_acc_ = 0;
+
   bool last_valid_ = false;
   uint32_t last_pos_ = 0;
   IOp last_op_ = IOp::Halt;
@@ -509,6 +533,7 @@ bool Translator::op_block(CtrlKind kind) {
   if (!push_ctrl(kind, std::move(params), std::move(results))) return false;
   bind_label();
   ctrls_.back().loop_pos = pos();
+  if (kind == CtrlKind::Loop) start_gas_block();  // back edges pay for every iteration
   return true;
 }
 
@@ -548,6 +573,7 @@ bool Translator::op_if() {
     c.else_fixup = else_target.fixups.back();
   }
   bind_label();
+  start_gas_block();
   return true;
 }
 
@@ -577,6 +603,7 @@ bool Translator::op_else() {
   for (ValType t : c.params) push(t);
   c.kind = CtrlKind::Else;
   c.unreachable = false;
+  start_gas_block();
   return true;
 }
 
@@ -597,6 +624,7 @@ bool Translator::op_end(bool& function_done) {
       begin(IOp::Return);
     }
     // Branches to the function's label were emitted as returns: there are no fixups to patch.
+    flush_gas();
     ctrls_.pop_back();
     function_done = true;
     return true;
@@ -609,9 +637,11 @@ bool Translator::op_end(bool& function_done) {
   bind_label();
   std::vector<ValType> results = std::move(c.results);
   uint32_t height = c.height;
+  bool is_loop = c.kind == CtrlKind::Loop;
   ctrls_.pop_back();
   stack_.resize(height);
   for (ValType t : results) push(t);
+  if (!is_loop) start_gas_block();  // a join point (the end of a loop is reached only by falling through)
   return true;
 }
 
@@ -662,10 +692,12 @@ bool Translator::op_br_if(uint32_t depth) {
     std::copy(saved.begin(), saved.end(), stack_.end() - n);
     for (auto& f : skip.fixups) patch(f, pos());
     bind_label();
+    start_gas_block();
     return true;
   }
   if (!moves_needed(target, n)) {
     emit_cond_branch(cond, cond_idx, target, /*negate=*/false);
+    start_gas_block();
     return true;
   }
   Ctrl skip;
@@ -675,6 +707,7 @@ bool Translator::op_br_if(uint32_t depth) {
   emit_jump_target(p, target);
   for (auto& f : skip.fixups) patch(f, pos());
   bind_label();
+  start_gas_block();
   return true;
 }
 
@@ -959,6 +992,7 @@ bool Translator::op_prefixed() {
     err_ = reader_error();
     return false;
   }
+  charge(0xFC00 | sub);
   if (sub <= 7) return op_numeric(tables().fc[sub]);
   // Pops n i32 operands and returns their slots (materialising constants).
   auto pop_i32s = [this](uint32_t n, uint32_t* slots) -> bool {
@@ -1105,6 +1139,7 @@ Status Translator::run() {
   fn.results = ft.results;
   fn.height = 0;
   ctrls_.push_back(std::move(fn));
+  start_gas_block();
 
   const NumTables& t = tables();
   bool done = false;
@@ -1112,6 +1147,7 @@ Status Translator::run() {
     op_offset_ = r_.pos();
     uint8_t opc;
     if (!r_.read_u8(opc)) return malformed("unexpected end of function body: END opcode expected");
+    if (opc != 0xFC) charge(opc);
     bool ok = true;
     switch (opc) {
       case 0x00:  // unreachable

@@ -335,13 +335,13 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
 
   if (info.start) {
     Function* f = self->functions_[*info.start];
-    std::optional<Trap> t = interp_->invoke(f, nullptr, nullptr);
+    std::optional<Trap> t = interp_->invoke(f, nullptr, nullptr).trap;
     if (t) return uninstantiable(t->to_string() + " (in the start function)", 0, "start");
   }
   return self;
 }
 
-CallResult Store::call(Function* f, std::span<const Value> args) {
+CallResult Store::call(Function* f, std::span<const Value> args, const CallOptions& options) {
   CallResult result;
   if (f == nullptr) {
     result.trap = Trap{TrapCode::HostTrap, "call of a null function"};
@@ -372,7 +372,9 @@ CallResult Store::call(Function* f, std::span<const Value> args) {
     a[i] = narrow ? static_cast<uint32_t>(args[i].bits) : args[i].bits;
   }
   std::vector<uint64_t> res(ft.results.size());
-  result.trap = interp_->invoke(f, a, res.data());
+  auto outcome = interp_->invoke(f, a, res.data(), options.gas_limit);
+  result.trap = std::move(outcome.trap);
+  result.gas_used = outcome.gas_used;
   if (!result.trap) {
     result.values.reserve(res.size());
     for (size_t i = 0; i < res.size(); ++i) result.values.push_back(Value{ft.results[i], res[i]});

@@ -74,13 +74,16 @@ const char* kind_noun(vm::ExternKind k) {
   return "not a function";
 }
 
-int run(const std::string& path, const std::string& func, std::vector<std::string> arg_texts) {
+int run(const std::string& path, const std::string& func, std::vector<std::string> arg_texts,
+        std::optional<uint64_t> gas) {
   // CLI11 keeps a "--" that ends options among the positionals; it is never a value.
   if (!arg_texts.empty() && arg_texts.front() == "--") arg_texts.erase(arg_texts.begin());
 
   auto bytes = read_module_file(path);
   if (!bytes) return kExitFailure;
-  auto module = vm::Module::load(*bytes);
+  vm::VmConfig config;
+  config.metering = gas.has_value();
+  auto module = vm::Module::load(*bytes, config);
   if (!module) {
     std::cerr << "tenor: " << path << ": " << module.error().to_string() << "\n";
     return kExitFailure;
@@ -113,7 +116,7 @@ int run(const std::string& path, const std::string& func, std::vector<std::strin
     args.push_back(*v);
   }
 
-  vm::Store store;
+  vm::Store store(config);
   vm::Linker linker;
   sdk::define_spectest(store, linker);
   auto inst = store.instantiate(*module, linker);
@@ -126,18 +129,22 @@ int run(const std::string& path, const std::string& func, std::vector<std::strin
     std::cerr << "tenor: export " << sdk::quote_name(func) << " is not a function\n";
     return kExitUsage;
   }
-  vm::CallResult result = store.call(fn, args);
+  vm::CallOptions call_options;
+  call_options.gas_limit = gas;
+  vm::CallResult result = store.call(fn, args, call_options);
   if (result.trap) {
     std::cout << "trap: " << result.trap->to_string() << "\n";
+    if (gas) std::cout << "gas used: " << result.gas_used << "\n";
     return kExitFailure;
   }
   for (const vm::Value& v : result.values) std::cout << sdk::format_cli_value(v) << "\n";
+  if (gas) std::cout << "gas used: " << result.gas_used << "\n";
   return kExitOk;
 }
 
 // --- spec ------------------------------------------------------------------------------------
 
-int spec(const std::vector<std::string>& dirs, size_t max_failures) {
+int spec(const std::vector<std::string>& dirs, size_t max_failures, bool metering) {
   std::vector<fs::path> files;
   for (const std::string& dir : dirs) {
     std::error_code ec;
@@ -155,7 +162,9 @@ int spec(const std::vector<std::string>& dirs, size_t max_failures) {
 
   size_t passed = 0, failed = 0, skipped = 0;
   for (const fs::path& file : files) {
-    sdk::SpecFileResult r = sdk::run_spec_file(file);
+    vm::VmConfig config;
+    config.metering = metering;
+    sdk::SpecFileResult r = sdk::run_spec_file(file, config);
     passed += r.passed;
     failed += r.failed;
     skipped += r.skipped;
@@ -185,6 +194,8 @@ void register_wasm_commands(CLI::App& app, CommandContext& ctx) {
     std::vector<std::string> args;
     std::vector<std::string> dirs;
     size_t max_failures = 20;
+    std::optional<uint64_t> gas;
+    bool metering = false;
   };
   auto opts = std::make_shared<Options>();
 
@@ -211,7 +222,11 @@ void register_wasm_commands(CLI::App& app, CommandContext& ctx) {
       "positive canonical NaN as nan and other NaNs as nan:0x<bits>.");
   // Everything after FILE is positional, so negative numbers and -inf are values, not options.
   run_cmd->positionals_at_end();
-  run_cmd->callback([&ctx, opts] { ctx.exit_code = run(opts->file, opts->func, opts->args); });
+  run_cmd->add_option("--gas", opts->gas,
+                      "run metered with this gas limit; prints `gas used: N` after the results "
+                      "(and `trap: out of gas` when it runs out)");
+  run_cmd->callback(
+      [&ctx, opts] { ctx.exit_code = run(opts->file, opts->func, opts->args, opts->gas); });
 
   CLI::App* spec_cmd = wasm->add_subcommand(
       "spec",
@@ -220,7 +235,11 @@ void register_wasm_commands(CLI::App& app, CommandContext& ctx) {
   spec_cmd->add_option("DIR", opts->dirs, "spec-test folders")->required();
   spec_cmd->add_option("--max-failures", opts->max_failures,
                        "failures to list per file")->default_val(20);
-  spec_cmd->callback([&ctx, opts] { ctx.exit_code = spec(opts->dirs, opts->max_failures); });
+  spec_cmd->add_flag("--metering", opts->metering,
+                     "translate modules with gas metering (calls stay unlimited): checks that "
+                     "metered code computes exactly what unmetered code does");
+  spec_cmd->callback(
+      [&ctx, opts] { ctx.exit_code = spec(opts->dirs, opts->max_failures, opts->metering); });
 }
 
 }  // namespace tenor::cli

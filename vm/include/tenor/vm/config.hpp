@@ -31,6 +31,11 @@ struct VmConfig {
   uint32_t max_memory_pages = 65'536;          // 64 KiB pages; 65536 = the whole wasm32 space
   uint32_t max_custom_sections = 1'000;
 
+  // --- metering ---
+  // Translate code with gas charges (per basic block, from the gas schedule in gas.hpp). Modules
+  // loaded without metering only pay dynamic costs (memory.grow, bulk memory, host calls).
+  bool metering = false;
+
   // --- execution ---
   uint32_t max_call_depth = 10'000;            // wasm frames on the call stack
   uint32_t value_stack_slots = 4u << 20;       // 8-byte slots for locals and operands, all frames

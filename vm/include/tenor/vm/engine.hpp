@@ -94,6 +94,18 @@ struct HostCall {
   Store& store;
   Instance* caller;  // the calling wasm instance, or nullptr when called from the embedder
   Memory* memory;    // the caller's memory 0, or nullptr
+  int64_t* gas_left; // the running call's remaining gas
+
+  // Charges gas for work the host function is about to do. Returns false, leaving no gas, when
+  // not enough is left: the host function should then return Trap{TrapCode::OutOfGas}.
+  [[nodiscard]] bool charge_gas(uint64_t amount) noexcept {
+    if (amount > static_cast<uint64_t>(*gas_left)) {
+      *gas_left = 0;
+      return false;
+    }
+    *gas_left -= static_cast<int64_t>(amount);
+    return true;
+  }
 };
 
 // A host function receives its arguments and writes its results as 64-bit slots, in the order of
@@ -229,7 +241,15 @@ class Instance {
 struct CallResult {
   std::vector<Value> values;   // results, when no trap
   std::optional<Trap> trap;
+  uint64_t gas_used = 0;       // for every outcome; equals the limit after running out of gas
   bool ok() const noexcept { return !trap.has_value(); }
+};
+
+struct CallOptions {
+  // Gas available to the call. Without a limit the call is unmetered (gas_used stays 0). Calls
+  // made by host functions while a call runs share the running call's gas; a limit given to such
+  // a nested call caps what it may use of it.
+  std::optional<uint64_t> gas_limit;
 };
 
 class Store {
@@ -253,7 +273,7 @@ class Store {
   Result<Instance*> instantiate(std::shared_ptr<const Module> module, const Linker& linker);
 
   // Calls a function with typed arguments (checked against its type).
-  CallResult call(Function* f, std::span<const Value> args);
+  CallResult call(Function* f, std::span<const Value> args, const CallOptions& options = {});
 
  private:
   friend class detail::Interpreter;
