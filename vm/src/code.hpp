@@ -52,6 +52,9 @@ struct CompiledFunction {
   uint32_t num_results = 0;
   uint32_t num_locals = 0;   // params + declared locals
   uint32_t frame_slots = 0;  // num_locals + max operand height (and >= num_results)
+  // Metered code starts with `Gas entry_gas`; calls charge it themselves and enter at entry_skip.
+  uint32_t entry_gas = 0;
+  uint32_t entry_skip = 0;
   std::vector<uint32_t> code;
 };
 

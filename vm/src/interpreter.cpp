@@ -289,7 +289,12 @@ dispatch:
     frame->inst = inst;
     for (uint32_t i = c->num_params; i < c->num_locals; ++i) nfp[i] = 0;
     fp = nfp;
-    pc = c->code.data();
+    pc = c->code.data() + c->entry_skip;
+    gas -= c->entry_gas;
+    if (gas < 0) {
+      gas = 0;
+      TRAP(OutOfGas);
+    }
     NEXT();
   }
   CASE(CallImport) {
@@ -560,7 +565,12 @@ do_call : {
   frame->inst = inst;
   for (uint32_t i = c->num_params; i < c->num_locals; ++i) args[i] = 0;
   fp = args;
-  pc = c->code.data();
+  pc = c->code.data() + c->entry_skip;
+  gas -= c->entry_gas;
+  if (gas < 0) {
+    gas = 0;
+    TRAP(OutOfGas);
+  }
   if (callee->instance_ != inst) {
     inst = callee->instance_;
     LOAD_CONTEXT();

@@ -185,13 +185,18 @@ class Translator {
     gas_word_ = kNoGasWord;
     gas_acc_ = 0;
   }
-  void start_gas_block() {
-    if (!config_.metering) return;
+  // Starts a basic block here; returns where jumps into the block must land. When the current
+  // block is still empty (its Gas instruction is the last one emitted and nothing was charged),
+  // the new block reuses it.
+  uint32_t start_gas_block() {
+    if (!config_.metering) return pos();
+    if (gas_word_ != kNoGasWord && gas_word_ + 1 == pos() && gas_acc_ == 0) return gas_word_ - 1;
     flush_gas();
-    if (!live()) return;
-    begin(IOp::Gas);
+    if (!live()) return pos();
+    uint32_t p = begin(IOp::Gas);
     gas_word_ = pos();
     w(0);
+    return p;
   }
   void charge(uint32_t opcode) {
     if (config_.metering && live()) gas_acc_ += gas::static_cost(opcode);
@@ -532,8 +537,8 @@ bool Translator::op_block(CtrlKind kind) {
   if (live()) materialize_all();
   if (!push_ctrl(kind, std::move(params), std::move(results))) return false;
   bind_label();
-  ctrls_.back().loop_pos = pos();
-  if (kind == CtrlKind::Loop) start_gas_block();  // back edges pay for every iteration
+  // Back edges land on the loop header's Gas instruction: every iteration pays.
+  ctrls_.back().loop_pos = kind == CtrlKind::Loop ? start_gas_block() : pos();
   return true;
 }
 
@@ -594,16 +599,16 @@ bool Translator::op_else() {
     c.fixups.push_back({p, pos()});
     w(0);
   }
-  if (c.else_fixup) {
-    patch(*c.else_fixup, pos());
-    c.else_fixup.reset();
-  }
   bind_label();
   stack_.resize(c.height);
   for (ValType t : c.params) push(t);
   c.kind = CtrlKind::Else;
   c.unreachable = false;
-  start_gas_block();
+  uint32_t label = start_gas_block();
+  if (c.else_fixup) {
+    patch(*c.else_fixup, label);
+    c.else_fixup.reset();
+  }
   return true;
 }
 
@@ -632,16 +637,17 @@ bool Translator::op_end(bool& function_done) {
   if (live()) {
     for (uint32_t i = 0; i < c.results.size(); ++i) materialize(c.height + i);
   }
-  for (auto& f : c.fixups) patch(f, pos());
-  if (c.else_fixup) patch(*c.else_fixup, pos());
+  const bool has_jumps_in = !c.fixups.empty() || c.else_fixup.has_value();
   bind_label();
-  std::vector<ValType> results = std::move(c.results);
-  uint32_t height = c.height;
-  bool is_loop = c.kind == CtrlKind::Loop;
+  Ctrl ended = std::move(c);
   ctrls_.pop_back();
-  stack_.resize(height);
-  for (ValType t : results) push(t);
-  if (!is_loop) start_gas_block();  // a join point (the end of a loop is reached only by falling through)
+  stack_.resize(ended.height);
+  for (ValType t : ended.results) push(t);
+  // A new basic block starts where jumps land; an end reached only by falling through (every
+  // loop's, and a block nothing branches out of) continues the current one.
+  uint32_t label = has_jumps_in && ended.kind != CtrlKind::Loop ? start_gas_block() : pos();
+  for (auto& f : ended.fixups) patch(f, label);
+  if (ended.else_fixup) patch(*ended.else_fixup, label);
   return true;
 }
 
@@ -1361,6 +1367,10 @@ Status Translator::run() {
     return malformed("section size mismatch: bytes after the function's final end");
   }
   out_.frame_slots = std::max(num_locals_ + max_height_, out_.num_results);
+  if (code_.size() >= 2 && code_[0] == static_cast<uint32_t>(IOp::Gas)) {
+    out_.entry_gas = code_[1];
+    out_.entry_skip = 2;
+  }
   code_.shrink_to_fit();
   return {};
 }
