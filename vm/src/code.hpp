@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -56,7 +58,13 @@ struct CompiledFunction {
   uint32_t entry_gas = 0;
   uint32_t entry_skip = 0;
   std::vector<uint32_t> code;
+  // The first instruction that computes with, loads, stores or produces a float (for the contract
+  // profile): its module offset and opcode (0xFCxx for prefixed ones).
+  std::optional<std::pair<uint64_t, uint32_t>> first_float_op;
 };
+
+// True for instructions that compute with, load, store or produce f32/f64 values.
+bool is_float_instruction(uint32_t opcode) noexcept;
 
 // Text listing of a function's internal code, one instruction per line with its operands.
 std::string disassemble(const CompiledFunction& f);

@@ -198,6 +198,9 @@ class Translator {
     w(0);
     return p;
   }
+  void note_float(uint32_t opcode) {
+    if (!out_.first_float_op && is_float_instruction(opcode)) out_.first_float_op = {op_offset_, opcode};
+  }
   void charge(uint32_t opcode) {
     if (config_.metering && live()) gas_acc_ += gas::static_cost(opcode);
   }
@@ -999,6 +1002,7 @@ bool Translator::op_prefixed() {
     return false;
   }
   charge(0xFC00 | sub);
+  note_float(0xFC00 | sub);
   if (sub <= 7) return op_numeric(tables().fc[sub]);
   // Pops n i32 operands and returns their slots (materialising constants).
   auto pop_i32s = [this](uint32_t n, uint32_t* slots) -> bool {
@@ -1153,7 +1157,10 @@ Status Translator::run() {
     op_offset_ = r_.pos();
     uint8_t opc;
     if (!r_.read_u8(opc)) return malformed("unexpected end of function body: END opcode expected");
-    if (opc != 0xFC) charge(opc);
+    if (opc != 0xFC) {
+      charge(opc);
+      note_float(opc);
+    }
     bool ok = true;
     switch (opc) {
       case 0x00:  // unreachable
@@ -1376,6 +1383,21 @@ Status Translator::run() {
 }
 
 }  // namespace
+
+bool is_float_instruction(uint32_t opcode) noexcept {
+  switch (opcode) {
+    case 0x2A: case 0x2B: case 0x38: case 0x39:  // f32/f64 loads and stores
+    case 0x43: case 0x44:                        // f32.const, f64.const
+      return true;
+    default: break;
+  }
+  if (opcode >= 0xFC00 && opcode <= 0xFC07) return true;  // trunc_sat
+  if (opcode >= 0x5B && opcode <= 0x66) return true;      // float comparisons
+  if (opcode >= 0x8B && opcode <= 0xA6) return true;      // float arithmetic
+  if (opcode >= 0xA8 && opcode <= 0xAB) return true;      // i32.trunc_f*
+  if (opcode >= 0xAE && opcode <= 0xBF) return true;      // i64.trunc_f*, converts, reinterprets
+  return false;
+}
 
 Status compile_functions(const ModuleInfo& info, std::span<const uint8_t> bytes, const VmConfig& config,
                          std::vector<CompiledFunction>& out) {
