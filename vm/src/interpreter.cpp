@@ -143,6 +143,16 @@ Interpreter::Outcome Interpreter::invoke(Function* f, const uint64_t* args, uint
   return finish();
 }
 
+// Out of line, so that the dispatch loop holds no objects with destructors.
+uint32_t Interpreter::call_host(Function* f, Instance* caller, Memory* memory, const uint64_t* args,
+                                uint64_t* results) {
+  HostCall hc{store_, caller, memory, &gas_};
+  std::optional<Trap> t = (*f->host_)(hc, args, results);
+  if (!t) return kOk;
+  trap_detail_ = std::move(t->detail);
+  return static_cast<uint32_t>(t->code);
+}
+
 // The dispatch loop. Register-like state lives in locals: pc, fp (frame base), frame (call-stack
 // top) and the current instance's memory, globals and functions.
 uint32_t Interpreter::run(const uint32_t* pc, uint64_t* fp, Instance* inst, CallFrame* frame) {
@@ -543,14 +553,9 @@ do_call : {
     frame_top_ = frame;
     sp_top_ = res + ft.results.size();
     gas_ = gas;
-    HostCall hc{store_, inst, memobj, &gas_};
-    std::optional<Trap> t = (*callee->host_)(hc, args, res);
+    trap = call_host(callee, inst, memobj, args, res);
     gas = gas_;
-    if (t) {
-      trap = static_cast<uint32_t>(t->code);
-      trap_detail_ = std::move(t->detail);
-      goto trap_out;
-    }
+    if (trap != kOk) goto trap_out;
     std::memmove(args, res, ft.results.size() * sizeof(uint64_t));
     LOAD_MEMORY();  // the host may have grown memory
     pc += call_len;

@@ -42,6 +42,7 @@ class Interpreter {
   static constexpr uint32_t kOk = 0xFFFFFFFFu;
   uint32_t run(const uint32_t* pc, uint64_t* fp, Instance* inst, CallFrame* frame);
   bool allocate();
+  uint32_t call_host(Function* f, Instance* caller, Memory* memory, const uint64_t* args, uint64_t* results);
 
   Store& store_;
   const VmConfig& config_;

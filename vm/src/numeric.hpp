@@ -103,9 +103,10 @@ inline F fmax(F a, F b) noexcept {
   if (a == b) return std::signbit(a) ? b : a;
   return a > b ? a : b;
 }
-// Round to nearest, ties to even, independent of the current rounding mode.
-inline float nearest(float f) noexcept { return canon(__builtin_roundevenf(f)); }
-inline double nearest(double d) noexcept { return canon(__builtin_roundeven(d)); }
+// Round to nearest, ties to even. nearbyint rounds in the current rounding mode, which the VM
+// never changes from the default (to nearest, ties to even).
+inline float nearest(float f) noexcept { return canon(std::nearbyint(f)); }
+inline double nearest(double d) noexcept { return canon(std::nearbyint(d)); }
 
 inline uint32_t f32_abs(uint32_t b) noexcept { return b & 0x7fffffffu; }
 inline uint32_t f32_neg(uint32_t b) noexcept { return b ^ 0x80000000u; }
