@@ -1,0 +1,245 @@
+// The contract profile (profile.hpp). Works on the loaded module: the decoder recorded types,
+// imports, globals and locals, and the translator recorded each function's first float
+// instruction, so no function body is read again here.
+#include "tenor/vm/profile.hpp"
+
+#include <cinttypes>
+#include <cstdio>
+#include <iterator>
+
+#include "code.hpp"
+#include "module_info.hpp"
+
+namespace tenor::vm {
+
+namespace {
+
+constexpr const char* kNoFloats = "floats are not allowed in contracts";
+
+bool is_float(ValType t) noexcept { return t == ValType::F32 || t == ValType::F64; }
+
+// The first float type of a function type, if any.
+std::optional<ValType> float_in(const FuncType& t) {
+  for (ValType v : t.params)
+    if (is_float(v)) return v;
+  for (ValType v : t.results)
+    if (is_float(v)) return v;
+  return std::nullopt;
+}
+
+std::string hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
+  return buf;
+}
+
+Error violation(std::string message, const char* section, std::optional<uint64_t> offset = std::nullopt,
+                std::optional<uint32_t> func_index = std::nullopt) {
+  Error e;
+  e.kind = ErrorKind::ProfileViolation;
+  e.message = std::move(message);
+  e.section = section;
+  e.offset = offset;
+  e.func_index = func_index;
+  return e;
+}
+
+class ProfileChecker {
+ public:
+  ProfileChecker(const detail::ModuleData& md, const ProfileRules& rules) : md_(md), info_(md.info), rules_(rules) {}
+
+  Status run() {
+    if (Status s = check_imports(); !s) return s;
+    if (Status s = check_types(); !s) return s;
+    if (Status s = check_functions(); !s) return s;
+    if (Status s = check_globals(); !s) return s;
+    if (Status s = check_memory(); !s) return s;
+    if (Status s = check_start(); !s) return s;
+    return check_exports();
+  }
+
+ private:
+  // "function 3" or, when exported, "function 3 \"tenor_entry\"".
+  std::string func_label(uint32_t index) const {
+    std::string out = "function " + std::to_string(index);
+    for (const auto& e : info_.exports)
+      if (e.kind == ExternKind::Func && e.index == index) return out + " \"" + e.name + "\"";
+    return out;
+  }
+
+  Status check_imports() const {
+    uint32_t func_index = 0;
+    for (const auto& imp : info_.imports) {
+      const std::string what = "import \"" + imp.module + "\" \"" + imp.name + "\"";
+      if (imp.module != rules_.host_module)
+        return violation(what + " is not from the host module \"" + rules_.host_module +
+                             "\": contracts import only from the host module",
+                         "import", imp.offset);
+      if (imp.kind != ExternKind::Func)
+        return violation(what + " is " + to_string(imp.kind) +
+                             ": contracts import only functions (a contract defines its own memory)",
+                         "import", imp.offset);
+      const FuncType& t = info_.types[imp.type_index];
+      if (auto f = float_in(t))
+        return violation(what + " (function " + std::to_string(func_index) + ") has type " + to_string(t) +
+                             " with " + to_string(*f) + ": " + kNoFloats,
+                         "import", imp.offset, func_index);
+      ++func_index;
+    }
+    return {};
+  }
+
+  // Every type of the type section, so that blocks and call_indirect cannot name a float type
+  // that no function uses.
+  Status check_types() const {
+    for (uint32_t i = 0; i < info_.types.size(); ++i) {
+      if (auto f = float_in(info_.types[i])) {
+        // Name a defined function of this type when there is one: that is what the author wrote.
+        for (uint32_t fi = info_.num_imported_funcs; fi < info_.func_types.size(); ++fi)
+          if (info_.func_types[fi] == i)
+            return violation(func_label(fi) + " has type " + to_string(info_.types[i]) + " with " +
+                                 to_string(*f) + ": " + kNoFloats,
+                             "function", info_.bodies[fi - info_.num_imported_funcs].body_begin, fi);
+        return violation("type " + std::to_string(i) + " " + to_string(info_.types[i]) + " uses " +
+                             to_string(*f) + ": " + kNoFloats,
+                         "type");
+      }
+    }
+    return {};
+  }
+
+  Status check_functions() const {
+    for (uint32_t i = 0; i < info_.bodies.size(); ++i) {
+      const uint32_t fi = info_.num_imported_funcs + i;
+      const auto& body = info_.bodies[i];
+      for (size_t l = 0; l < body.locals.size(); ++l)
+        if (is_float(body.locals[l]))
+          return violation(func_label(fi) + " declares local " +
+                               std::to_string(l + info_.types[info_.func_types[fi]].params.size()) +
+                               " of type " + to_string(body.locals[l]) + ": " + kNoFloats,
+                           "code", body.body_begin, fi);
+      if (i < md_.funcs.size() && md_.funcs[i].first_float_op) {
+        auto [offset, opcode] = *md_.funcs[i].first_float_op;
+        const char* name = float_instruction_name(opcode);
+        return violation(func_label(fi) + " uses " + (name ? std::string(name) : "opcode " + hex(opcode)) +
+                             " at offset " + hex(offset) + ": " + kNoFloats,
+                         "code", offset, fi);
+      }
+    }
+    return {};
+  }
+
+  Status check_globals() const {
+    for (uint32_t i = 0; i < info_.globals.size(); ++i) {
+      const auto& g = info_.globals[i];
+      if (is_float(g.type.type))
+        return violation("global " + std::to_string(info_.num_imported_globals + i) + " has type " +
+                             to_string(g.type.type) + ": " + kNoFloats,
+                         "global", g.init.offset);
+    }
+    return {};
+  }
+
+  Status check_memory() const {
+    if (info_.memories.size() != 1)
+      return violation("a contract defines exactly one memory; this module has " +
+                           std::to_string(info_.memories.size()),
+                       "memory");
+    const Limits& l = info_.memories[0].limits;
+    if (!l.max)
+      return violation("the memory declares no maximum: a contract's memory needs a maximum of at most " +
+                           std::to_string(rules_.max_memory_pages) + " pages (max_memory_pages)",
+                       "memory");
+    if (*l.max > rules_.max_memory_pages)
+      return violation("the memory's maximum of " + std::to_string(*l.max) +
+                           " pages exceeds the contract limit of " + std::to_string(rules_.max_memory_pages) +
+                           " pages (max_memory_pages)",
+                       "memory");
+    return {};
+  }
+
+  Status check_start() const {
+    if (!info_.start) return {};
+    return violation(func_label(*info_.start) +
+                         " is the start function: contracts have no start function (export "
+                         "\"tenor_init\" instead)",
+                     "start", std::nullopt, *info_.start);
+  }
+
+  Status check_exports() const {
+    for (const ExportRule& rule : rules_.exports) {
+      const detail::ExportInfo* found = nullptr;
+      for (const auto& e : info_.exports)
+        if (e.name == rule.name) found = &e;
+      if (!found) {
+        if (!rule.required) continue;
+        return violation(std::string("missing export \"") + rule.name + "\" (" + to_string(rule.kind) +
+                             (rule.kind == ExternKind::Func ? " " + to_string(rule.type) : std::string()) +
+                             "): every contract exports it",
+                         "export");
+      }
+      if (found->kind != rule.kind)
+        return violation("export \"" + rule.name + "\" is a " + to_string(found->kind) + ", expected a " +
+                             to_string(rule.kind),
+                         "export", found->offset);
+      if (rule.kind == ExternKind::Func) {
+        const FuncType& t = info_.types[info_.func_types[found->index]];
+        if (!(t == rule.type))
+          return violation("export \"" + rule.name + "\" (function " + std::to_string(found->index) +
+                               ") has type " + to_string(t) + ", expected " + to_string(rule.type),
+                           "export", found->offset, found->index);
+      }
+    }
+    return {};
+  }
+
+  const detail::ModuleData& md_;
+  const detail::ModuleInfo& info_;
+  const ProfileRules& rules_;
+};
+
+}  // namespace
+
+Status check_contract_profile(const Module& module, const ProfileRules& rules) {
+  return ProfileChecker(module.data(), rules).run();
+}
+
+const char* float_instruction_name(uint32_t opcode) noexcept {
+  static constexpr const char* kCompare[] = {"f32.eq", "f32.ne", "f32.lt", "f32.gt", "f32.le", "f32.ge",
+                                             "f64.eq", "f64.ne", "f64.lt", "f64.gt", "f64.le", "f64.ge"};
+  static constexpr const char* kArith[] = {
+      "f32.abs",  "f32.neg",  "f32.ceil", "f32.floor", "f32.trunc", "f32.nearest", "f32.sqrt", "f32.add",
+      "f32.sub",  "f32.mul",  "f32.div",  "f32.min",   "f32.max",   "f32.copysign", "f64.abs", "f64.neg",
+      "f64.ceil", "f64.floor", "f64.trunc", "f64.nearest", "f64.sqrt", "f64.add", "f64.sub", "f64.mul",
+      "f64.div",  "f64.min",  "f64.max",  "f64.copysign"};
+  static constexpr const char* kConvert[] = {
+      "i32.trunc_f32_s",     "i32.trunc_f32_u",     "i32.trunc_f64_s",     "i32.trunc_f64_u",
+      nullptr,               nullptr,  // i64.extend_i32_s/u
+      "i64.trunc_f32_s",     "i64.trunc_f32_u",     "i64.trunc_f64_s",     "i64.trunc_f64_u",
+      "f32.convert_i32_s",   "f32.convert_i32_u",   "f32.convert_i64_s",   "f32.convert_i64_u",
+      "f32.demote_f64",      "f64.convert_i32_s",   "f64.convert_i32_u",   "f64.convert_i64_s",
+      "f64.convert_i64_u",   "f64.promote_f32",     "i32.reinterpret_f32", "i64.reinterpret_f64",
+      "f32.reinterpret_i32", "f64.reinterpret_i64"};
+  static constexpr const char* kTruncSat[] = {"i32.trunc_sat_f32_s", "i32.trunc_sat_f32_u", "i32.trunc_sat_f64_s",
+                                              "i32.trunc_sat_f64_u", "i64.trunc_sat_f32_s", "i64.trunc_sat_f32_u",
+                                              "i64.trunc_sat_f64_s", "i64.trunc_sat_f64_u"};
+  static_assert(std::size(kCompare) == 0x66 - 0x5B + 1);
+  static_assert(std::size(kArith) == 0xA6 - 0x8B + 1);
+  static_assert(std::size(kConvert) == 0xBF - 0xA8 + 1);
+  switch (opcode) {
+    case 0x2A: return "f32.load";
+    case 0x2B: return "f64.load";
+    case 0x38: return "f32.store";
+    case 0x39: return "f64.store";
+    case 0x43: return "f32.const";
+    case 0x44: return "f64.const";
+    default: break;
+  }
+  if (opcode >= 0x5B && opcode <= 0x66) return kCompare[opcode - 0x5B];
+  if (opcode >= 0x8B && opcode <= 0xA6) return kArith[opcode - 0x8B];
+  if (opcode >= 0xA8 && opcode <= 0xBF) return kConvert[opcode - 0xA8];
+  if (opcode >= 0xFC00 && opcode <= 0xFC07) return kTruncSat[opcode - 0xFC00];
+  return nullptr;
+}
+
+}  // namespace tenor::vm
