@@ -38,6 +38,7 @@ log_dir=$(mktemp -d "${TMPDIR:-/tmp}/tenor-test.XXXXXX")
 stage_names=()
 stage_secs=()
 current=""
+stage_start=$SECONDS
 run_start=$SECONDS
 tests_passed=0
 tests_failed=0
@@ -50,6 +51,7 @@ finish() {
   for i in "${!stage_names[@]}"; do
     printf '  %-11s %5ss\n' "${stage_names[$i]}" "${stage_secs[$i]}"
   done
+  [ -z "$current" ] || printf '  %-11s %5ss  FAILED\n' "$current" "$((SECONDS - stage_start))"
   printf '  %-11s %5ss\n' total "$((SECONDS - run_start))"
   rm -rf "$log_dir"
   if [ "$rc" -ne 0 ]; then
@@ -69,9 +71,9 @@ stage() {
   current=$name
   echo
   echo "==== stage $name (budget ${budget}s): $*"
-  local start=$SECONDS
+  stage_start=$SECONDS
   "$@"
-  local took=$((SECONDS - start))
+  local took=$((SECONDS - stage_start))
   stage_names+=("$name")
   stage_secs+=("$took")
   echo "==== stage $name passed in ${took}s"
