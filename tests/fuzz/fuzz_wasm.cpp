@@ -1,6 +1,7 @@
 // libFuzzer entry point of tenor_fuzz_wasm (built when TENOR_FUZZ=ON, clang only).
-//   TENOR_FUZZ_EXECUTE=1   execute every module that instantiates, loops and calls included: use
-//                          with -timeout=N by hand until the VM meters gas (see wasm_fuzz_target.cpp)
+//   TENOR_FUZZ_INSTANTIATE_ALL=1   also instantiate modules whose start function may not terminate
+//                                  (it runs without gas): by hand, with -timeout=N; see
+//                                  wasm_fuzz_target.cpp
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -13,8 +14,8 @@ tenor::fuzz::FuzzOptions g_options;
 }
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const char* execute = std::getenv("TENOR_FUZZ_EXECUTE");
-  g_options.execute_all = execute != nullptr && std::strcmp(execute, "1") == 0;
+  const char* all = std::getenv("TENOR_FUZZ_INSTANTIATE_ALL");
+  g_options.instantiate_all = all != nullptr && std::strcmp(all, "1") == 0;
   return 0;
 }
 

@@ -15,9 +15,14 @@ namespace {
 
 using namespace tenor::vm;
 
-// Small limits: the fuzzer should spend its time on many inputs, not on a few huge ones.
+// Gas for each exported call: enough for real work, small enough to keep inputs fast.
+constexpr uint64_t kGasPerCall = 200'000;
+
+// Small limits: the fuzzer should spend its time on many inputs, not on a few huge ones. Metering
+// on: every call runs under a gas limit, so loops and recursion end.
 VmConfig fuzz_config() {
   VmConfig c;
+  c.metering = true;
   c.max_call_depth = 200;
   c.value_stack_slots = 65'536;
   c.max_memory_pages = 16;
@@ -52,19 +57,18 @@ bool read_u32_leb(std::span<const uint8_t> bytes, size_t& pos, uint32_t& out) {
   return false;
 }
 
-// What execution may do, judged from the section layout of a module that Module::load accepted.
+// Whether instantiation surely terminates, judged from the section layout of a module that
+// Module::load accepted.
 //
-// Until the VM meters gas (the next issue), nothing bounds a wasm call: a `loop` can spin forever
-// and calls can recurse exponentially within the call-depth limit, and either would hang the
-// fuzzer. So the target executes code only when it provably terminates quickly: when the code
-// section contains no byte 0x03 (`loop`), 0x10 (`call`) or 0x11 (`call_indirect`). The test is
-// on raw bytes, so immediates that happen to equal these values also rule a module out; it is
-// conservative, never wrong. Without loops and calls every function runs each instruction at most
-// once, and bulk memory and table operations are bounded by the small limits of fuzz_config().
-// A module with a start function is not even instantiated unless it passes (instantiation runs
-// the start function); one without is instantiated, since segments alone always terminate.
-// TODO(gas): once the VM meters gas, instantiate and execute every module under a gas limit and
-// delete this filter.
+// Exported calls run under a gas limit, but instantiation runs the start function without one: a
+// start function with a `loop` or with calls (recursing exponentially within the call-depth
+// limit) could hang the fuzzer. So a module with a start section is instantiated only when its
+// code section contains no byte 0x03 (`loop`), 0x10 (`call`) or 0x11 (`call_indirect`): then each
+// instruction runs at most once, and bulk memory and table operations are bounded by the small
+// limits of fuzz_config(). The test is on raw bytes, so immediates that happen to equal these
+// values also rule a module out: conservative, never wrong. A module without a start function is
+// always instantiated (segments alone always terminate).
+// TODO(vm): once instantiation takes a gas limit, instantiate every module and drop this filter.
 struct SectionScan {
   bool has_start = false;
   bool may_not_terminate = false;
@@ -145,8 +149,7 @@ bool define_stub_imports(Store& store, const Module& module, Linker& linker) {
   return true;
 }
 
-Transcript run_module(const std::shared_ptr<const Module>& module, bool execute,
-                      FuzzOutcome& outcome) {
+Transcript run_module(const std::shared_ptr<const Module>& module, FuzzOutcome& outcome) {
   Transcript t;
   Store store(fuzz_config());
   Linker linker;
@@ -165,8 +168,6 @@ Transcript run_module(const std::shared_ptr<const Module>& module, bool execute,
     return t;
   }
   outcome.instantiated = true;
-  if (!execute) return t;
-  outcome.executed = true;
 
   Instance& instance = **inst;
   for (const ExportDesc& e : module->exports()) {
@@ -177,11 +178,15 @@ Transcript run_module(const std::shared_ptr<const Module>& module, bool execute,
     if (!(type == module->function_type(e.index))) fail("export's type differs from the module's", e.name);
     std::vector<Value> args;
     for (ValType p : type.params) args.push_back(Value{p, 0});
-    const CallResult r = store.call(f, args);
+    CallOptions options;
+    options.gas_limit = kGasPerCall;
+    const CallResult r = store.call(f, args, options);
+    if (r.gas_used > kGasPerCall) fail("a call used more gas than its limit", e.name);
+    t.push_back(r.gas_used);  // gas is consensus too
     if (r.trap) {
-      // Stub host functions never trap and nothing meters gas yet.
-      if (r.trap->code == TrapCode::HostTrap || r.trap->code == TrapCode::OutOfGas) {
-        fail("impossible trap", r.trap->to_string());
+      if (r.trap->code == TrapCode::HostTrap) fail("trap from a host function that never traps", e.name);
+      if (r.trap->code == TrapCode::OutOfGas && r.gas_used != kGasPerCall) {
+        fail("out of gas, but gas_used is not the limit", e.name);
       }
       t.insert(t.end(), {kTrapped, static_cast<uint64_t>(r.trap->code)});
       continue;
@@ -222,13 +227,12 @@ FuzzOutcome run_wasm_input(std::span<const uint8_t> bytes, const FuzzOptions& op
   introspect(*module);
 
   const SectionScan scan = scan_sections(bytes);
-  const bool execute = options.execute_all || !scan.may_not_terminate;
-  if (!execute && scan.has_start) return outcome;
+  if (scan.has_start && scan.may_not_terminate && !options.instantiate_all) return outcome;
 
   // Determinism is consensus: the same module in two fresh stores must behave identically.
   FuzzOutcome second;
-  const Transcript first_run = run_module(module, execute, outcome);
-  const Transcript second_run = run_module(module, execute, second);
+  const Transcript first_run = run_module(module, outcome);
+  const Transcript second_run = run_module(module, second);
   if (first_run != second_run) fail("two runs of the same module in fresh stores differ");
   return outcome;
 }

@@ -9,15 +9,16 @@
 namespace tenor::fuzz {
 
 struct FuzzOptions {
-  // Execute every module that instantiates, even when it may not terminate (it has loops or
-  // calls). Until the VM meters gas, only for hand-run fuzzing with libFuzzer's -timeout.
-  bool execute_all = false;
+  // Instantiate every module that loads, also those whose start function may not terminate
+  // (instantiation runs the start function without a gas limit). For hand-run fuzzing with
+  // libFuzzer's -timeout; see wasm_fuzz_target.cpp.
+  bool instantiate_all = false;
 };
 
 struct FuzzOutcome {
   bool loaded = false;        // Module::load accepted the bytes
-  bool instantiated = false;  // Store::instantiate succeeded (imports stubbed)
-  bool executed = false;      // the exported functions were called
+  bool instantiated = false;  // Store::instantiate succeeded (imports stubbed) and every
+                              // exported function was called, each under a gas limit
 };
 
 FuzzOutcome run_wasm_input(std::span<const uint8_t> bytes, const FuzzOptions& options);
