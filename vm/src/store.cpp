@@ -142,6 +142,15 @@ Function* Instance::exported_function(std::string_view name) const {
 Store::Store(VmConfig config) : config_(config), interp_(std::make_unique<detail::Interpreter>(*this, config_)) {}
 Store::~Store() = default;
 
+void Store::reset() {
+  instances_.clear();
+  functions_.clear();
+  memories_.clear();
+  tables_.clear();
+  globals_.clear();
+  types_.clear();
+}
+
 uint32_t Store::intern_type(const FuncType& t) {
   for (uint32_t i = 0; i < types_.size(); ++i)
     if (types_[i] == t) return i;

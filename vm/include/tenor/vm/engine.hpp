@@ -261,6 +261,11 @@ class Store {
 
   const VmConfig& config() const noexcept { return config_; }
 
+  // Destroys every object the store owns (instances, functions, memories, tables, globals),
+  // keeping the allocated execution stacks for reuse. Pointers into the store become invalid.
+  // Must not be called while a call is running.
+  void reset();
+
   Function* create_host_function(FuncType type, HostFunction fn);
   Memory* create_memory(const MemoryType& type);
   Table* create_table(const TableType& type);
