@@ -76,7 +76,7 @@ class ProfileChecker {
                              "\": contracts import only from the host module",
                          "import", imp.offset);
       if (imp.kind != ExternKind::Func)
-        return violation(what + " is " + to_string(imp.kind) +
+        return violation(what + " is a " + to_string(imp.kind) +
                              ": contracts import only functions (a contract defines its own memory)",
                          "import", imp.offset);
       const FuncType& t = info_.types[imp.type_index];
