@@ -80,8 +80,27 @@ bool Interpreter::allocate() {
   return true;
 }
 
+void Interpreter::trace(TraceKind kind, const Instance* inst, const CompiledFunction* f, const uint32_t* pc,
+                        uint32_t detail, int64_t gas) noexcept {
+  const ModuleData& md = inst->module_->data();
+  TraceEvent e;
+  e.kind = kind;
+  e.func_index = static_cast<uint32_t>(f - md.funcs.data()) + md.info.num_imported_funcs;
+  e.pc = static_cast<uint32_t>(pc - f->code.data());
+  e.detail = detail;
+  e.gas_left = gas;
+  tracer_->record(e);
+}
+
 Interpreter::Outcome Interpreter::invoke(Function* f, const uint64_t* args, uint64_t* results,
-                                         std::optional<uint64_t> gas_limit) {
+                                         std::optional<uint64_t> gas_limit, Tracer* tracer) {
+  Tracer* const outer_tracer = tracer_;
+  if (nesting_ == 0) tracer_ = tracer;
+  struct RestoreTracer {
+    Interpreter* self;
+    Tracer* saved;
+    ~RestoreTracer() { self->tracer_ = saved; }
+  } restore_tracer{this, outer_tracer};
   const int64_t outer = gas_;
   const int64_t cap = gas_limit ? static_cast<int64_t>(std::min<uint64_t>(*gas_limit, INT64_MAX)) : INT64_MAX;
   const int64_t budget = nesting_ == 0 ? cap : std::min(cap, outer);
@@ -129,8 +148,15 @@ Interpreter::Outcome Interpreter::invoke(Function* f, const uint64_t* args, uint
   frame->ret_pc = kHaltCode;
   frame->fp = base;
   frame->inst = f->instance_;
+  frame->func = nullptr;
   ++nesting_;
-  uint32_t status = run(code->code.data(), base, f->instance_, frame);
+  uint32_t status;
+  if (tracer_) {
+    trace(TraceKind::Call, f->instance_, code, code->code.data(), 0, gas_);
+    status = run<true>(code->code.data(), base, f->instance_, frame, code);
+  } else {
+    status = run<false>(code->code.data(), base, f->instance_, frame, code);
+  }
   --nesting_;
   frame_top_ = saved_frame_top;
   sp_top_ = saved_sp_top;
@@ -155,7 +181,11 @@ uint32_t Interpreter::call_host(Function* f, Instance* caller, Memory* memory, c
 
 // The dispatch loop. Register-like state lives in locals: pc, fp (frame base), frame (call-stack
 // top) and the current instance's memory, globals and functions.
-uint32_t Interpreter::run(const uint32_t* pc, uint64_t* fp, Instance* inst, CallFrame* frame) {
+template <bool kTraced>
+uint32_t Interpreter::run(const uint32_t* pc, uint64_t* fp, Instance* inst, CallFrame* frame,
+                          const CompiledFunction* cur) {
+  [[maybe_unused]] const bool trace_instr = kTraced && tracer_->wants(TraceKind::Instr);
+  [[maybe_unused]] const bool trace_block = kTraced && tracer_->wants(TraceKind::Block);
   uint64_t* const stack_end = stack_end_;
   CallFrame* const frames_end = frames_end_;
   Memory* memobj;
@@ -228,12 +258,21 @@ uint32_t Interpreter::run(const uint32_t* pc, uint64_t* fp, Instance* inst, Call
   };
   static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == kNumIOps);
 #define CASE(name) L_##name:
-#define NEXT() goto* kLabels[*pc]
+#define NEXT()                                                                              \
+  do {                                                                                      \
+    if constexpr (kTraced) {                                                                \
+      if (trace_instr) trace(TraceKind::Instr, inst, cur, pc, *pc, gas);                    \
+    }                                                                                       \
+    goto* kLabels[*pc];                                                                     \
+  } while (0)
   NEXT();
 #else
 #define CASE(name) case IOp::name:
 #define NEXT() goto dispatch
 dispatch:
+  if constexpr (kTraced) {
+    if (trace_instr) trace(TraceKind::Instr, inst, cur, pc, *pc, gas);
+  }
   switch (static_cast<IOp>(*pc)) {
 #endif
 
@@ -244,6 +283,9 @@ dispatch:
   CASE(Unreachable) { TRAP(Unreachable); }
   CASE(Gas) {
     gas -= static_cast<int64_t>(pc[1]);
+    if constexpr (kTraced) {
+      if (trace_block) trace(TraceKind::Block, inst, cur, pc, pc[1], gas < 0 ? 0 : gas);
+    }
     if (gas < 0) {
       gas = 0;
       TRAP(OutOfGas);
@@ -279,6 +321,10 @@ dispatch:
     NEXT();
   }
   CASE(Return) {
+    if constexpr (kTraced) {
+      trace(TraceKind::Return, inst, cur, pc, 0, gas);
+      cur = frame->func;
+    }
     pc = frame->ret_pc;
     fp = frame->fp;
     if (frame->inst != inst) {
@@ -300,6 +346,12 @@ dispatch:
     for (uint32_t i = c->num_params; i < c->num_locals; ++i) nfp[i] = 0;
     fp = nfp;
     pc = c->code.data() + c->entry_skip;
+    if constexpr (kTraced) {
+      frame->func = cur;
+      cur = c;
+      trace(TraceKind::Call, inst, cur, c->code.data(), 0, gas);
+      if (trace_block && c->entry_skip) trace(TraceKind::Block, inst, cur, c->code.data(), c->entry_gas, gas - c->entry_gas < 0 ? 0 : gas - c->entry_gas);
+    }
     gas -= c->entry_gas;
     if (gas < 0) {
       gas = 0;
@@ -571,14 +623,20 @@ do_call : {
   for (uint32_t i = c->num_params; i < c->num_locals; ++i) args[i] = 0;
   fp = args;
   pc = c->code.data() + c->entry_skip;
+  if (callee->instance_ != inst) {
+    inst = callee->instance_;
+    LOAD_CONTEXT();
+  }
+  if constexpr (kTraced) {
+    frame->func = cur;
+    cur = c;
+    trace(TraceKind::Call, inst, cur, c->code.data(), 0, gas);
+    if (trace_block && c->entry_skip) trace(TraceKind::Block, inst, cur, c->code.data(), c->entry_gas, gas - c->entry_gas < 0 ? 0 : gas - c->entry_gas);
+  }
   gas -= c->entry_gas;
   if (gas < 0) {
     gas = 0;
     TRAP(OutOfGas);
-  }
-  if (callee->instance_ != inst) {
-    inst = callee->instance_;
-    LOAD_CONTEXT();
   }
   NEXT();
 }
@@ -595,5 +653,8 @@ trap_out:
 #undef LOAD_MEMORY
 #undef LOAD_CONTEXT
 }
+
+template uint32_t Interpreter::run<false>(const uint32_t*, uint64_t*, Instance*, CallFrame*, const CompiledFunction*);
+template uint32_t Interpreter::run<true>(const uint32_t*, uint64_t*, Instance*, CallFrame*, const CompiledFunction*);
 
 }  // namespace tenor::vm::detail

@@ -18,6 +18,7 @@ struct CallFrame {
   const uint32_t* ret_pc;
   uint64_t* fp;
   Instance* inst;
+  const CompiledFunction* func;  // the caller (maintained only while tracing)
 };
 
 class Interpreter {
@@ -33,14 +34,17 @@ class Interpreter {
   // call gets `gas_limit` (unmetered without one); a nested call (a host function calling back in)
   // shares the running call's gas, capped by `gas_limit` when given.
   Outcome invoke(Function* f, const uint64_t* args, uint64_t* results,
-                 std::optional<uint64_t> gas_limit = std::nullopt);
+                 std::optional<uint64_t> gas_limit = std::nullopt, Tracer* tracer = nullptr);
 
   // Maximum nesting of host -> wasm re-entry.
   static constexpr uint32_t kMaxNesting = 64;
 
  private:
   static constexpr uint32_t kOk = 0xFFFFFFFFu;
-  uint32_t run(const uint32_t* pc, uint64_t* fp, Instance* inst, CallFrame* frame);
+  template <bool kTraced>
+  uint32_t run(const uint32_t* pc, uint64_t* fp, Instance* inst, CallFrame* frame, const CompiledFunction* cur);
+  void trace(TraceKind kind, const Instance* inst, const CompiledFunction* f, const uint32_t* pc, uint32_t detail,
+             int64_t gas) noexcept;
   bool allocate();
   uint32_t call_host(Function* f, Instance* caller, Memory* memory, const uint64_t* args, uint64_t* results);
 
@@ -53,7 +57,8 @@ class Interpreter {
   CallFrame* frames_end_ = nullptr;
   CallFrame* frame_top_ = nullptr;  // last used frame record
   uint32_t nesting_ = 0;
-  int64_t gas_ = INT64_MAX;  // gas left in the running call (synchronised with run()'s local)
+  int64_t gas_ = INT64_MAX;
+  Tracer* tracer_ = nullptr;  // of the running top-level call  // gas left in the running call (synchronised with run()'s local)
   std::string trap_detail_;
 };
 

@@ -381,7 +381,7 @@ CallResult Store::call(Function* f, std::span<const Value> args, const CallOptio
     a[i] = narrow ? static_cast<uint32_t>(args[i].bits) : args[i].bits;
   }
   std::vector<uint64_t> res(ft.results.size());
-  auto outcome = interp_->invoke(f, a, res.data(), options.gas_limit);
+  auto outcome = interp_->invoke(f, a, res.data(), options.gas_limit, options.tracer);
   result.trap = std::move(outcome.trap);
   result.gas_used = outcome.gas_used;
   if (!result.trap) {

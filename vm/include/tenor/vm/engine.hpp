@@ -24,6 +24,7 @@
 
 #include "tenor/vm/config.hpp"
 #include "tenor/vm/error.hpp"
+#include "tenor/vm/trace.hpp"
 #include "tenor/vm/trap.hpp"
 #include "tenor/vm/types.hpp"
 
@@ -250,6 +251,9 @@ struct CallOptions {
   // made by host functions while a call runs share the running call's gas; a limit given to such
   // a nested call caps what it may use of it.
   std::optional<uint64_t> gas_limit;
+  // Records the execution (calls, basic blocks or instructions, by the tracer's level). Block
+  // events need code loaded with metering. Nested calls record into the running call's tracer.
+  Tracer* tracer = nullptr;
 };
 
 class Store {
