@@ -21,10 +21,31 @@ namespace {
 Value i32v(int32_t v) { return Value::i32(static_cast<uint32_t>(v)); }
 Value i64v(int64_t v) { return Value::i64(static_cast<uint64_t>(v)); }
 
+// Every test runs unmetered and metered (gas charges translated into the code, and every call
+// given a large gas limit): the charges must not change any result.
+class Variant : public ::testing::TestWithParam<bool> {
+ protected:
+  static VmConfig cfg() {
+    VmConfig c;
+    c.metering = GetParam();
+    return c;
+  }
+};
+std::string variant_name(const ::testing::TestParamInfo<bool>& info) { return info.param ? "Metered" : "Unmetered"; }
+using InterpreterBulkMemory = Variant;
+using InterpreterCalls = Variant;
+using InterpreterGlobals = Variant;
+using InterpreterHost = Variant;
+using InterpreterLimits = Variant;
+using InterpreterMemory = Variant;
+using InterpreterRecovery = Variant;
+using InterpreterTables = Variant;
+using InterpreterTraps = Variant;
+
 // ---------------------------------------------------------------------------------------------
 // Trap codes and messages
 
-TEST(InterpreterTraps, CodesNamesAndMessagesAreStable) {
+TEST_P(InterpreterTraps, CodesNamesAndMessagesAreStable) {
   struct Row {
     TrapCode code;
     uint8_t number;
@@ -55,14 +76,14 @@ TEST(InterpreterTraps, CodesNamesAndMessagesAreStable) {
   }
 }
 
-TEST(InterpreterTraps, UnreachableDeepInTheCallStack) {
+TEST_P(InterpreterTraps, UnreachableDeepInTheCallStack) {
   WasmBuilder b;
   auto inner = b.func({I32}, {I32}).code({op::local_get, 0, op::if_, bt::void_, op::unreachable, op::end,
                                           i32c(3), op::end});
   b.func({I32}, {I32})
       .code({i32c(1), i32c(2), op::local_get, 0, op::call, u(inner.index()), op::i32_add, op::i32_add, op::end})
       .export_("f");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   CallResult r = vm.call("f", {i32v(1)});
   ASSERT_TRUE(traps(r, TrapCode::Unreachable));
@@ -71,7 +92,7 @@ TEST(InterpreterTraps, UnreachableDeepInTheCallStack) {
   EXPECT_TRUE(returns(vm.call("f", {i32v(0)}), {i32v(6)}));
 }
 
-TEST(InterpreterTraps, IntegerDivisionAndRemainder) {
+TEST_P(InterpreterTraps, IntegerDivisionAndRemainder) {
   WasmBuilder b;
   struct Op {
     const char* name;
@@ -92,7 +113,7 @@ TEST(InterpreterTraps, IntegerDivisionAndRemainder) {
         .code({op::local_get, 0, o.is64 ? i64c(-1) : i32c(-1), o.opc, op::end})
         .export_(std::string(o.name) + "_bym1");
   }
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   for (const Op& o : ops) {
     SCOPED_TRACE(o.name);
@@ -121,14 +142,14 @@ TEST(InterpreterTraps, IntegerDivisionAndRemainder) {
   }
 }
 
-TEST(InterpreterTraps, FloatToIntConversions) {
+TEST_P(InterpreterTraps, FloatToIntConversions) {
   WasmBuilder b;
   b.func({F32}, {I32}).code({op::local_get, 0, op::i32_trunc_f32_s, op::end}).export_("i32_f32_s");
   b.func({F64}, {I32}).code({op::local_get, 0, op::i32_trunc_f64_u, op::end}).export_("i32_f64_u");
   b.func({F64}, {I64}).code({op::local_get, 0, op::i64_trunc_f64_s, op::end}).export_("i64_f64_s");
   b.func({F32}, {I64}).code({op::local_get, 0, op::i64_trunc_f32_u, op::end}).export_("i64_f32_u");
   b.func({F64}, {I32}).code({op::local_get, 0, trunc_sat(2), op::end}).export_("sat_i32_f64_s");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   float nanf = std::numeric_limits<float>::quiet_NaN();
   double nand = std::numeric_limits<double>::quiet_NaN();
@@ -177,7 +198,7 @@ const MemOp kMemOps[] = {
 // Each access at the last in-bounds address passes; one byte further traps, for a register address
 // with offset 0, a constant address, and a static offset that pushes the effective address past
 // 4 GiB (no wrap-around).
-TEST(InterpreterMemory, LoadsAndStoresAtTheExactBoundary) {
+TEST_P(InterpreterMemory, LoadsAndStoresAtTheExactBoundary) {
   constexpr uint32_t kSize = 65536;
   for (const MemOp& m : kMemOps) {
     SCOPED_TRACE(m.name);
@@ -212,7 +233,7 @@ TEST(InterpreterMemory, LoadsAndStoresAtTheExactBoundary) {
     }
     b.func({}, {}).code({kc}).export_("const_ok");
     b.func({}, {}).code({kc1}).export_("const_oob");
-    Vm vm;
+    Vm vm(cfg());
     ASSERT_TRUE(vm.load(b.build()));
     uint32_t last = kSize - m.size;
     EXPECT_TRUE(returns(vm.call("f", {i32v(static_cast<int32_t>(last))}), {}));
@@ -234,11 +255,11 @@ TEST(InterpreterMemory, LoadsAndStoresAtTheExactBoundary) {
   }
 }
 
-TEST(InterpreterMemory, TrappingStoreWritesNothing) {
+TEST_P(InterpreterMemory, TrappingStoreWritesNothing) {
   WasmBuilder b;
   b.memory(1);
   b.func({I32}, {}).code({op::local_get, 0, i64c(-1), op::i64_store, mem(0, 0), op::end}).export_("store");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(traps(vm.call("store", {i32v(65536 - 7)}), TrapCode::MemoryOutOfBounds));
   Memory* m = vm.inst->memory();
@@ -246,7 +267,7 @@ TEST(InterpreterMemory, TrappingStoreWritesNothing) {
   for (uint32_t i = 65536 - 7; i < 65536; ++i) EXPECT_EQ(m->data()[i], 0) << i;
 }
 
-TEST(InterpreterMemory, LoadsSignAndZeroExtend) {
+TEST_P(InterpreterMemory, LoadsSignAndZeroExtend) {
   WasmBuilder b;
   b.memory(1);
   b.data(0, {0x80, 0xFF, 0x7F, 0x80, 0x01, 0x02, 0x03, 0x84});
@@ -258,7 +279,7 @@ TEST(InterpreterMemory, LoadsSignAndZeroExtend) {
   b.func({}, {I64}).code({i32c(0), op::i64_load32_u, mem(2, 0), op::end}).export_("l32u");
   b.func({}, {I64}).code({i32c(0), op::i64_load, mem(3, 0), op::end}).export_("l64");
   b.func({}, {I64}).code({i32c(7), op::i64_load8_s, mem(0, 0), op::end}).export_("l64_8s");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("l8s"), {i32v(-128)}));
   EXPECT_TRUE(returns(vm.call("l8u"), {i32v(0x80)}));
@@ -270,7 +291,7 @@ TEST(InterpreterMemory, LoadsSignAndZeroExtend) {
   EXPECT_TRUE(returns(vm.call("l64_8s"), {i64v(static_cast<int8_t>(0x84))}));
 }
 
-TEST(InterpreterMemory, GrowRespectsLimitsAndNewPagesAreUsable) {
+TEST_P(InterpreterMemory, GrowRespectsLimitsAndNewPagesAreUsable) {
   WasmBuilder b;
   b.memory(1, 3);
   b.func({I32}, {I32}).code({op::local_get, 0, op::memory_grow, 0, op::end}).export_("grow");
@@ -283,7 +304,7 @@ TEST(InterpreterMemory, GrowRespectsLimitsAndNewPagesAreUsable) {
              op::i32_sub, i32c(0x5EED), op::i32_store, mem(2, 0), op::memory_size, 0, i32c(65536), op::i32_mul,
              i32c(4), op::i32_sub, op::i32_load, mem(2, 0), op::end})
       .export_("grow_and_use");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(traps(vm.call("store", {i32v(65536), i32v(1)}), TrapCode::MemoryOutOfBounds));
   EXPECT_TRUE(returns(vm.call("grow", {i32v(0)}), {i32v(1)}));
@@ -302,8 +323,8 @@ TEST(InterpreterMemory, GrowRespectsLimitsAndNewPagesAreUsable) {
   EXPECT_EQ(vm.inst->memory()->pages(), 3u);
 }
 
-TEST(InterpreterMemory, GrowStopsAtTheConfiguredPageLimit) {
-  VmConfig config;
+TEST_P(InterpreterMemory, GrowStopsAtTheConfiguredPageLimit) {
+  VmConfig config = cfg();
   config.max_memory_pages = 4;
   WasmBuilder b;
   b.memory(1);  // no declared maximum
@@ -316,12 +337,12 @@ TEST(InterpreterMemory, GrowStopsAtTheConfiguredPageLimit) {
   EXPECT_TRUE(returns(vm.call("grow", {i32v(0)}), {i32v(4)}));
 }
 
-TEST(InterpreterMemory, GrowthByTheEmbedderIsVisibleToWasm) {
+TEST_P(InterpreterMemory, GrowthByTheEmbedderIsVisibleToWasm) {
   WasmBuilder b;
   b.memory(1);
   b.func({}, {I32}).code({op::memory_size, 0, op::end}).export_("size");
   b.func({I32}, {I32}).code({op::local_get, 0, op::i32_load, mem(2, 0), op::end}).export_("load");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   Memory* m = vm.inst->memory();
   EXPECT_EQ(m->grow(2), 1);
@@ -337,7 +358,7 @@ TEST(InterpreterMemory, GrowthByTheEmbedderIsVisibleToWasm) {
 // ---------------------------------------------------------------------------------------------
 // Bulk memory
 
-TEST(InterpreterBulkMemory, FillCopyInitAndDrop) {
+TEST_P(InterpreterBulkMemory, FillCopyInitAndDrop) {
   WasmBuilder b;
   b.memory(1);
   b.passive_data({1, 2, 3, 4, 5, 6, 7, 8});
@@ -349,7 +370,7 @@ TEST(InterpreterBulkMemory, FillCopyInitAndDrop) {
   b.func({}, {}).code({data_drop(0), op::end}).export_("drop");
   // Constant operands for every bulk operation.
   b.func({}, {}).code({i32c(200), i32c(0x11), i32c(3), memory_fill(), i32c(300), i32c(200), i32c(2), memory_copy(), op::end}).export_("consts");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   uint8_t* mem = vm.inst->memory()->data();
   EXPECT_EQ(mem[1000], 0xAA);
@@ -388,7 +409,7 @@ TEST(InterpreterBulkMemory, FillCopyInitAndDrop) {
 // ---------------------------------------------------------------------------------------------
 // Tables and call_indirect
 
-TEST(InterpreterTables, CallIndirectTraps) {
+TEST_P(InterpreterTables, CallIndirectTraps) {
   WasmBuilder b;
   b.table(4);
   uint32_t t_i32 = b.type({}, {I32});
@@ -399,7 +420,7 @@ TEST(InterpreterTables, CallIndirectTraps) {
   b.func({I32}, {I32}).code({op::local_get, 0, call_indirect(t_i32), op::end}).export_("call_i32");
   b.func({I32}, {I64}).code({op::local_get, 0, call_indirect(t_i64), op::end}).export_("call_i64");
   b.func({}, {I32}).code({i32c(0), call_indirect(t_i32), op::end}).export_("call_const");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("call_i32", {i32v(0)}), {i32v(7)}));
   EXPECT_TRUE(returns(vm.call("call_i64", {i32v(1)}), {i64v(64)}));
@@ -416,7 +437,7 @@ TEST(InterpreterTables, CallIndirectTraps) {
   EXPECT_TRUE(traps(vm.call("call_i32", {i32v(-1)}), TrapCode::UndefinedElement));
 }
 
-TEST(InterpreterTables, TableInitCopyAndDrop) {
+TEST_P(InterpreterTables, TableInitCopyAndDrop) {
   WasmBuilder b;
   b.table(4);
   uint32_t t = b.type({}, {I32});
@@ -427,7 +448,7 @@ TEST(InterpreterTables, TableInitCopyAndDrop) {
   b.func({I32, I32, I32}, {}).code({op::local_get, 0, op::local_get, 1, op::local_get, 2, table_copy(), op::end}).export_("copy");
   b.func({}, {}).code({elem_drop(0), op::end}).export_("drop");
   b.func({I32}, {I32}).code({op::local_get, 0, call_indirect(t), op::end}).export_("call");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(traps(vm.call("call", {i32v(0)}), TrapCode::UninitializedElement));
   EXPECT_TRUE(returns(vm.call("init", {i32v(2), i32v(0), i32v(2)}), {}));
@@ -463,8 +484,8 @@ Bytes recursion_module(uint32_t extra_locals) {
   return b.build();
 }
 
-TEST(InterpreterLimits, CallStackExhausted) {
-  VmConfig config;
+TEST_P(InterpreterLimits, CallStackExhausted) {
+  VmConfig config = cfg();
   config.max_call_depth = 100;
   Vm vm(config);
   ASSERT_TRUE(vm.load(recursion_module(0)));
@@ -479,8 +500,8 @@ TEST(InterpreterLimits, CallStackExhausted) {
 
 // max_call_depth is "wasm frames on the call stack": depth(n) uses n + 1 frames, so with a limit of
 // 100 frames depth(99) is the deepest call that fits and depth(100) must trap.
-TEST(InterpreterLimits, CallDepthLimitIsExact) {
-  VmConfig config;
+TEST_P(InterpreterLimits, CallDepthLimitIsExact) {
+  VmConfig config = cfg();
   config.max_call_depth = 100;
   Vm vm(config);
   ASSERT_TRUE(vm.load(recursion_module(0)));
@@ -488,8 +509,8 @@ TEST(InterpreterLimits, CallDepthLimitIsExact) {
   EXPECT_TRUE(traps(vm.call("depth", {i32v(100)}), TrapCode::CallStackExhausted));
 }
 
-TEST(InterpreterLimits, ValueStackExhausted) {
-  VmConfig config;
+TEST_P(InterpreterLimits, ValueStackExhausted) {
+  VmConfig config = cfg();
   config.value_stack_slots = 4096;
   Vm vm(config);
   ASSERT_TRUE(vm.load(recursion_module(60)));
@@ -504,7 +525,7 @@ TEST(InterpreterLimits, ValueStackExhausted) {
 // ---------------------------------------------------------------------------------------------
 // Calls
 
-TEST(InterpreterCalls, RecursiveFib) {
+TEST_P(InterpreterCalls, RecursiveFib) {
   WasmBuilder b;
   auto fib = b.func({I32}, {I64});
   fib.code({op::local_get, 0, i32c(2), op::i32_lt_u, op::if_, bt::i64, op::local_get, 0, op::i64_extend_i32_u,
@@ -519,7 +540,7 @@ TEST(InterpreterCalls, RecursiveFib) {
              op::local_set, 1, op::local_get, 0, i32c(1), op::i32_sub, op::local_set, 0, op::br, 0, op::end, op::end,
              op::local_get, 1, op::end})
       .export_("fib_iter");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("fib", {i32v(0)}), {i64v(0)}));
   EXPECT_TRUE(returns(vm.call("fib", {i32v(1)}), {i64v(1)}));
@@ -529,7 +550,7 @@ TEST(InterpreterCalls, RecursiveFib) {
   EXPECT_TRUE(returns(vm.call("fib_iter", {i32v(90)}), {i64v(2880067194370816120LL)}));
 }
 
-TEST(InterpreterCalls, ManyArgumentsOfMixedTypes) {
+TEST_P(InterpreterCalls, ManyArgumentsOfMixedTypes) {
   // 20 parameters cycling i32, i64, f32, f64; the result is sum(i * value_i) as f64.
   const ValType cycle[] = {I32, I64, F32, F64};
   std::vector<ValType> params;
@@ -563,7 +584,7 @@ TEST(InterpreterCalls, ManyArgumentsOfMixedTypes) {
   append(caller, uleb(many.index()));
   caller.push_back(op::end);
   b.func({I32, F64}, {F64}).code({caller}).export_("caller");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   std::vector<Value> args;
   double want = 0;
@@ -589,8 +610,8 @@ TEST(InterpreterCalls, ManyArgumentsOfMixedTypes) {
 // Two instances share one table: each puts its own function into it, and call_indirect from
 // either side runs the callee in its own instance (its own memory and globals), then continues
 // in the caller's.
-TEST(InterpreterCalls, CallIndirectAcrossInstancesSharingATable) {
-  Vm vm;
+TEST_P(InterpreterCalls, CallIndirectAcrossInstancesSharingATable) {
+  Vm vm(cfg());
   WasmBuilder a;
   a.table(4);
   a.export_table("table");
@@ -640,8 +661,8 @@ TEST(InterpreterCalls, CallIndirectAcrossInstancesSharingATable) {
   EXPECT_TRUE(returns(call(vm.store, call_a, {i32v(3), i32v(1)}), {i32v((0x22 - 1) * 1000 + 0x11)}));
 }
 
-TEST(InterpreterCalls, ImportedWasmFunctionRunsInItsOwnInstance) {
-  Vm vm;
+TEST_P(InterpreterCalls, ImportedWasmFunctionRunsInItsOwnInstance) {
+  Vm vm(cfg());
   WasmBuilder a;
   a.memory(1);
   a.data(0, {5});
@@ -673,8 +694,8 @@ TEST(InterpreterCalls, ImportedWasmFunctionRunsInItsOwnInstance) {
 // ---------------------------------------------------------------------------------------------
 // Globals
 
-TEST(InterpreterGlobals, MutableImportedExportedAndShared) {
-  Vm vm;
+TEST_P(InterpreterGlobals, MutableImportedExportedAndShared) {
+  Vm vm(cfg());
   Global* host_g = vm.store.create_global({I64, true}, i64v(40));
   Global* host_const = vm.store.create_global({F64, false}, Value::f64(2.5));
   vm.linker.define("host", "g", Extern::global(host_g));
@@ -725,8 +746,8 @@ TEST(InterpreterGlobals, MutableImportedExportedAndShared) {
 // ---------------------------------------------------------------------------------------------
 // Host functions
 
-TEST(InterpreterHost, ArgumentsAndResults) {
-  Vm vm;
+TEST_P(InterpreterHost, ArgumentsAndResults) {
+  Vm vm(cfg());
   Instance* seen_caller = reinterpret_cast<Instance*>(1);
   Memory* seen_memory = nullptr;
   Function* host = vm.store.create_host_function(
@@ -762,8 +783,8 @@ TEST(InterpreterHost, ArgumentsAndResults) {
   EXPECT_EQ(seen_caller, nullptr);
 }
 
-TEST(InterpreterHost, HostTrapCarriesItsDetail) {
-  Vm vm;
+TEST_P(InterpreterHost, HostTrapCarriesItsDetail) {
+  Vm vm(cfg());
   int calls = 0;
   Function* host = vm.store.create_host_function({{I32}, {I32}}, [&](HostCall&, const uint64_t* args, uint64_t* res)
                                                                      -> std::optional<Trap> {
@@ -793,8 +814,8 @@ TEST(InterpreterHost, HostTrapCarriesItsDetail) {
   EXPECT_EQ(calls, 4);
 }
 
-TEST(InterpreterHost, HostGrowsMemoryThenWasmReadsIt) {
-  Vm vm;
+TEST_P(InterpreterHost, HostGrowsMemoryThenWasmReadsIt) {
+  Vm vm(cfg());
   Function* host = vm.store.create_host_function({{}, {I32}}, [](HostCall& hc, const uint64_t*, uint64_t* res)
                                                                   -> std::optional<Trap> {
     if (hc.memory == nullptr) return Trap{TrapCode::HostTrap, "no memory"};
@@ -822,8 +843,8 @@ TEST(InterpreterHost, HostGrowsMemoryThenWasmReadsIt) {
 
 // A host function that calls back into the store: the nested call runs on the same stacks above
 // the caller's frame, and the outer call continues with its live values intact.
-TEST(InterpreterHost, ReentrantCallIntoTheStore) {
-  Vm vm;
+TEST_P(InterpreterHost, ReentrantCallIntoTheStore) {
+  Vm vm(cfg());
   Function* inner_fn = nullptr;
   Function* trap_fn = nullptr;
   std::string inner_trap;
@@ -864,8 +885,8 @@ TEST(InterpreterHost, ReentrantCallIntoTheStore) {
   EXPECT_TRUE(returns(vm.call("inner", {i32v(4)}), {i32v(10)}));
 }
 
-TEST(InterpreterHost, NestedTrapPropagatedByTheHost) {
-  Vm vm;
+TEST_P(InterpreterHost, NestedTrapPropagatedByTheHost) {
+  Vm vm(cfg());
   Function* inner_fn = nullptr;
   Function* host = vm.store.create_host_function({{}, {}}, [&](HostCall& hc, const uint64_t*, uint64_t*)
                                                                -> std::optional<Trap> {
@@ -884,8 +905,8 @@ TEST(InterpreterHost, NestedTrapPropagatedByTheHost) {
   EXPECT_TRUE(returns(vm.call("five"), {i32v(5)}));
 }
 
-TEST(InterpreterHost, UnboundedHostReentryIsStopped) {
-  Vm vm;
+TEST_P(InterpreterHost, UnboundedHostReentryIsStopped) {
+  Vm vm(cfg());
   Function* self = nullptr;
   int depth = 0;
   Function* host = vm.store.create_host_function({{}, {}}, [&](HostCall& hc, const uint64_t*, uint64_t*)
@@ -909,8 +930,8 @@ TEST(InterpreterHost, UnboundedHostReentryIsStopped) {
 // ---------------------------------------------------------------------------------------------
 // The store after traps
 
-TEST(InterpreterRecovery, EveryTrapLeavesTheStoreUsable) {
-  VmConfig config;
+TEST_P(InterpreterRecovery, EveryTrapLeavesTheStoreUsable) {
+  VmConfig config = cfg();
   config.max_call_depth = 200;
   Vm vm(config);
   WasmBuilder b;
@@ -934,6 +955,16 @@ TEST(InterpreterRecovery, EveryTrapLeavesTheStoreUsable) {
     EXPECT_TRUE(returns(vm.call("sum", {i32v(150)}), {i32v(150 * 151 / 2)}));
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterBulkMemory, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterCalls, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterGlobals, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterHost, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterLimits, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterMemory, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterRecovery, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterTables, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterTraps, ::testing::Bool(), variant_name);
 
 }  // namespace
 }  // namespace tenor::vm::test

@@ -19,13 +19,33 @@ namespace {
 
 Value i32v(int32_t v) { return Value::i32(static_cast<uint32_t>(v)); }
 Value i64v(int64_t v) { return Value::i64(static_cast<uint64_t>(v)); }
+
+// Every test runs unmetered and metered (gas charges translated into the code, and every call
+// given a large gas limit): the charges must not change any result.
+class Variant : public ::testing::TestWithParam<bool> {
+ protected:
+  static VmConfig cfg() {
+    VmConfig c;
+    c.metering = GetParam();
+    return c;
+  }
+};
+std::string variant_name(const ::testing::TestParamInfo<bool>& info) { return info.param ? "Metered" : "Unmetered"; }
+using TranslatorBranches = Variant;
+using TranslatorConsts = Variant;
+using TranslatorErrors = Variant;
+using TranslatorFusion = Variant;
+using TranslatorLocals = Variant;
+using TranslatorMultiValue = Variant;
+using TranslatorNesting = Variant;
+using TranslatorSelect = Variant;
 Bytes cst(bool is64, int64_t k) { return is64 ? i64c(k) : i32c(static_cast<int32_t>(k)); }
 Value val(bool is64, uint64_t v) { return is64 ? Value::i64(v) : Value::i32(static_cast<uint32_t>(v)); }
 
 // ---------------------------------------------------------------------------------------------
 // local.set / local.tee retargeting and lazy operands
 
-TEST(TranslatorLocals, LocalSetRetargetsTheProducer) {
+TEST_P(TranslatorLocals, LocalSetRetargetsTheProducer) {
   WasmBuilder b;
   // (local.set 0 (i32.add (local.get 0) (i32.const 1))) (local.get 0)
   b.func({I32}, {I32})
@@ -43,16 +63,18 @@ TEST(TranslatorLocals, LocalSetRetargetsTheProducer) {
       .code({op::local_get, 0, op::local_get, 0, op::i32_mul, op::local_set, 1, op::local_get, 1, op::local_get,
              0, op::i32_add, op::local_set, 0, op::local_get, 0, op::end})
       .export_("sq_plus");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("inc", {i32v(41)}), {i32v(42)}));
   EXPECT_TRUE(returns(vm.call("inc", {i32v(-1)}), {i32v(0)}));
   EXPECT_TRUE(returns(vm.call("count", {i32v(10)}), {i32v(10)}));
   EXPECT_TRUE(returns(vm.call("count", {i32v(-5)}), {i32v(1)}));
   EXPECT_TRUE(returns(vm.call("sq_plus", {i32v(7)}), {i32v(56)}));
+  // The metered variant really runs the charges.
+  EXPECT_EQ(vm.call("count", {i32v(10)}).gas_used > 0, GetParam());
 }
 
-TEST(TranslatorLocals, RetargetOfEveryProducerKind) {
+TEST_P(TranslatorLocals, RetargetOfEveryProducerKind) {
   WasmBuilder b;
   b.memory(1);
   uint32_t g = b.global(I32, true, i32c(1234));
@@ -71,13 +93,13 @@ TEST(TranslatorLocals, RetargetOfEveryProducerKind) {
              op::i32_add, op::local_get, 5, i32c(100000), op::i32_mul, op::i32_add, op::local_get, 6,
              i32c(1000000), op::i32_mul, op::i32_add, op::end})
       .export_("f");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("f", {i32v(7)}), {i32v(3 + 0x12345678 + 1234 + 10 + 100000 + 1000000)}));
   EXPECT_TRUE(returns(vm.call("f", {i32v(0)}), {i32v(0 + 0x12345678 + 1234 + 20 + 100000 + 1000000)}));
 }
 
-TEST(TranslatorLocals, RetargetedSetWhileTheOldValueIsStillOnTheStack) {
+TEST_P(TranslatorLocals, RetargetedSetWhileTheOldValueIsStillOnTheStack) {
   WasmBuilder b;
   // a * (a + 1): the lazy `local.get 0` below must read the value from before the set.
   b.func({I32}, {I32})
@@ -89,13 +111,13 @@ TEST(TranslatorLocals, RetargetedSetWhileTheOldValueIsStillOnTheStack) {
       .code({op::local_get, 0, op::local_get, 0, op::local_get, 0, i32c(1), op::i32_add, op::local_set, 0,
              op::local_get, 0, op::i32_sub, op::i32_sub, op::end})
       .export_("g");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("f", {i32v(5)}), {i32v(30)}));
   EXPECT_TRUE(returns(vm.call("g", {i32v(5)}), {i32v(6)}));
 }
 
-TEST(TranslatorLocals, LocalTee) {
+TEST_P(TranslatorLocals, LocalTee) {
   WasmBuilder b;
   // (a+1)^2 via tee.
   b.func({I32}, {I32})
@@ -112,7 +134,7 @@ TEST(TranslatorLocals, LocalTee) {
       .code({op::local_get, 0, i32c(9), op::local_tee, 0, op::i32_add, op::local_get, 1, op::local_tee, 0,
              op::i32_add, op::local_get, 0, op::i32_add, op::end})
       .export_("tee_const");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("sq", {i32v(4)}), {i32v(25)}));
   EXPECT_TRUE(returns(vm.call("tee_over", {i32v(3), i32v(100)}), {i32v(94), i32v(6)}));
@@ -120,7 +142,7 @@ TEST(TranslatorLocals, LocalTee) {
   EXPECT_TRUE(returns(vm.call("tee_const", {i32v(1), i32v(20)}), {i32v(1 + 9 + 20 + 20)}));
 }
 
-TEST(TranslatorLocals, SwapThroughLocals) {
+TEST_P(TranslatorLocals, SwapThroughLocals) {
   WasmBuilder b;
   b.func({I32, I32}, {I32, I32})
       .code({op::local_get, 0, op::local_get, 1, op::local_set, 0, op::local_set, 1, op::local_get, 0,
@@ -138,7 +160,7 @@ TEST(TranslatorLocals, SwapThroughLocals) {
              op::i32_sub, op::local_set, 2, op::br, 0, op::end, op::end, op::local_get, 0, op::local_get, 1,
              op::end})
       .export_("swap_n");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("swap", {i32v(1), i32v(2)}), {i32v(2), i32v(1)}));
   EXPECT_TRUE(returns(vm.call("rot", {i32v(1), i32v(2), i32v(3)}), {i32v(2), i32v(3), i32v(1)}));
@@ -146,7 +168,7 @@ TEST(TranslatorLocals, SwapThroughLocals) {
   EXPECT_TRUE(returns(vm.call("swap_n", {i64v(1LL << 40), i64v(-7), i32v(4)}), {i64v(1LL << 40), i64v(-7)}));
 }
 
-TEST(TranslatorLocals, LazyReadThenOverwrittenBeforeUse) {
+TEST_P(TranslatorLocals, LazyReadThenOverwrittenBeforeUse) {
   WasmBuilder b;
   // local.get 0; local.get 0; i32.const 5; local.set 0; i32.add  -> old + old
   b.func({I32}, {I32})
@@ -180,7 +202,7 @@ TEST(TranslatorLocals, LazyReadThenOverwrittenBeforeUse) {
   for (int i = 0; i < 79; ++i) many.push_back(op::i32_add);
   many.push_back(op::end);
   b.func({I32}, {I32}).code({many}).export_("many");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("const_over", {i32v(11)}), {i32v(22)}));
   EXPECT_TRUE(returns(vm.call("local_over", {i32v(11), i32v(1000)}), {i32v(1022)}));
@@ -191,7 +213,7 @@ TEST(TranslatorLocals, LazyReadThenOverwrittenBeforeUse) {
   EXPECT_TRUE(returns(vm.call("many", {i32v(5)}), {i32v(40 * 5 + 40)}));
 }
 
-TEST(TranslatorLocals, LazyOperandsSurviveCallsAndGlobalWrites) {
+TEST_P(TranslatorLocals, LazyOperandsSurviveCallsAndGlobalWrites) {
   WasmBuilder b;
   uint32_t g = b.global(I32, true, i32c(0));
   // callee(x): overwrites its own param (which lives in the caller's operand slots) and a global.
@@ -204,13 +226,13 @@ TEST(TranslatorLocals, LazyOperandsSurviveCallsAndGlobalWrites) {
       .code({op::local_get, 0, op::local_get, 0, op::call, u(callee.index()), op::i32_add, op::local_get, 0,
              op::i32_add, op::global_get, u(g), op::i32_add, op::end})
       .export_("f");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   // a + (a + 1000) + a + (a + 1000)
   EXPECT_TRUE(returns(vm.call("f", {i32v(1)}), {i32v(2004)}));
 }
 
-TEST(TranslatorLocals, DeclaredLocalsAreZeroedOnEveryCall) {
+TEST_P(TranslatorLocals, DeclaredLocalsAreZeroedOnEveryCall) {
   WasmBuilder b;
   // dirty(): fills its own locals (and so stack slots) with junk.
   auto dirty = b.func({}, {})
@@ -229,7 +251,7 @@ TEST(TranslatorLocals, DeclaredLocalsAreZeroedOnEveryCall) {
       .export_("f");
   clean.export_("clean");
   dirty.export_("dirty");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("f"), {i64v(0)}));
   EXPECT_TRUE(returns(vm.call("dirty"), {}));
@@ -345,7 +367,7 @@ const std::vector<int64_t> kI64Consts = {0,
 
 // Every integer binary operator in every operand shape: register/register, register/immediate,
 // immediate/register, immediate/immediate, computed (slot) operands, and retargeted into a local.
-TEST(TranslatorConsts, BinopOperandShapesAgreeWithReference) {
+TEST_P(TranslatorConsts, BinopOperandShapesAgreeWithReference) {
   for (const BinCase& c : int_binops()) {
     SCOPED_TRACE(c.name);
     const auto& consts = c.is64 ? kI64Consts : kI32Consts;
@@ -378,7 +400,7 @@ TEST(TranslatorConsts, BinopOperandShapesAgreeWithReference) {
           .code({op::local_get, 0, cst(c.is64, consts[k]), c.opc, op::local_set, 1, op::local_get, 1, op::end})
           .export_("ri_set" + s);
     }
-    Vm vm;
+    Vm vm(cfg());
     ASSERT_TRUE(vm.load(b.build()));
     auto expect = [&](const CallResult& r, uint64_t a, uint64_t bb, const char* shape) {
       std::optional<uint64_t> want = c.f(a, bb);
@@ -410,13 +432,13 @@ TEST(TranslatorConsts, BinopOperandShapesAgreeWithReference) {
   }
 }
 
-TEST(TranslatorConsts, WideI64ImmediatesKeepBothHalves) {
+TEST_P(TranslatorConsts, WideI64ImmediatesKeepBothHalves) {
   WasmBuilder b;
   b.func({I64}, {I64}).code({op::local_get, 0, i64c(0x100000001LL), op::i64_add, op::end}).export_("add");
   b.func({I64}, {I64}).code({op::local_get, 0, i64c(-(1LL << 40)), op::i64_and, op::end}).export_("and");
   b.func({}, {I64}).code({i64c(0x7EDCBA9876543210LL), op::end}).export_("const");
   b.func({}, {I64}).locals({I64}).code({i64c(-2), op::local_set, 0, op::local_get, 0, op::end}).export_("set");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("add", {i64v(0xFFFFFFFF)}), {i64v(0x200000000LL)}));
   EXPECT_TRUE(returns(vm.call("add", {i64v(-1)}), {i64v(0x100000000LL)}));
@@ -425,7 +447,7 @@ TEST(TranslatorConsts, WideI64ImmediatesKeepBothHalves) {
   EXPECT_TRUE(returns(vm.call("set"), {i64v(-2)}));
 }
 
-TEST(TranslatorConsts, FloatConstOperands) {
+TEST_P(TranslatorConsts, FloatConstOperands) {
   WasmBuilder b;
   b.func({F32}, {F32}).code({op::local_get, 0, f32c(1.5f), op::f32_add, op::end}).export_("f32_add");
   b.func({F32}, {F32}).code({f32c(10.0f), op::local_get, 0, op::f32_sub, op::end}).export_("f32_rsub");
@@ -443,7 +465,7 @@ TEST(TranslatorConsts, FloatConstOperands) {
       .export_("f64_ge_br");
   b.func({}, {F64}).code({f64c(0.25), f64c(0.5), op::f64_add, op::end}).export_("f64_cc");
   b.func({}, {F32}).locals({F32}).code({f32c(-3.25f), op::local_set, 0, op::local_get, 0, op::end}).export_("f32_set");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("f32_add", {Value::f32(2.25f)}), {Value::f32(3.75f)}));
   EXPECT_TRUE(returns(vm.call("f32_rsub", {Value::f32(2.5f)}), {Value::f32(7.5f)}));
@@ -463,7 +485,7 @@ TEST(TranslatorConsts, FloatConstOperands) {
   EXPECT_TRUE(returns(vm.call("f32_set"), {Value::f32(-3.25f)}));
 }
 
-TEST(TranslatorConsts, ConstOperandsOfNonArithmeticInstructions) {
+TEST_P(TranslatorConsts, ConstOperandsOfNonArithmeticInstructions) {
   WasmBuilder b;
   b.memory(1);
   uint32_t g = b.global(I64, true, i64c(0));
@@ -486,7 +508,7 @@ TEST(TranslatorConsts, ConstOperandsOfNonArithmeticInstructions) {
       .code({i32c(0), op::if_, bt::i32, i32c(1), op::else_, i32c(2), op::end, op::block, bt::void_, i32c(1),
              op::br_if, 0, op::unreachable, op::end, op::end})
       .export_("if_const");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   // load at 96+4=100 reads the stored value; +5; + (2^33 - 3); + 9
   EXPECT_TRUE(returns(vm.call("f"), {i64v(0x1122334455667788LL + 5 + (1LL << 33) - 3 + 9)}));
@@ -537,7 +559,7 @@ std::vector<CmpCase> int_comparisons() {
 // Every integer comparison fused with br_if and with if, with register and immediate right
 // operands (and an immediate left operand), taken and not taken, plus an `if` whose condition is
 // fused while lazy operands below it must be materialised first.
-TEST(TranslatorFusion, EveryComparisonWithBrIfAndIf) {
+TEST_P(TranslatorFusion, EveryComparisonWithBrIfAndIf) {
   const std::vector<int64_t> i32_consts = {0, 5, -1, INT32_MIN, INT32_MAX, -5};
   const std::vector<int64_t> i64_consts = {0, 5, -1, 1LL << 32, -(1LL << 40), INT64_MIN, INT64_MAX, 0xFFFFFFFFLL};
   for (const CmpCase& c : int_comparisons()) {
@@ -588,7 +610,7 @@ TEST(TranslatorFusion, EveryComparisonWithBrIfAndIf) {
                  op::return_, op::end, i32c(1), op::end})
           .export_("brif_ir" + s);
     }
-    Vm vm;
+    Vm vm(cfg());
     ASSERT_TRUE(vm.load(b.build()));
     for (int64_t sa : consts) {
       uint64_t a = c.is64 ? static_cast<uint64_t>(sa) : static_cast<uint32_t>(sa);
@@ -612,7 +634,7 @@ TEST(TranslatorFusion, EveryComparisonWithBrIfAndIf) {
   }
 }
 
-TEST(TranslatorFusion, EqzWithBrIfAndIf) {
+TEST_P(TranslatorFusion, EqzWithBrIfAndIf) {
   for (bool is64 : {false, true}) {
     SCOPED_TRACE(is64 ? "i64.eqz" : "i32.eqz");
     ValType t = is64 ? I64 : I32;
@@ -638,7 +660,7 @@ TEST(TranslatorFusion, EqzWithBrIfAndIf) {
         .code({op::block, bt::void_, op::local_get, 0, eqz, op::i32_eqz, op::br_if, 0, i32c(0), op::return_,
                op::end, i32c(1), op::end})
         .export_("brif_nez");
-    Vm vm;
+    Vm vm(cfg());
     ASSERT_TRUE(vm.load(b.build()));
     for (int64_t v : {0LL, 1LL, -1LL, 1LL << 32, 1LL << 31}) {
       uint64_t bits = is64 ? static_cast<uint64_t>(v) : static_cast<uint32_t>(v);
@@ -654,7 +676,7 @@ TEST(TranslatorFusion, EqzWithBrIfAndIf) {
 }
 
 // A comparison whose result is also kept (local.tee) must not be fused away.
-TEST(TranslatorFusion, ComparisonResultStillUsedAfterTheBranch) {
+TEST_P(TranslatorFusion, ComparisonResultStillUsedAfterTheBranch) {
   WasmBuilder b;
   b.func({I32, I32}, {I32})
       .locals({I32})
@@ -667,7 +689,7 @@ TEST(TranslatorFusion, ComparisonResultStillUsedAfterTheBranch) {
       .code({op::block, bt::i32, op::local_get, 0, op::local_get, 1, op::i32_lt_u, op::local_get, 0, op::local_get,
              1, op::i32_lt_u, op::br_if, 0, i32c(5), op::i32_add, op::end, op::end})
       .export_("g");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("f", {i32v(1), i32v(2)}), {i32v(21)}));
   EXPECT_TRUE(returns(vm.call("f", {i32v(3), i32v(2)}), {i32v(10)}));
@@ -678,7 +700,7 @@ TEST(TranslatorFusion, ComparisonResultStillUsedAfterTheBranch) {
 // ---------------------------------------------------------------------------------------------
 // Branches with values
 
-TEST(TranslatorBranches, BrIfWithValues) {
+TEST_P(TranslatorBranches, BrIfWithValues) {
   WasmBuilder b;
   // block (result i32) (br_if 0 (local.get 0) (local.get 1)) drop (i32.const 7) end
   b.func({I32, I32}, {I32})
@@ -715,7 +737,7 @@ TEST(TranslatorBranches, BrIfWithValues) {
   b.func({I32, I32, I32}, {I32, I32})
       .code({op::local_get, 1, op::local_get, 0, op::local_get, 2, op::br_if, 0, op::i32_sub, i32c(0), op::end})
       .export_("cond_return_swap");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("local_value", {i32v(42), i32v(1)}), {i32v(42)}));
   EXPECT_TRUE(returns(vm.call("local_value", {i32v(42), i32v(0)}), {i32v(7)}));
@@ -733,7 +755,7 @@ TEST(TranslatorBranches, BrIfWithValues) {
   EXPECT_TRUE(returns(vm.call("cond_return_swap", {i32v(10), i32v(3), i32v(0)}), {i32v(-7), i32v(0)}));
 }
 
-TEST(TranslatorBranches, BrWithValuesTakesTheTopOfTheStack) {
+TEST_P(TranslatorBranches, BrWithValuesTakesTheTopOfTheStack) {
   WasmBuilder b;
   b.func({}, {I32})
       .code({op::block, bt::i32, i32c(1), i32c(2), op::br, 0, op::end, op::end})
@@ -746,14 +768,14 @@ TEST(TranslatorBranches, BrWithValuesTakesTheTopOfTheStack) {
       .code({op::block, bt::i32, op::block, bt::i32, op::local_get, 0, i32c(2), op::i32_mul, op::br, 1, op::end,
              i32c(1000), op::i32_add, op::end, op::end})
       .export_("two_levels");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("consts"), {i32v(2)}));
   EXPECT_TRUE(returns(vm.call("locals", {i32v(3), i32v(4)}), {i32v(4)}));
   EXPECT_TRUE(returns(vm.call("two_levels", {i32v(21)}), {i32v(42)}));
 }
 
-TEST(TranslatorBranches, BrTableWithMovesStubsAndReturn) {
+TEST_P(TranslatorBranches, BrTableWithMovesStubsAndReturn) {
   WasmBuilder b;
   // block B2 (result i32) block B1 (result i32) block B0 (result i32)
   //   i32.const 100 (junk below) ; value = local 0 ; index = local 0
@@ -794,7 +816,7 @@ TEST(TranslatorBranches, BrTableWithMovesStubsAndReturn) {
              op::local_set, 1, op::local_get, 0, i32c(1), op::i32_sub, op::local_tee, 0, br_table({1}, 0), op::end,
              op::end, op::local_get, 1, op::end})
       .export_("loop_target");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   for (const char* name : {"moves", "direct"}) {
     SCOPED_TRACE(name);
@@ -823,7 +845,7 @@ TEST(TranslatorBranches, BrTableWithMovesStubsAndReturn) {
 // ---------------------------------------------------------------------------------------------
 // Multi-value blocks, loops and if/else
 
-TEST(TranslatorMultiValue, BlocksLoopsAndIfsWithParams) {
+TEST_P(TranslatorMultiValue, BlocksLoopsAndIfsWithParams) {
   WasmBuilder b;
   uint32_t t22 = b.type({I32, I32}, {I32, I32});
   uint32_t t21 = b.type({I32, I32}, {I32});
@@ -855,7 +877,7 @@ TEST(TranslatorMultiValue, BlocksLoopsAndIfsWithParams) {
   b.func({I32}, {I32})
       .code({op::local_get, 0, op::local_get, 0, op::call, u(pair.index()), op::i32_sub, op::i32_mul, op::end})
       .export_("call_pair");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("block_swap", {i32v(1), i32v(2)}), {i32v(2), i32v(1)}));
   EXPECT_TRUE(returns(vm.call("loop_sum", {i32v(10)}), {i32v(55)}));
@@ -867,7 +889,7 @@ TEST(TranslatorMultiValue, BlocksLoopsAndIfsWithParams) {
   EXPECT_TRUE(returns(vm.call("call_pair", {i32v(9)}), {i32v(-9)}));
 }
 
-TEST(TranslatorMultiValue, ReturnsOfSwappedLocals) {
+TEST_P(TranslatorMultiValue, ReturnsOfSwappedLocals) {
   WasmBuilder b;
   b.func({I32, I32}, {I32, I32}).code({op::local_get, 1, op::local_get, 0, op::return_, op::end}).export_("ret");
   b.func({I32, I32}, {I32, I32}).code({op::local_get, 1, op::local_get, 0, op::end}).export_("end");
@@ -892,7 +914,7 @@ TEST(TranslatorMultiValue, ReturnsOfSwappedLocals) {
       .locals({I32})
       .code({op::local_get, 0, i32c(3), op::i32_mul, op::local_set, 1, op::local_get, 1, op::local_get, 0, op::end})
       .export_("local_first");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   for (const char* name : {"ret", "end", "br"}) {
     SCOPED_TRACE(name);
@@ -909,7 +931,7 @@ TEST(TranslatorMultiValue, ReturnsOfSwappedLocals) {
 // ---------------------------------------------------------------------------------------------
 // select
 
-TEST(TranslatorSelect, LazyOperands) {
+TEST_P(TranslatorSelect, LazyOperands) {
   WasmBuilder b;
   b.func({I32, I32, I32}, {I32})
       .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::select, op::end})
@@ -928,7 +950,7 @@ TEST(TranslatorSelect, LazyOperands) {
   b.func({F64, F64, I32}, {F64})
       .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::select, op::end})
       .export_("f64");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("locals", {i32v(1), i32v(2), i32v(5)}), {i32v(1)}));
   EXPECT_TRUE(returns(vm.call("locals", {i32v(1), i32v(2), i32v(0)}), {i32v(2)}));
@@ -944,7 +966,7 @@ TEST(TranslatorSelect, LazyOperands) {
 // ---------------------------------------------------------------------------------------------
 // Deep nesting and dead code
 
-TEST(TranslatorNesting, DeepBlocksWithBrTable) {
+TEST_P(TranslatorNesting, DeepBlocksWithBrTable) {
   constexpr uint32_t kDepth = 300;
   Bytes code;
   for (uint32_t i = 0; i < kDepth; ++i) append(code, {op::block, bt::i32});
@@ -956,13 +978,13 @@ TEST(TranslatorNesting, DeepBlocksWithBrTable) {
   code.push_back(op::end);
   WasmBuilder b;
   b.func({I32}, {I32}).code({code}).export_("f");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   for (uint32_t k : {0u, 1u, 150u, kDepth - 1}) EXPECT_TRUE(returns(vm.call("f", {i32v(static_cast<int32_t>(k))}), {i32v(static_cast<int32_t>(k + kDepth - k))}));
   EXPECT_TRUE(returns(vm.call("f", {i32v(100000)}), {i32v(100001)}));
 }
 
-TEST(TranslatorNesting, DeepIfsLoopsAndOperandStack) {
+TEST_P(TranslatorNesting, DeepIfsLoopsAndOperandStack) {
   // 64 nested ifs on the bits of the parameter: counts the set bits of an i64 from the top.
   Bytes ifs;
   constexpr int kBits = 64;
@@ -984,7 +1006,7 @@ TEST(TranslatorNesting, DeepIfsLoopsAndOperandStack) {
   WasmBuilder b;
   b.func({I64}, {I32}).locals({I32}).code({ifs}).export_("ifs");
   b.func({I32}, {I32}).code({wide}).export_("wide");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   // The k-th if is entered only when bits 0..k-1 are all set: the count is (trailing ones) + 1,
   // capped at 64.
@@ -994,7 +1016,7 @@ TEST(TranslatorNesting, DeepIfsLoopsAndOperandStack) {
   EXPECT_TRUE(returns(vm.call("wide", {i32v(3)}), {i32v(1500 + 500)}));
 }
 
-TEST(TranslatorNesting, DeadCodeAfterBranchesIsSkipped) {
+TEST_P(TranslatorNesting, DeadCodeAfterBranchesIsSkipped) {
   WasmBuilder b;
   b.func({I32}, {I32})
       .code({op::block, bt::i32, op::local_get, 0, op::br, 0, op::i32_add, op::drop, op::block, bt::i32,
@@ -1007,7 +1029,7 @@ TEST(TranslatorNesting, DeadCodeAfterBranchesIsSkipped) {
   b.func({I32}, {I32})
       .code({op::local_get, 0, op::if_, bt::i32, op::unreachable, op::else_, i32c(9), op::end, op::end})
       .export_("unreachable_arm");
-  Vm vm;
+  Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("after_br", {i32v(8)}), {i32v(8)}));
   EXPECT_TRUE(returns(vm.call("after_return", {i32v(8)}), {i32v(8)}));
@@ -1018,7 +1040,7 @@ TEST(TranslatorNesting, DeadCodeAfterBranchesIsSkipped) {
 // ---------------------------------------------------------------------------------------------
 // Error positions
 
-TEST(TranslatorErrors, TypeErrorNamesSectionOffsetAndFunctionIndexCountingImports) {
+TEST_P(TranslatorErrors, TypeErrorNamesSectionOffsetAndFunctionIndexCountingImports) {
   WasmBuilder b;
   b.import_func("env", "a", {}, {});
   b.import_func("env", "b", {I32}, {I32});
@@ -1041,7 +1063,7 @@ TEST(TranslatorErrors, TypeErrorNamesSectionOffsetAndFunctionIndexCountingImport
   EXPECT_NE(e.to_string().find("function 3"), std::string::npos) << e.to_string();
 }
 
-TEST(TranslatorErrors, ErrorsInLaterFunctionsAndBranchTypes) {
+TEST_P(TranslatorErrors, ErrorsInLaterFunctionsAndBranchTypes) {
   {
     WasmBuilder b;
     b.import_func("env", "a", {}, {});
@@ -1069,6 +1091,15 @@ TEST(TranslatorErrors, ErrorsInLaterFunctionsAndBranchTypes) {
     EXPECT_EQ(m.error().func_index, std::optional<uint32_t>(0));
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorBranches, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorConsts, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorErrors, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorFusion, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorLocals, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorMultiValue, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorNesting, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorSelect, ::testing::Bool(), variant_name);
 
 }  // namespace
 }  // namespace tenor::vm::test

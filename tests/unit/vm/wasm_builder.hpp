@@ -16,6 +16,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <cstdio>
 #include <initializer_list>
 #include <optional>
 #include <ostream>
@@ -487,7 +488,10 @@ inline CallResult call(Store& store, Function* f, std::vector<Value> args = {}) 
 
 // A store with a linker and the instance under test.
 struct Vm {
-  explicit Vm(VmConfig config = {}) : store(config) {}
+  // A metered config also gives every call a large gas limit, so that the gas charges run.
+  explicit Vm(VmConfig config = {}) : store(config) {
+    if (config.metering) options.gas_limit = uint64_t{1} << 60;
+  }
 
   // Instantiates `wasm` as the instance under test; records a test failure when that fails.
   bool load(const Bytes& wasm) {
@@ -505,10 +509,11 @@ struct Vm {
     return f;
   }
   CallResult call(std::string_view name, std::vector<Value> args = {}) {
-    return test::call(store, fn(name), std::move(args));
+    return store.call(fn(name), std::span<const Value>(args), options);
   }
 
   Store store;
+  CallOptions options;
   Linker linker;
   Instance* inst = nullptr;
 };
@@ -516,7 +521,16 @@ struct Vm {
 inline std::string describe(const CallResult& r) {
   if (r.trap) return "trap: " + r.trap->to_string();
   std::string out = "values (";
-  for (size_t i = 0; i < r.values.size(); ++i) out += (i ? ", " : "") + to_string(r.values[i]);
+  for (size_t i = 0; i < r.values.size(); ++i) {
+    const Value& v = r.values[i];
+    out += (i ? ", " : "") + to_string(v);
+    // A 32-bit value whose slot has upper bits set prints like a clean one: show the raw bits.
+    if ((v.type == ValType::I32 || v.type == ValType::F32) && (v.bits >> 32) != 0) {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, " [raw bits 0x%016llx]", static_cast<unsigned long long>(v.bits));
+      out += buf;
+    }
+  }
   return out + ")";
 }
 
