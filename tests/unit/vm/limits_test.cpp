@@ -8,6 +8,7 @@
 #include <string>
 
 #include "code.hpp"
+#include "tenor/vm/contract.hpp"
 #include "wasm_builder.hpp"
 
 namespace tenor::vm::test {
@@ -347,11 +348,57 @@ TEST(Limits, ValueStackSlotsForRecursion) {
   EXPECT_EQ(runs(slots, 21), std::optional<TrapCode>(TrapCode::ValueStackExhausted));
 }
 
-TEST(Limits, HostPayloadBytesHasItsDocumentedDefault) {
+// A world with one contract and no state: enough for host calls that only move call data.
+class OneContractWorld : public HostContext {
+ public:
+  explicit OneContractWorld(Bytes code) : code_(std::move(code)), hash_(sha256(code_)) {}
+  std::optional<Hash> code_hash(const Address&) override { return hash_; }
+  std::optional<Bytes> code(const Hash& h) override { return h == hash_ ? std::optional<Bytes>(code_) : std::nullopt; }
+  std::optional<Bytes> storage_get(const Address&, std::span<const uint8_t>) override { return std::nullopt; }
+  void storage_set(const Address&, std::span<const uint8_t>, std::span<const uint8_t>) override {}
+  bool storage_remove(const Address&, std::span<const uint8_t>) override { return false; }
+  std::optional<Bytes> storage_next(const Address&, std::span<const uint8_t>,
+                                    std::optional<std::span<const uint8_t>>) override {
+    return std::nullopt;
+  }
+  void emit_event(const Address&, std::span<const uint8_t>, std::span<const uint8_t>) override {}
+  uint64_t checkpoint() override { return 0; }
+  void rollback(uint64_t) override {}
+
+ private:
+  Bytes code_;
+  Hash hash_;
+};
+
+// A contract whose entry returns the first `len` bytes of its memory as output.
+Bytes output_contract(uint32_t len) {
+  WasmBuilder b;
+  uint32_t out = b.import_func("tenor", "output_write", {I32, I32}, {});
+  b.memory(1, 1);
+  b.export_memory("memory");
+  b.func({}, {}).code({i32c(0), i32c(static_cast<int32_t>(len)), op::call, u(out), op::end}).export_("tenor_entry");
+  return b.build();
+}
+
+TEST(Limits, HostPayloadBytes) {
   EXPECT_EQ(VmConfig{}.max_host_payload_bytes, 1u << 20);
-  // Enforced by the host functions of the `tenor` module, which copy bytes between wasm memory and
-  // the host: none exists in the VM yet, so there is nothing to exceed here.
-  GTEST_SKIP() << "max_host_payload_bytes is not enforced yet: no host function moves payloads";
+  VmConfig c;
+  c.metering = true;
+  c.max_host_payload_bytes = 100;
+  for (uint32_t len : {100u, 101u}) {
+    ContractEngine engine(c, ProfileRules{});
+    OneContractWorld world(output_contract(len));
+    ContractCall call;
+    call.gas_limit = 1'000'000;
+    ExecResult r = engine.execute(world, TxContext{}, call);
+    if (len == 100) {
+      EXPECT_EQ(r.status, ExecStatus::Ok) << r.message;
+      EXPECT_EQ(r.output.size(), 100u);
+    } else {
+      EXPECT_EQ(r.status, ExecStatus::Trap) << r.message;
+      EXPECT_EQ(r.trap, std::optional<TrapCode>(TrapCode::HostTrap)) << r.message;
+    }
+  }
 }
 
 }  // namespace
