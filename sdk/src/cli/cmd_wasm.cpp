@@ -7,8 +7,10 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include "tenor/sdk/spectest_host.hpp"
 #include "tenor/sdk/wasm_values.hpp"
 #include "tenor/vm/engine.hpp"
+#include "tenor/vm/profile.hpp"
 
 namespace tenor::cli {
 namespace {
@@ -74,19 +77,112 @@ const char* kind_noun(vm::ExternKind k) {
   return "not a function";
 }
 
+// The VmConfig fields `--limits KEY=VALUE` sets, by their names in config.hpp. `metering` is not
+// among them: `--gas` decides it.
+struct LimitField {
+  const char* name;
+  uint64_t vm::VmConfig::*u64;
+  uint32_t vm::VmConfig::*u32;
+};
+
+constexpr LimitField kLimitFields[] = {
+    {"max_module_size", &vm::VmConfig::max_module_size, nullptr},
+    {"max_types", nullptr, &vm::VmConfig::max_types},
+    {"max_functions", nullptr, &vm::VmConfig::max_functions},
+    {"max_imports", nullptr, &vm::VmConfig::max_imports},
+    {"max_exports", nullptr, &vm::VmConfig::max_exports},
+    {"max_globals", nullptr, &vm::VmConfig::max_globals},
+    {"max_data_segments", nullptr, &vm::VmConfig::max_data_segments},
+    {"max_elem_segments", nullptr, &vm::VmConfig::max_elem_segments},
+    {"max_params", nullptr, &vm::VmConfig::max_params},
+    {"max_results", nullptr, &vm::VmConfig::max_results},
+    {"max_locals_per_function", nullptr, &vm::VmConfig::max_locals_per_function},
+    {"max_function_size", nullptr, &vm::VmConfig::max_function_size},
+    {"max_br_table_size", nullptr, &vm::VmConfig::max_br_table_size},
+    {"max_operand_stack", nullptr, &vm::VmConfig::max_operand_stack},
+    {"max_control_depth", nullptr, &vm::VmConfig::max_control_depth},
+    {"max_table_size", nullptr, &vm::VmConfig::max_table_size},
+    {"max_memory_pages", nullptr, &vm::VmConfig::max_memory_pages},
+    {"max_custom_sections", nullptr, &vm::VmConfig::max_custom_sections},
+    {"max_call_depth", nullptr, &vm::VmConfig::max_call_depth},
+    {"value_stack_slots", nullptr, &vm::VmConfig::value_stack_slots},
+    {"max_host_payload_bytes", nullptr, &vm::VmConfig::max_host_payload_bytes},
+};
+
+// Applies "KEY=VALUE" settings to `config`; on an unknown key or a bad value prints why and returns
+// false. Values are unsigned decimal and must fit the field.
+bool apply_limits(const std::vector<std::string>& settings, vm::VmConfig& config) {
+  for (const std::string& setting : settings) {
+    const size_t eq = setting.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "tenor: --limits " << sdk::quote_name(setting) << ": expected KEY=VALUE\n";
+      return false;
+    }
+    const std::string key = setting.substr(0, eq);
+    const std::string text = setting.substr(eq + 1);
+    const LimitField* field = nullptr;
+    for (const LimitField& f : kLimitFields)
+      if (key == f.name) field = &f;
+    if (!field) {
+      std::cerr << "tenor: --limits: unknown limit " << sdk::quote_name(key);
+      if (key == "metering") std::cerr << " (metering is on exactly when --gas is given)";
+      std::cerr << "; the limits are:";
+      for (const LimitField& f : kLimitFields) std::cerr << " " << f.name;
+      std::cerr << "\n";
+      return false;
+    }
+    const uint64_t max = field->u64 ? std::numeric_limits<uint64_t>::max() : std::numeric_limits<uint32_t>::max();
+    uint64_t value = 0;
+    bool ok = !text.empty() && text.size() <= 20;
+    for (char c : text) {
+      if (c < '0' || c > '9') {
+        ok = false;
+        break;
+      }
+      const uint64_t digit = static_cast<uint64_t>(c - '0');
+      if (value > (max - digit) / 10) {
+        ok = false;
+        break;
+      }
+      value = value * 10 + digit;
+    }
+    if (!ok) {
+      std::cerr << "tenor: --limits " << key << ": " << sdk::quote_name(text)
+                << " is not an unsigned decimal integer of at most " << max << "\n";
+      return false;
+    }
+    if (field->u64) config.*(field->u64) = value;
+    else config.*(field->u32) = static_cast<uint32_t>(value);
+  }
+  return true;
+}
+
 int run(const std::string& path, const std::string& func, std::vector<std::string> arg_texts,
-        std::optional<uint64_t> gas) {
+        std::optional<uint64_t> gas, const std::optional<std::string>& profile,
+        const std::vector<std::string>& limits) {
   // CLI11 keeps a "--" that ends options among the positionals; it is never a value.
   if (!arg_texts.empty() && arg_texts.front() == "--") arg_texts.erase(arg_texts.begin());
 
+  if (profile && *profile != "contract") {
+    std::cerr << "tenor: unknown profile " << sdk::quote_name(*profile) << " (the one profile is contract)\n";
+    return kExitUsage;
+  }
+  vm::VmConfig config;
+  if (!apply_limits(limits, config)) return kExitUsage;
+  config.metering = gas.has_value();
+
   auto bytes = read_module_file(path);
   if (!bytes) return kExitFailure;
-  vm::VmConfig config;
-  config.metering = gas.has_value();
   auto module = vm::Module::load(*bytes, config);
   if (!module) {
     std::cerr << "tenor: " << path << ": " << module.error().to_string() << "\n";
     return kExitFailure;
+  }
+  if (profile) {
+    if (vm::Status s = vm::check_contract_profile(**module); !s) {
+      std::cerr << "tenor: " << path << ": " << s.error().to_string() << "\n";
+      return kExitFailure;
+    }
   }
 
   auto exp = (*module)->find_export(func);
@@ -195,6 +291,8 @@ void register_wasm_commands(CLI::App& app, CommandContext& ctx) {
     std::vector<std::string> dirs;
     size_t max_failures = 20;
     std::optional<uint64_t> gas;
+    std::optional<std::string> profile;
+    std::vector<std::string> limits;
     bool metering = false;
   };
   auto opts = std::make_shared<Options>();
@@ -225,8 +323,18 @@ void register_wasm_commands(CLI::App& app, CommandContext& ctx) {
   run_cmd->add_option("--gas", opts->gas,
                       "run metered with this gas limit; prints `gas used: N` after the results "
                       "(and `trap: out of gas` when it runs out)");
-  run_cmd->callback(
-      [&ctx, opts] { ctx.exit_code = run(opts->file, opts->func, opts->args, opts->gas); });
+  run_cmd->add_option("--profile", opts->profile,
+                      "`contract`: reject the module unless it keeps the contract profile (no "
+                      "floats, imports only from `tenor`, one memory with a maximum of at most 256 "
+                      "pages, no start function, exports `memory` and `tenor_entry`); see docs/vm.md");
+  run_cmd->add_option("--limits", opts->limits,
+                      "KEY=VALUE: set a VmConfig limit by its name (repeatable), e.g. "
+                      "--limits max_call_depth=100 --limits max_memory_pages=16; see docs/vm.md, "
+                      "\"Limits\"")
+      ->allow_extra_args(false);
+  run_cmd->callback([&ctx, opts] {
+    ctx.exit_code = run(opts->file, opts->func, opts->args, opts->gas, opts->profile, opts->limits);
+  });
 
   CLI::App* spec_cmd = wasm->add_subcommand(
       "spec",
