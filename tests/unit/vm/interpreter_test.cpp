@@ -507,6 +507,7 @@ TEST_P(InterpreterLimits, CallDepthLimitIsExact) {
   ASSERT_TRUE(vm.load(recursion_module(0)));
   EXPECT_TRUE(returns(vm.call("depth", {i32v(99)}), {i32v(99)}));
   EXPECT_TRUE(traps(vm.call("depth", {i32v(100)}), TrapCode::CallStackExhausted));
+  EXPECT_TRUE(traps(vm.call("depth", {i32v(101)}), TrapCode::CallStackExhausted));
 }
 
 TEST_P(InterpreterLimits, ValueStackExhausted) {

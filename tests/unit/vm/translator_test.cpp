@@ -842,6 +842,52 @@ TEST_P(TranslatorBranches, BrTableWithMovesStubsAndReturn) {
   EXPECT_TRUE(returns(vm.call("loop_target", {i32v(4)}), {i32v(4 + 3 + 2 + 1)}));
 }
 
+TEST_P(TranslatorBranches, MoreShapes) {
+  WasmBuilder b;
+  uint32_t t11 = b.type({I32}, {I32});
+  uint32_t t22 = b.type({I32, I32}, {I32, I32});
+  // if (param i32) with a fused condition and the lazy param below it.
+  b.func({I32, I32, I32}, {I32})
+      .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::i32_lt_s, op::if_, blk(t11), i32c(10),
+             op::i32_add, op::else_, i32c(20), op::i32_sub, op::end, op::end})
+      .export_("if_param_fused");
+  // A comparison result stored into a local that is lazily on the stack below it.
+  b.func({I32, I32}, {I32})
+      .code({op::local_get, 0, op::local_get, 0, op::local_get, 1, op::i32_lt_s, op::local_set, 0, i32c(100),
+             op::i32_mul, op::local_get, 0, op::i32_add, op::end})
+      .export_("cmp_set_over_lazy");
+  // if (param i32) (result i32) without else: the parameter flows through when false.
+  b.func({I32, I32}, {I32})
+      .code({op::local_get, 0, op::local_get, 1, op::if_, blk(t11), i32c(1), op::i32_add, op::end, op::end})
+      .export_("if_param_noelse");
+  // br_if to the enclosing if's label with a value.
+  b.func({I32, I32}, {I32})
+      .code({op::local_get, 1, op::if_, bt::i32, op::local_get, 0, op::local_get, 0, op::br_if, 0, op::drop,
+             i32c(5), op::else_, i32c(6), op::end, op::end})
+      .export_("br_if_in_if");
+  // A loop with params whose back edge and exit are one br_table, with a value below the branch
+  // values (moves through stubs for both targets).
+  b.func({I32}, {I32})
+      .locals({I32, I32})
+      .code({i32c(0), op::local_get, 0, op::block, blk(t22), op::loop, blk(t22), op::local_set, 1, op::local_set, 2,
+             i32c(7), op::local_get, 2, op::local_get, 1, op::i32_add, op::local_get, 1, i32c(1), op::i32_sub,
+             op::local_get, 1, i32c(1), op::i32_gt_s, br_table({1}, 0), op::end, op::end, op::drop, op::end})
+      .export_("loop_br_table");
+  Vm vm(cfg());
+  ASSERT_TRUE(vm.load(b.build()));
+  EXPECT_TRUE(returns(vm.call("if_param_fused", {i32v(1), i32v(2), i32v(3)}), {i32v(11)}));
+  EXPECT_TRUE(returns(vm.call("if_param_fused", {i32v(1), i32v(3), i32v(2)}), {i32v(-19)}));
+  EXPECT_TRUE(returns(vm.call("cmp_set_over_lazy", {i32v(4), i32v(5)}), {i32v(401)}));
+  EXPECT_TRUE(returns(vm.call("cmp_set_over_lazy", {i32v(6), i32v(5)}), {i32v(600)}));
+  EXPECT_TRUE(returns(vm.call("if_param_noelse", {i32v(8), i32v(1)}), {i32v(9)}));
+  EXPECT_TRUE(returns(vm.call("if_param_noelse", {i32v(8), i32v(0)}), {i32v(8)}));
+  EXPECT_TRUE(returns(vm.call("br_if_in_if", {i32v(3), i32v(1)}), {i32v(3)}));
+  EXPECT_TRUE(returns(vm.call("br_if_in_if", {i32v(0), i32v(1)}), {i32v(5)}));
+  EXPECT_TRUE(returns(vm.call("br_if_in_if", {i32v(3), i32v(0)}), {i32v(6)}));
+  EXPECT_TRUE(returns(vm.call("loop_br_table", {i32v(1)}), {i32v(1)}));
+  EXPECT_TRUE(returns(vm.call("loop_br_table", {i32v(10)}), {i32v(55)}));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Multi-value blocks, loops and if/else
 
