@@ -6,7 +6,7 @@
 # The corpus is copied to a temporary folder at run time (no binaries in the repository; the
 # fuzzer adds the inputs it finds there). Exits non-zero, and keeps the crashing input in
 # ARTIFACT_DIR, when the fuzzer finds a crash, a sanitizer report, a leak or a timeout.
-#   TENOR_FUZZ_RUNS (default 200000) and TENOR_FUZZ_SECONDS (default 90) bound the run: it stops
+#   TENOR_FUZZ_RUNS (default 500000) and TENOR_FUZZ_SECONDS (default 90) bound the run: it stops
 #   at whichever comes first.
 set -euo pipefail
 [ $# -ge 3 ] || { echo "usage: $0 FUZZER SPEC_DIR ARTIFACT_DIR [FLAGS...]" >&2; exit 2; }
@@ -28,7 +28,7 @@ echo "run_fuzzer.sh: $seeds seeds from $spec_dir; crash inputs go to $artifacts/
 # input that runs for seconds is a hang in the VM itself and fails the run.
 rc=0
 "$fuzzer" "$corpus" \
-  -runs="${TENOR_FUZZ_RUNS:-200000}" -max_total_time="${TENOR_FUZZ_SECONDS:-90}" \
+  -runs="${TENOR_FUZZ_RUNS:-500000}" -max_total_time="${TENOR_FUZZ_SECONDS:-90}" \
   -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
   -artifact_prefix="$artifacts/" "$@" || rc=$?
 if [ "$rc" -ne 0 ]; then
