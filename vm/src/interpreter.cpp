@@ -57,6 +57,12 @@ inline uint64_t imm64(const uint32_t* p) noexcept {
 
 const uint32_t kHaltCode[1] = {static_cast<uint32_t>(IOp::Halt)};
 
+// Slots hold i32 and f32 values zero-extended; host functions may leave garbage in the upper half.
+void normalize_results(const FuncType& ft, uint64_t* results) noexcept {
+  for (size_t i = 0; i < ft.results.size(); ++i)
+    if (ft.results[i] == ValType::I32 || ft.results[i] == ValType::F32) results[i] = static_cast<uint32_t>(results[i]);
+}
+
 }  // namespace
 
 Interpreter::Interpreter(Store& store, const VmConfig& config) : store_(store), config_(config) {}
@@ -65,7 +71,8 @@ Interpreter::~Interpreter() = default;
 bool Interpreter::allocate() {
   if (stack_) return true;
   size_t slots = config_.value_stack_slots;
-  size_t frames = static_cast<size_t>(config_.max_call_depth) + 2;
+  // Record 0 is a sentinel below the first call: max_call_depth wasm frames fit above it.
+  size_t frames = static_cast<size_t>(config_.max_call_depth) + 1;
   stack_.reset(new (std::nothrow) uint64_t[slots]);
   frames_.reset(new (std::nothrow) CallFrame[frames]);
   if (!stack_ || !frames_) {
@@ -119,7 +126,10 @@ Interpreter::Outcome Interpreter::invoke(Function* f, const uint64_t* args, uint
     HostCall hc{store_, nullptr, nullptr, &gas_};
     std::vector<uint64_t> res(ft.results.size());
     out.trap = (*f->host_)(hc, args, res.data());
-    if (!out.trap) std::copy(res.begin(), res.end(), results);
+    if (!out.trap) {
+      normalize_results(ft, res.data());
+      std::copy(res.begin(), res.end(), results);
+    }
     return finish();
   }
   if (!allocate()) {
@@ -174,7 +184,10 @@ uint32_t Interpreter::call_host(Function* f, Instance* caller, Memory* memory, c
                                 uint64_t* results) {
   HostCall hc{store_, caller, memory, &gas_};
   std::optional<Trap> t = (*f->host_)(hc, args, results);
-  if (!t) return kOk;
+  if (!t) {
+    normalize_results(f->type(), results);
+    return kOk;
+  }
   trap_detail_ = std::move(t->detail);
   return static_cast<uint32_t>(t->code);
 }

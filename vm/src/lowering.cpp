@@ -451,6 +451,9 @@ bool Translator::read_block_type(std::vector<ValType>& params, std::vector<ValTy
   }
   if (b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C) {
     r_.read_u8(b);
+    // A float block type counts as float use for the contract profile (recorded as the block,
+    // loop or if instruction itself).
+    if ((b == 0x7D || b == 0x7C) && !out_.first_float_op) out_.first_float_op = {op_offset_, bytes_[op_offset_]};
     results.push_back(static_cast<ValType>(b));
     return true;
   }

@@ -121,7 +121,10 @@ class ProfileChecker {
       if (i < md_.funcs.size() && md_.funcs[i].first_float_op) {
         auto [offset, opcode] = *md_.funcs[i].first_float_op;
         const char* name = float_instruction_name(opcode);
-        return violation(func_label(fi) + " uses " + (name ? std::string(name) : "opcode " + hex(opcode)) +
+        std::string what = name                                   ? std::string(name)
+                           : opcode >= 0x02 && opcode <= 0x04 ? std::string("a float block type")
+                                                              : "opcode " + hex(opcode);
+        return violation(func_label(fi) + " uses " + what +
                              " at offset " + hex(offset) + ": " + kNoFloats,
                          "code", offset, fi);
       }
