@@ -89,20 +89,24 @@ bool Interpreter::allocate() {
 
 void Interpreter::trace(TraceKind kind, const Instance* inst, const CompiledFunction* f, const uint32_t* pc,
                         uint32_t detail, int64_t gas) noexcept {
+  if (f == nullptr) return;  // the embedder's side of the entry frame (Halt)
   const ModuleData& md = inst->module_->data();
   TraceEvent e;
   e.kind = kind;
   e.func_index = static_cast<uint32_t>(f - md.funcs.data()) + md.info.num_imported_funcs;
   e.pc = static_cast<uint32_t>(pc - f->code.data());
   e.detail = detail;
-  e.gas_left = gas;
+  e.gas_left = trace_gas_ ? gas : INT64_MAX;
   tracer_->record(e);
 }
 
 Interpreter::Outcome Interpreter::invoke(Function* f, const uint64_t* args, uint64_t* results,
                                          std::optional<uint64_t> gas_limit, Tracer* tracer) {
   Tracer* const outer_tracer = tracer_;
-  if (nesting_ == 0) tracer_ = tracer;
+  if (nesting_ == 0) {
+    tracer_ = tracer;
+    trace_gas_ = gas_limit.has_value();
+  }
   struct RestoreTracer {
     Interpreter* self;
     Tracer* saved;

@@ -58,7 +58,8 @@ class Interpreter {
   CallFrame* frame_top_ = nullptr;  // last used frame record
   uint32_t nesting_ = 0;
   int64_t gas_ = INT64_MAX;
-  Tracer* tracer_ = nullptr;  // of the running top-level call  // gas left in the running call (synchronised with run()'s local)
+  Tracer* tracer_ = nullptr;  // of the running top-level call
+  bool trace_gas_ = false;     // the traced call is metered: events show the gas left  // gas left in the running call (synchronised with run()'s local)
   std::string trap_detail_;
 };
 

@@ -1,6 +1,7 @@
 // `tenor wasm ...`: work with plain WebAssembly modules (validate, run an export, run the spec
 // tests).
 #include <algorithm>
+#include <cstdio>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "tenor/sdk/wasm_values.hpp"
 #include "tenor/vm/engine.hpp"
 #include "tenor/vm/profile.hpp"
+#include "tenor/vm/trace.hpp"
 
 namespace tenor::cli {
 namespace {
@@ -157,9 +159,42 @@ bool apply_limits(const std::vector<std::string>& settings, vm::VmConfig& config
   return true;
 }
 
-int run(const std::string& path, const std::string& func, std::vector<std::string> arg_texts,
-        std::optional<uint64_t> gas, const std::optional<std::string>& profile,
-        const std::vector<std::string>& limits) {
+struct RunRequest {
+  std::string file;
+  std::string func;
+  std::vector<std::string> args;
+  std::optional<uint64_t> gas;
+  std::optional<std::string> profile;
+  std::vector<std::string> limits;
+  std::optional<std::string> trace;  // call | block | instr
+  size_t trace_limit = 1000;
+};
+
+std::optional<vm::TraceLevel> parse_trace_level(const std::string& s) {
+  if (s == "call") return vm::TraceLevel::Call;
+  if (s == "block") return vm::TraceLevel::Block;
+  if (s == "instr") return vm::TraceLevel::Instr;
+  return std::nullopt;
+}
+
+// Prints the kept events (up to `limit`) and the summary line with the running hash.
+void print_trace(const vm::Tracer& tracer, size_t limit) {
+  const auto& events = tracer.events();
+  size_t shown = std::min(limit, events.size());
+  for (size_t i = 0; i < shown; ++i) std::cout << "trace " << vm::Tracer::format(i, events[i]) << "\n";
+  if (shown < tracer.steps())
+    std::cout << "trace ... " << (tracer.steps() - shown) << " more events (--trace-limit)\n";
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(tracer.hash()));
+  std::cout << "trace hash: " << hash << " (" << tracer.steps() << " events)\n";
+}
+
+int run(const RunRequest& req) {
+  const std::string& path = req.file;
+  const std::string& func = req.func;
+  std::vector<std::string> arg_texts = req.args;
+  const std::optional<uint64_t>& gas = req.gas;
+  const std::optional<std::string>& profile = req.profile;
   // CLI11 keeps a "--" that ends options among the positionals; it is never a value.
   if (!arg_texts.empty() && arg_texts.front() == "--") arg_texts.erase(arg_texts.begin());
 
@@ -167,9 +202,19 @@ int run(const std::string& path, const std::string& func, std::vector<std::strin
     std::cerr << "tenor: unknown profile " << sdk::quote_name(*profile) << " (the one profile is contract)\n";
     return kExitUsage;
   }
+  std::optional<vm::TraceLevel> trace_level;
+  if (req.trace) {
+    trace_level = parse_trace_level(*req.trace);
+    if (!trace_level) {
+      std::cerr << "tenor: unknown trace level " << sdk::quote_name(*req.trace) << " (call, block or instr)\n";
+      return kExitUsage;
+    }
+  }
   vm::VmConfig config;
-  if (!apply_limits(limits, config)) return kExitUsage;
-  config.metering = gas.has_value();
+  if (!apply_limits(req.limits, config)) return kExitUsage;
+  // Block traces follow the gas charges of basic blocks: tracing translates with metering even
+  // when no gas limit is given (the call then stays unlimited).
+  config.metering = gas.has_value() || trace_level.has_value();
 
   auto bytes = read_module_file(path);
   if (!bytes) return kExitFailure;
@@ -227,7 +272,13 @@ int run(const std::string& path, const std::string& func, std::vector<std::strin
   }
   vm::CallOptions call_options;
   call_options.gas_limit = gas;
+  std::optional<vm::Tracer> tracer;
+  if (trace_level) {
+    tracer.emplace(*trace_level, req.trace_limit);
+    call_options.tracer = &*tracer;
+  }
   vm::CallResult result = store.call(fn, args, call_options);
+  if (tracer) print_trace(*tracer, req.trace_limit);
   if (result.trap) {
     std::cout << "trap: " << result.trap->to_string() << "\n";
     if (gas) std::cout << "gas used: " << result.gas_used << "\n";
@@ -293,6 +344,8 @@ void register_wasm_commands(CLI::App& app, CommandContext& ctx) {
     std::optional<uint64_t> gas;
     std::optional<std::string> profile;
     std::vector<std::string> limits;
+    std::optional<std::string> trace;
+    size_t trace_limit = 1000;
     bool metering = false;
   };
   auto opts = std::make_shared<Options>();
@@ -323,6 +376,13 @@ void register_wasm_commands(CLI::App& app, CommandContext& ctx) {
   run_cmd->add_option("--gas", opts->gas,
                       "run metered with this gas limit; prints `gas used: N` after the results "
                       "(and `trap: out of gas` when it runs out)");
+  run_cmd->add_option("--trace", opts->trace,
+                      "record the execution: `call` (calls and returns), `block` (also every basic "
+                      "block entered, with its gas) or `instr` (also every internal instruction); "
+                      "prints the events and the trace's running hash, which is identical for "
+                      "identical executions");
+  run_cmd->add_option("--trace-limit", opts->trace_limit, "trace events to keep and print")
+      ->default_val(1000);
   run_cmd->add_option("--profile", opts->profile,
                       "`contract`: reject the module unless it keeps the contract profile (no "
                       "floats, imports only from `tenor`, one memory with a maximum of at most 256 "
@@ -333,7 +393,9 @@ void register_wasm_commands(CLI::App& app, CommandContext& ctx) {
                       "\"Limits\"")
       ->allow_extra_args(false);
   run_cmd->callback([&ctx, opts] {
-    ctx.exit_code = run(opts->file, opts->func, opts->args, opts->gas, opts->profile, opts->limits);
+    RunRequest req{opts->file,    opts->func,  opts->args,  opts->gas,
+                   opts->profile, opts->limits, opts->trace, opts->trace_limit};
+    ctx.exit_code = run(req);
   });
 
   CLI::App* spec_cmd = wasm->add_subcommand(
