@@ -395,8 +395,13 @@ static_assert(std::size(kImpls) == std::size(kSpecs));
 std::span<const HostFunctionSpec> host_function_specs() noexcept { return kSpecs; }
 
 std::optional<size_t> find_host_function(std::string_view name) noexcept {
-  for (size_t i = 0; i < std::size(kSpecs); ++i)
-    if (name == kSpecs[i].name) return i;
+  static constexpr std::string_view kNames[] = {
+#define TENOR_HOST(name, params, results, gas, description) #name,
+#include "tenor/vm/host_api.def"
+#undef TENOR_HOST
+  };
+  for (size_t i = 0; i < std::size(kNames); ++i)
+    if (name == kNames[i]) return i;
   return std::nullopt;
 }
 
