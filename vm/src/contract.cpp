@@ -356,23 +356,32 @@ ExecResult ContractEngine::execute(HostContext& host, const TxContext& tx, const
   }
   s.host = &host;
   s.tx = &tx;
+  // Whatever happens below, the engine is usable again afterwards.
+  struct EndExecution {
+    Impl& s;
+    ~EndExecution() { s.end_execution(); }
+  } end_execution{s};
   std::optional<uint64_t> cp;
+  auto fail = [&](const std::string& what) {
+    // Only the embedder's HostContext or an allocation can throw here; nothing is committed.
+    out = ExecResult{};
+    out.status = ExecStatus::Trap;
+    out.trap = TrapCode::HostTrap;
+    out.message = std::string(trap_message(TrapCode::HostTrap)) + ": " + what;
+    try {
+      if (cp) host.rollback(*cp);
+    } catch (...) {
+    }
+  };
   try {
     cp = host.checkpoint();
     s.run(call, out);
     if (!out.ok()) host.rollback(*cp);
   } catch (const std::exception& e) {
-    // Only the embedder's HostContext or an allocation can throw here; nothing is committed.
-    out = ExecResult{};
-    out.status = ExecStatus::Trap;
-    out.trap = TrapCode::HostTrap;
-    out.message = std::string(trap_message(TrapCode::HostTrap)) + ": " + e.what();
-    try {
-      if (cp) host.rollback(*cp);
-    } catch (...) {
-    }
+    fail(e.what());
+  } catch (...) {
+    fail("the host context threw an exception that is not a std::exception");
   }
-  s.end_execution();
   return out;
 }
 

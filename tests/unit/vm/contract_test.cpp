@@ -814,3 +814,36 @@ TEST_F(ContractTest, WarmExecuteCost) {
 
 }  // namespace
 }  // namespace tenor::vm::test
+
+// Regression: a HostContext that threw something other than a std::exception escaped execute()
+// and left the engine marked as running, so every later call was refused.
+namespace tenor::vm::test {
+namespace {
+
+struct ThrowingHost : TestHost {
+  bool throw_now = true;
+  uint64_t checkpoint() override {
+    if (throw_now) throw 42;  // not a std::exception
+    return TestHost::checkpoint();
+  }
+};
+
+TEST(ContractEngineErrors, NonStandardExceptionFromTheHostIsATrapAndTheEngineStaysUsable) {
+  ContractEngine engine;
+  ThrowingHost host;
+  TxContext tx;
+  Contract c;
+  const Address a = address(0xA1);
+  auto h = host.deploy(engine, a, c.build(seq({op::end}), {}));
+  ASSERT_TRUE(h) << h.error().to_string();
+  ExecResult r = engine.execute(host, tx, ContractCall{a, {}, 1'000'000});
+  EXPECT_EQ(r.status, ExecStatus::Trap);
+  EXPECT_EQ(r.trap, TrapCode::HostTrap);
+  EXPECT_NE(r.message.find("not a std::exception"), std::string::npos) << r.message;
+  host.throw_now = false;
+  ExecResult again = engine.execute(host, tx, ContractCall{a, {}, 1'000'000});
+  EXPECT_EQ(again.status, ExecStatus::Ok) << again.message;
+}
+
+}  // namespace
+}  // namespace tenor::vm::test
