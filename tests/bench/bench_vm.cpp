@@ -7,8 +7,10 @@
 //     TENOR_BENCH_REPS=N                calls per kernel, VM and native alike (default 3; quick 1)
 //
 // Each benchmark reports the VM's median call time as its manual time, and counters vm_s,
-// native_s (medians) and ratio = vm_s / native_s. A table with the geometric mean of the ratios
-// follows. Exit status 1 when any kernel failed (load error, trap, or checksum mismatch).
+// native_s (medians) and ratio = vm_s / native_s. The same kernel also runs metered (translated
+// with gas charges, called with a gas limit it does not reach): metered_s and the metering
+// overhead. A table with the geometric means follows. Exit status 1 when any kernel failed (load
+// error, trap, or checksum mismatch).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -51,6 +53,8 @@ struct Row {
   std::string kernel;
   uint32_t n = 0;
   double vm_s = 0;
+  double metered_s = 0;
+  uint64_t gas_used = 0;
   double native_s = 0;
   bool ok = false;
 };
@@ -114,68 +118,101 @@ void bench_kernel(benchmark::State& state, const Kernel& k) {
 
   std::vector<uint8_t> bytes;
   if (!read_file(dir + "/" + k.name + ".wasm", bytes)) return error("cannot read " + dir + "/" + k.name + ".wasm");
+  VmConfig metered_config;
+  metered_config.metering = true;
   auto module = Module::load(bytes);
   if (!module) return error(module.error().to_string());
+  auto metered_module = Module::load(bytes, metered_config);
+  if (!metered_module) return error(metered_module.error().to_string());
 
-  std::vector<double> times;
-  uint64_t checksum = 0;
-  for (auto _ : state) {
-    // A fresh instance per call, outside the measured time: kernels start from their initial memory.
-    Store store;
+  // Runs bench(n) once on a fresh instance (outside the measured time: kernels start from their
+  // initial memory); returns the call's seconds, or a negative number after reporting an error.
+  uint64_t checksum = 0, metered_checksum = 0;
+  auto run_once = [&](const std::shared_ptr<const Module>& m, bool metered) -> double {
+    Store store(metered ? metered_config : VmConfig{});
     const Linker linker;
-    auto instance = store.instantiate(*module, linker);
+    auto instance = store.instantiate(m, linker);
     if (!instance) {
       error(instance.error().to_string());
-      break;
+      return -1;
     }
     Function* f = (*instance)->exported_function("bench");
     if (f == nullptr) {
       error("no export `bench`");
-      break;
+      return -1;
     }
     const Value arg = Value::i32(n);
+    CallOptions options;
+    if (metered) options.gas_limit = UINT64_MAX / 2;
     const auto t0 = std::chrono::steady_clock::now();
-    const CallResult r = store.call(f, std::span<const Value>(&arg, 1));
+    const CallResult r = store.call(f, std::span<const Value>(&arg, 1), options);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!r.ok() || r.values.size() != 1) {
       error(r.ok() ? "bench returned no single value" : "trap: " + r.trap->to_string());
-      break;
+      return -1;
     }
-    checksum = r.values[0].as_u64();
-    state.SetIterationTime(seconds);
-    times.push_back(seconds);
+    (metered ? metered_checksum : checksum) = r.values[0].as_u64();
+    if (metered) row.gas_used = r.gas_used;
+    return seconds;
+  };
+
+  std::vector<double> times, metered_times;
+  for (auto _ : state) {
+    // Unmetered and metered calls alternate, each going first every other time, so that both
+    // see the same machine conditions.
+    const bool metered_first = times.size() % 2 == 1;
+    const double first = run_once(metered_first ? *metered_module : *module, metered_first);
+    if (first < 0) break;
+    const double second = run_once(metered_first ? *module : *metered_module, !metered_first);
+    if (second < 0) break;
+    const double t = metered_first ? second : first;
+    const double tm = metered_first ? first : second;
+    state.SetIterationTime(t);
+    times.push_back(t);
+    metered_times.push_back(tm);
   }
   if (state.error_occurred()) return;
-  if (checksum != native.checksum) {
-    return error("checksum mismatch: vm " + std::to_string(checksum) + ", native " +
-                 std::to_string(native.checksum));
+  if (checksum != native.checksum || metered_checksum != native.checksum) {
+    return error("checksum mismatch: vm " + std::to_string(checksum) + ", metered vm " +
+                 std::to_string(metered_checksum) + ", native " + std::to_string(native.checksum));
   }
   row.vm_s = median(times);
+  row.metered_s = median(metered_times);
   row.native_s = native.median_s;
   row.ok = true;
   state.counters["n"] = n;
   state.counters["vm_s"] = row.vm_s;
+  state.counters["metered_s"] = row.metered_s;
   state.counters["native_s"] = row.native_s;
   state.counters["ratio"] = row.native_s > 0 ? row.vm_s / row.native_s : 0.0;
+  state.counters["metering_overhead"] = row.vm_s > 0 ? row.metered_s / row.vm_s - 1.0 : 0.0;
 }
 
 void print_table() {
-  std::printf("\n%-8s %11s %12s %12s %9s\n", "kernel", "n", "vm s", "native s", "vm/native");
-  double log_sum = 0;
+  std::printf("\n%-8s %11s %10s %10s %10s %9s %9s %14s\n", "kernel", "n", "vm s", "metered s", "native s",
+              "vm/native", "metering", "gas used");
+  double log_ratio = 0, log_metering = 0;
   int count = 0;
   for (const Row& r : g_rows) {
     if (!r.ok) {
-      std::printf("%-8s %11u %12s %12s %9s\n", r.kernel.c_str(), r.n, "FAILED", "-", "-");
+      std::printf("%-8s %11u %10s\n", r.kernel.c_str(), r.n, "FAILED");
       continue;
     }
     const double ratio = r.native_s > 0 ? r.vm_s / r.native_s : 0.0;
-    std::printf("%-8s %11u %12.6f %12.6f %9.2f\n", r.kernel.c_str(), r.n, r.vm_s, r.native_s, ratio);
-    if (ratio > 0) {
-      log_sum += std::log(ratio);
+    const double metering = r.vm_s > 0 ? r.metered_s / r.vm_s : 0.0;
+    std::printf("%-8s %11u %10.4f %10.4f %10.4f %9.2f %+8.1f%% %14llu\n", r.kernel.c_str(), r.n, r.vm_s,
+                r.metered_s, r.native_s, ratio, (metering - 1.0) * 100.0,
+                static_cast<unsigned long long>(r.gas_used));
+    if (ratio > 0 && metering > 0) {
+      log_ratio += std::log(ratio);
+      log_metering += std::log(metering);
       ++count;
     }
   }
-  if (count > 0) std::printf("geometric mean of vm/native: %.2f (%d kernels)\n", std::exp(log_sum / count), count);
+  if (count > 0) {
+    std::printf("geometric mean of vm/native: %.2f (%d kernels)\n", std::exp(log_ratio / count), count);
+    std::printf("geometric mean of the metering overhead: %+.1f%%\n", (std::exp(log_metering / count) - 1.0) * 100.0);
+  }
 }
 
 }  // namespace
