@@ -1,7 +1,7 @@
 // Runs the fuzz target's entry point over files, without libFuzzer, so that any compiler can build
 // it and the test suite can replay a corpus (the spec suite's modules, or a crash artifact).
 //
-//   tenor_fuzz_wasm_replay [--instantiate-all] PATH...
+//   tenor_fuzz_wasm_replay PATH...
 //
 // A PATH that is a folder contributes every *.wasm file below it. Exits 1 when no file was found;
 // a crash or a broken invariant aborts, naming the file being replayed.
@@ -20,13 +20,8 @@
 namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
-  tenor::fuzz::FuzzOptions options;
   std::vector<fs::path> files;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--instantiate-all") == 0) {
-      options.instantiate_all = true;
-      continue;
-    }
     const fs::path path = argv[i];
     if (fs::is_directory(path)) {
       for (const auto& entry : fs::recursive_directory_iterator(path)) {
@@ -40,7 +35,7 @@ int main(int argc, char** argv) {
     }
   }
   if (files.empty()) {
-    std::fprintf(stderr, "usage: tenor_fuzz_wasm_replay [--instantiate-all] PATH...  (no .wasm files found)\n");
+    std::fprintf(stderr, "usage: tenor_fuzz_wasm_replay PATH...  (no .wasm files found)\n");
     return 1;
   }
   std::sort(files.begin(), files.end());  // a stable order makes a failure easy to reproduce
@@ -55,7 +50,7 @@ int main(int argc, char** argv) {
     }
     // Named before running, so that an abort's output says which input caused it.
     std::fprintf(stderr, "replaying %s\n", file.c_str());
-    const auto outcome = tenor::fuzz::run_wasm_input(bytes, options);
+    const auto outcome = tenor::fuzz::run_wasm_input(bytes);
     loaded += outcome.loaded;
     instantiated += outcome.instantiated;
   }

@@ -46,56 +46,6 @@ uint64_t fnv1a(const std::string& s) {
   return fnv1a(reinterpret_cast<const uint8_t*>(s.data()), s.size());
 }
 
-bool read_u32_leb(std::span<const uint8_t> bytes, size_t& pos, uint32_t& out) {
-  out = 0;
-  for (unsigned shift = 0; shift < 35; shift += 7) {
-    if (pos >= bytes.size()) return false;
-    const uint8_t b = bytes[pos++];
-    out |= static_cast<uint32_t>(b & 0x7f) << shift;
-    if ((b & 0x80) == 0) return true;
-  }
-  return false;
-}
-
-// Whether instantiation surely terminates, judged from the section layout of a module that
-// Module::load accepted.
-//
-// Exported calls run under a gas limit, but instantiation runs the start function without one: a
-// start function with a `loop` or with calls (recursing exponentially within the call-depth
-// limit) could hang the fuzzer. So a module with a start section is instantiated only when its
-// code section contains no byte 0x03 (`loop`), 0x10 (`call`) or 0x11 (`call_indirect`): then each
-// instruction runs at most once, and bulk memory and table operations are bounded by the small
-// limits of fuzz_config(). The test is on raw bytes, so immediates that happen to equal these
-// values also rule a module out: conservative, never wrong. A module without a start function is
-// always instantiated (segments alone always terminate).
-// TODO(vm): once instantiation takes a gas limit, instantiate every module and drop this filter.
-struct SectionScan {
-  bool has_start = false;
-  bool may_not_terminate = false;
-};
-
-SectionScan scan_sections(std::span<const uint8_t> bytes) {
-  SectionScan scan;
-  size_t pos = 8;  // magic and version
-  while (pos < bytes.size()) {
-    const uint8_t id = bytes[pos++];
-    uint32_t size = 0;
-    if (!read_u32_leb(bytes, pos, size) || size > bytes.size() - pos) {
-      // Cannot happen for a module that loaded; if it does, assume the worst.
-      return {true, true};
-    }
-    const auto payload = bytes.subspan(pos, size);
-    if (id == 8) scan.has_start = true;
-    if (id == 10) {
-      scan.may_not_terminate = std::any_of(payload.begin(), payload.end(), [](uint8_t b) {
-        return b == 0x03 || b == 0x10 || b == 0x11;
-      });
-    }
-    pos += size;
-  }
-  return scan;
-}
-
 // Exercises the module's introspection API and checks it agrees with itself.
 void introspect(const Module& module) {
   for (const ExportDesc& e : module.exports()) {
@@ -157,7 +107,9 @@ Transcript run_module(const std::shared_ptr<const Module>& module, FuzzOutcome& 
     t.push_back(kStubRefused);
     return t;
   }
-  auto inst = store.instantiate(module, linker);
+  CallOptions start_options;  // the start function runs metered, like every call
+  start_options.gas_limit = kGasPerCall;
+  auto inst = store.instantiate(module, linker, start_options);
   if (!inst) {
     const Error& e = inst.error();
     if (e.kind == ErrorKind::Malformed || e.kind == ErrorKind::Invalid ||
@@ -211,7 +163,7 @@ Transcript run_module(const std::shared_ptr<const Module>& module, FuzzOutcome& 
 
 }  // namespace
 
-FuzzOutcome run_wasm_input(std::span<const uint8_t> bytes, const FuzzOptions& options) {
+FuzzOutcome run_wasm_input(std::span<const uint8_t> bytes) {
   FuzzOutcome outcome;
   auto loaded = Module::load(bytes, fuzz_config());
   if (!loaded) {
@@ -225,9 +177,6 @@ FuzzOutcome run_wasm_input(std::span<const uint8_t> bytes, const FuzzOptions& op
   outcome.loaded = true;
   const std::shared_ptr<const Module> module = std::move(loaded).value();
   introspect(*module);
-
-  const SectionScan scan = scan_sections(bytes);
-  if (scan.has_start && scan.may_not_terminate && !options.instantiate_all) return outcome;
 
   // Determinism is consensus: the same module in two fresh stores must behave identically.
   FuzzOutcome second;

@@ -8,19 +8,13 @@
 
 namespace tenor::fuzz {
 
-struct FuzzOptions {
-  // Instantiate every module that loads, also those whose start function may not terminate
-  // (instantiation runs the start function without a gas limit). For hand-run fuzzing with
-  // libFuzzer's -timeout; see wasm_fuzz_target.cpp.
-  bool instantiate_all = false;
-};
-
 struct FuzzOutcome {
   bool loaded = false;        // Module::load accepted the bytes
-  bool instantiated = false;  // Store::instantiate succeeded (imports stubbed) and every
-                              // exported function was called, each under a gas limit
+  bool instantiated = false;  // Store::instantiate succeeded (imports stubbed, the start function
+                              // under a gas limit) and every exported function was called, each
+                              // under a gas limit
 };
 
-FuzzOutcome run_wasm_input(std::span<const uint8_t> bytes, const FuzzOptions& options);
+FuzzOutcome run_wasm_input(std::span<const uint8_t> bytes);
 
 }  // namespace tenor::fuzz

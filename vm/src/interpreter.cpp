@@ -1,5 +1,6 @@
 #include "interpreter.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -242,6 +243,35 @@ uint32_t Interpreter::run(const uint32_t* pc, uint64_t* fp, Instance* inst, Call
     trap = static_cast<uint32_t>(TrapCode::code); \
     goto trap_out;                 \
   } while (0)
+// Pushes the call-stack record of a call whose instruction is `len` words long.
+#define PUSH_FRAME(len)      \
+  do {                       \
+    ++frame;                 \
+    frame->ret_pc = pc + (len); \
+    frame->fp = fp;          \
+    frame->inst = inst;      \
+  } while (0)
+// Enters compiled function c with its frame at nfp (arguments already there): zeroes the declared
+// locals and charges the entry block (whose Gas instruction the call skips).
+#define ENTER_FUNCTION(c, nfp)                                                                    \
+  do {                                                                                            \
+    for (uint32_t i_ = (c)->num_params; i_ < (c)->num_locals; ++i_) (nfp)[i_] = 0;                \
+    fp = (nfp);                                                                                   \
+    pc = (c)->code.data() + (c)->entry_skip;                                                      \
+    if constexpr (kTraced) {                                                                      \
+      frame->func = cur;                                                                          \
+      cur = (c);                                                                                  \
+      trace(TraceKind::Call, inst, cur, cur->code.data(), 0, gas);                                \
+      if (trace_block && cur->entry_skip)                                                         \
+        trace(TraceKind::Block, inst, cur, cur->code.data(), cur->entry_gas,                      \
+              std::max<int64_t>(gas - cur->entry_gas, 0));                                        \
+    }                                                                                             \
+    gas -= (c)->entry_gas;                                                                        \
+    if (gas < 0) {                                                                                \
+      gas = 0;                                                                                    \
+      TRAP(OutOfGas);                                                                             \
+    }                                                                                             \
+  } while (0)
 // Dynamic gas, charged before the work.
 #define CHARGE(amount)                                 \
   do {                                                 \
@@ -356,24 +386,8 @@ dispatch:
     uint64_t* nfp = fp + pc[2];
     if (static_cast<size_t>(stack_end - nfp) < c->frame_slots) TRAP(ValueStackExhausted);
     if (frame + 1 >= frames_end) TRAP(CallStackExhausted);
-    ++frame;
-    frame->ret_pc = pc + 3;
-    frame->fp = fp;
-    frame->inst = inst;
-    for (uint32_t i = c->num_params; i < c->num_locals; ++i) nfp[i] = 0;
-    fp = nfp;
-    pc = c->code.data() + c->entry_skip;
-    if constexpr (kTraced) {
-      frame->func = cur;
-      cur = c;
-      trace(TraceKind::Call, inst, cur, c->code.data(), 0, gas);
-      if (trace_block && c->entry_skip) trace(TraceKind::Block, inst, cur, c->code.data(), c->entry_gas, gas - c->entry_gas < 0 ? 0 : gas - c->entry_gas);
-    }
-    gas -= c->entry_gas;
-    if (gas < 0) {
-      gas = 0;
-      TRAP(OutOfGas);
-    }
+    PUSH_FRAME(3);
+    ENTER_FUNCTION(c, nfp);
     NEXT();
   }
   CASE(CallImport) {
@@ -633,28 +647,12 @@ do_call : {
   const CompiledFunction* c = callee->code_;
   if (static_cast<size_t>(stack_end - args) < c->frame_slots) TRAP(ValueStackExhausted);
   if (frame + 1 >= frames_end) TRAP(CallStackExhausted);
-  ++frame;
-  frame->ret_pc = pc + call_len;
-  frame->fp = fp;
-  frame->inst = inst;
-  for (uint32_t i = c->num_params; i < c->num_locals; ++i) args[i] = 0;
-  fp = args;
-  pc = c->code.data() + c->entry_skip;
+  PUSH_FRAME(call_len);
   if (callee->instance_ != inst) {
     inst = callee->instance_;
     LOAD_CONTEXT();
   }
-  if constexpr (kTraced) {
-    frame->func = cur;
-    cur = c;
-    trace(TraceKind::Call, inst, cur, c->code.data(), 0, gas);
-    if (trace_block && c->entry_skip) trace(TraceKind::Block, inst, cur, c->code.data(), c->entry_gas, gas - c->entry_gas < 0 ? 0 : gas - c->entry_gas);
-  }
-  gas -= c->entry_gas;
-  if (gas < 0) {
-    gas = 0;
-    TRAP(OutOfGas);
-  }
+  ENTER_FUNCTION(c, args);
   NEXT();
 }
 
@@ -667,6 +665,8 @@ trap_out:
 #undef S
 #undef TRAP
 #undef CHARGE
+#undef PUSH_FRAME
+#undef ENTER_FUNCTION
 #undef LOAD_MEMORY
 #undef LOAD_CONTEXT
 }

@@ -214,7 +214,8 @@ Error link_error(ErrorKind kind, std::string message, uint64_t offset) {
 
 }  // namespace
 
-Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const Linker& linker) {
+Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const Linker& linker,
+                                     const CallOptions& start) {
   const ModuleData& md = module->data();
   const detail::ModuleInfo& info = md.info;
 
@@ -344,7 +345,7 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
 
   if (info.start) {
     Function* f = self->functions_[*info.start];
-    std::optional<Trap> t = interp_->invoke(f, nullptr, nullptr).trap;
+    std::optional<Trap> t = interp_->invoke(f, nullptr, nullptr, start.gas_limit, start.tracer).trap;
     if (t) return uninstantiable(t->to_string() + " (in the start function)", 0, "start");
   }
   return self;

@@ -279,7 +279,9 @@ class Store {
   // and runs the start function. Errors: Unlinkable (missing or incompatible import) or
   // Uninstantiable (segment out of bounds, start function trapped). On Uninstantiable, writes that
   // segments made to imported tables and memories before the failure stay (bulk-memory semantics).
-  Result<Instance*> instantiate(std::shared_ptr<const Module> module, const Linker& linker);
+  // `start` meters (and traces) the start function: without a gas limit it runs unbounded.
+  Result<Instance*> instantiate(std::shared_ptr<const Module> module, const Linker& linker,
+                                const CallOptions& start = {});
 
   // Calls a function with typed arguments (checked against its type).
   CallResult call(Function* f, std::span<const Value> args, const CallOptions& options = {});
