@@ -15,7 +15,7 @@ packages=(
   # LLVM 14 as a library: the contract compiler (LLVM IR -> wasm, linked with lld)
   llvm-14-dev liblld-14-dev
   # libraries
-  libboost-dev libleveldb-dev libcli11-dev libsodium-dev nlohmann-json3-dev
+  libboost-dev libleveldb-dev libsnappy-dev libcli11-dev libsodium-dev nlohmann-json3-dev
   # test and benchmark frameworks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # instruction counts of the benchmarks (scripts/bench.sh --callgrind)
