@@ -290,7 +290,10 @@ struct ContractEngine::Impl final : detail::ExecState {
       return refuse("contract " + to_hex(call.contract) + " cannot be instantiated: " + inst.error().to_string());
     Function* entry = (*inst)->exported_function(call.entry);
     push_frame(call.contract, call.input);
-    CallResult r = store.call(entry, {}, CallOptions{call.gas_limit - setup});
+    CallOptions options;
+    options.gas_limit = call.gas_limit - setup;
+    options.tracer = call.tracer;
+    CallResult r = store.call(entry, {}, options);
     out.gas_used = setup + r.gas_used;
     if (r.ok()) {
       out.status = ExecStatus::Ok;

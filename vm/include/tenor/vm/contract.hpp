@@ -80,6 +80,7 @@ struct ContractCall {
   Bytes input;
   uint64_t gas_limit = 0;
   std::string entry = "tenor_entry";  // the export to call ("tenor_init" at deployment)
+  Tracer* tracer = nullptr;            // records the execution, nested contract calls included
 };
 
 enum class ExecStatus : uint8_t {
