@@ -1,0 +1,155 @@
+// Transactions: Borsh encoding, hashing, signing and signature checks (tx.hpp).
+#include "tenor/sdk/tx.hpp"
+
+#include <algorithm>
+
+namespace tenor::sdk {
+
+namespace {
+
+// Smallest encoded (party, signature) pair: bounds a signature count against the input.
+constexpr size_t kSignatureEntrySize = 32 + 64;
+
+Error malformed(std::string_view what, const std::string& reader_error) {
+  return Error{ErrorCode::Malformed, std::string(what) + ": " + reader_error};
+}
+
+}  // namespace
+
+void encode_into(BorshWriter& w, const Transaction& tx) {
+  w.string(tx.chain_id);
+  w.fixed(tx.sender);
+  w.u64(tx.nonce);
+  w.u64(tx.gas_limit);
+  w.variant(static_cast<uint8_t>(tx.payload.index()));
+  if (const auto* deploy = std::get_if<DeployPayload>(&tx.payload)) {
+    w.bytes(deploy->code);
+    w.bytes(deploy->init_input);
+  } else {
+    const auto& call = std::get<CallPayload>(tx.payload);
+    w.fixed(call.contract);
+    w.bytes(call.input);
+  }
+}
+
+void encode_into(BorshWriter& w, const SignedTransaction& stx) {
+  encode_into(w, stx.tx);
+  w.vec(stx.signatures, [](BorshWriter& out, const std::pair<Party, Signature>& entry) {
+    out.fixed(entry.first);
+    out.fixed(entry.second);
+  });
+}
+
+bool decode_from(BorshReader& r, Transaction& tx) {
+  uint8_t tag = 0;
+  if (!r.string(tx.chain_id) || !r.fixed(tx.sender) || !r.u64(tx.nonce) || !r.u64(tx.gas_limit) ||
+      !r.variant(tag, 2, "Payload")) {
+    return false;
+  }
+  if (tag == 0) {
+    DeployPayload deploy;
+    if (!r.bytes(deploy.code) || !r.bytes(deploy.init_input)) return false;
+    tx.payload = std::move(deploy);
+  } else {
+    CallPayload call;
+    if (!r.fixed(call.contract) || !r.bytes(call.input)) return false;
+    tx.payload = std::move(call);
+  }
+  return true;
+}
+
+bool decode_from(BorshReader& r, SignedTransaction& stx) {
+  if (!decode_from(r, stx.tx)) return false;
+  return r.vec(
+      stx.signatures,
+      [](BorshReader& in, std::pair<Party, Signature>& entry) {
+        return in.fixed(entry.first) && in.fixed(entry.second);
+      },
+      kSignatureEntrySize);
+}
+
+Bytes encode(const Transaction& tx) {
+  BorshWriter w;
+  encode_into(w, tx);
+  return w.take();
+}
+
+Bytes encode(const SignedTransaction& stx) {
+  BorshWriter w;
+  encode_into(w, stx);
+  return w.take();
+}
+
+Result<Transaction> decode_transaction(std::span<const uint8_t> bytes) {
+  BorshReader r(bytes);
+  Transaction tx;
+  if (!decode_from(r, tx) || !r.finish()) return malformed("transaction", r.error());
+  return tx;
+}
+
+Result<SignedTransaction> decode_signed_transaction(std::span<const uint8_t> bytes) {
+  BorshReader r(bytes);
+  SignedTransaction stx;
+  if (!decode_from(r, stx) || !r.finish()) return malformed("signed transaction", r.error());
+  return stx;
+}
+
+Bytes signing_message(const Transaction& tx) {
+  BorshWriter w;
+  w.fixed(std::span(reinterpret_cast<const uint8_t*>(kTxDomain.data()), kTxDomain.size()));
+  encode_into(w, tx);
+  return w.take();
+}
+
+Hash tx_hash(const Transaction& tx) { return vm::sha256(signing_message(tx)); }
+
+SignedTransaction sign(const Transaction& tx, std::span<const KeyPair> signers) {
+  SignedTransaction stx{tx, {}};
+  const Bytes message = signing_message(tx);
+  stx.signatures.reserve(signers.size());
+  for (const KeyPair& key : signers) stx.signatures.emplace_back(key.public_key(), key.sign(message));
+  return stx;
+}
+
+void add_signature(SignedTransaction& stx, const KeyPair& signer) {
+  stx.signatures.emplace_back(signer.public_key(), signer.sign(signing_message(stx.tx)));
+}
+
+Status verify_signatures(const SignedTransaction& stx) {
+  if (stx.signatures.empty()) return Error{ErrorCode::NoSignatures, "the transaction has no signatures"};
+  const Bytes message = signing_message(stx.tx);
+  bool sender_signed = false;
+  for (size_t i = 0; i < stx.signatures.size(); ++i) {
+    const auto& [party, signature] = stx.signatures[i];
+    for (size_t j = 0; j < i; ++j) {
+      if (stx.signatures[j].first == party) {
+        return Error{ErrorCode::DuplicateSigner, "party " + hex(party) + " signed twice"};
+      }
+    }
+    if (!verify(party, message, signature)) {
+      return Error{ErrorCode::BadSignature, "the signature of party " + hex(party) + " does not verify"};
+    }
+    sender_signed = sender_signed || party == stx.tx.sender;
+  }
+  if (!sender_signed) {
+    return Error{ErrorCode::SenderNotSigned, "the sender " + hex(stx.tx.sender) + " has not signed"};
+  }
+  return Status::ok();
+}
+
+std::vector<Party> signers(const SignedTransaction& stx) {
+  std::vector<Party> out;
+  out.reserve(stx.signatures.size());
+  for (const auto& entry : stx.signatures) out.push_back(entry.first);
+  return out;
+}
+
+Address deployed_address(const Party& sender, uint64_t nonce) {
+  BorshWriter w;
+  w.fixed(std::span(reinterpret_cast<const uint8_t*>(kAddressDomain.data()), kAddressDomain.size()));
+  w.fixed(sender);
+  w.u64(nonce);
+  return vm::sha256(w.data());
+}
+
+}  // namespace tenor::sdk
