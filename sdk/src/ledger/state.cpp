@@ -35,6 +35,7 @@ Bytes contract(const Address& a) { return concat(kContract, a); }
 Bytes storage(const Address& a, std::span<const uint8_t> key) { return concat(kStorage, a, key); }
 Bytes storage_prefix(const Address& a) { return concat(kStorage, a); }
 Bytes nonce(const Party& p) { return concat(kNonce, p); }
+Bytes balance(const Party& p) { return concat(kBalance, p); }
 }  // namespace state_key
 
 // ---- Overlay ----------------------------------------------------------------------------------

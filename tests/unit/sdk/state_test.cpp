@@ -78,7 +78,7 @@ TEST(Overlay, IterationMergesLayersInOrderAndSkipsDeletions) {
   EXPECT_EQ(keys(o, "p"), (std::vector<std::string>{"p1", "p2", "p5", "p6"}));
   EXPECT_EQ(str(o.next(b("p"), std::span<const uint8_t>(b("p2")))->second), "changed");
   // A second overlay on top of the first.
-  Overlay top(o);
+  Overlay top(static_cast<const StateView&>(o));
   top.erase(b("p1"));
   top.put(b("p4"), b("top"));
   EXPECT_EQ(keys(top, "p"), (std::vector<std::string>{"p2", "p4", "p5", "p6"}));
@@ -135,10 +135,11 @@ TEST(Overlay, ApplyToMovesChangesAndEventsDown) {
   MapView base;
   base.entries[b("gone")] = b("1");
   Overlay block(base);
-  Overlay tx(block);
+  Overlay tx(static_cast<const StateView&>(block));
   tx.put(b("new"), b("v"));
   tx.erase(b("gone"));
   tx.emit(Event{{}, b("topic"), b("data")});
+  EXPECT_TRUE(tx.events().size() == 1 && block.events().empty());  // stacked, not copied
   tx.apply_to(block);
   EXPECT_EQ(str(*block.get(b("new"))), "v");
   EXPECT_FALSE(block.get(b("gone")).has_value());

@@ -6,6 +6,7 @@
 //   'a' || address[32]                 code_hash[32]           the contract at an address
 //   's' || address[32] || key          value                   a contract's storage
 //   'n' || party[32]                   u64 little-endian       the next nonce of a sender
+//   'b' || party[32]                   u64 little-endian       the gas a party can still pay for
 //
 // Layers: a block executes in an Overlay over the database's committed state; each transaction in
 // an Overlay over the block's. An Overlay is also the vm::HostContext a contract call runs against:
@@ -39,11 +40,13 @@ inline constexpr uint8_t kCode = 'c';
 inline constexpr uint8_t kContract = 'a';
 inline constexpr uint8_t kStorage = 's';
 inline constexpr uint8_t kNonce = 'n';
+inline constexpr uint8_t kBalance = 'b';
 Bytes code(const Hash& code_hash);
 Bytes contract(const Address& address);
 Bytes storage(const Address& address, std::span<const uint8_t> key);
 Bytes storage_prefix(const Address& address);
 Bytes nonce(const Party& party);
+Bytes balance(const Party& party);
 }  // namespace state_key
 
 // Read access to an ordered key-value state.
@@ -69,7 +72,11 @@ struct Event {
 // writes (nullopt: deleted) in key order, ready to apply to the layer below.
 class Overlay : public StateView, public vm::HostContext {
  public:
+  // An overlay over another overlay stacks on it (it does not copy it): copying is disabled so
+  // that `Overlay tx(block)` always means "on top of block".
   explicit Overlay(const StateView& base) : base_(base) {}
+  Overlay(const Overlay&) = delete;
+  Overlay& operator=(const Overlay&) = delete;
 
   // --- StateView ---
   std::optional<Bytes> get(std::span<const uint8_t> key) const override;
@@ -119,7 +126,7 @@ class Overlay : public StateView, public vm::HostContext {
 // that was written completely.
 class Database {
  public:
-  enum class Table : uint8_t { State = 'S', Meta = 'M', Block = 'B', Tx = 'T', Receipt = 'R', Node = 'N' };
+  enum class Table : uint8_t { State = 'S', Meta = 'M', Block = 'B', Tx = 'T', Receipt = 'R', StateNode = 'N' };
 
   // Opens (or, with create, creates) the database in `dir`. Errors name the folder and LevelDB's
   // reason (a corrupt database, a lock held by another process, ...).

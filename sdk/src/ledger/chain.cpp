@@ -1,0 +1,561 @@
+#include "tenor/sdk/chain.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "tenor/sdk/borsh.hpp"
+#include "tenor/sdk/keys.hpp"
+#include "tenor/vm/trace.hpp"
+
+namespace tenor::sdk {
+
+namespace {
+
+constexpr std::string_view kBlockDomain = "tenor/block/v1";
+constexpr std::string_view kReceiptDomain = "tenor/receipt/v1";
+// Deployment costs gas before any code runs: storing code is the most expensive write there is.
+constexpr uint64_t kDeployBaseGas = 10'000;
+constexpr uint64_t kDeployPerByteGas = 10;
+
+Error err(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+
+Hash domain_hash(std::string_view domain, std::span<const uint8_t> payload) {
+  Bytes m(domain.begin(), domain.end());
+  m.insert(m.end(), payload.begin(), payload.end());
+  return vm::sha256(m);
+}
+
+Bytes u64_le(uint64_t v) {
+  Bytes b(8);
+  for (int i = 0; i < 8; ++i) b[static_cast<size_t>(i)] = static_cast<uint8_t>(v >> (8 * i));
+  return b;
+}
+uint64_t read_u64_le(std::span<const uint8_t> b) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && i < b.size(); ++i) v |= static_cast<uint64_t>(b[i]) << (8 * i);
+  return v;
+}
+Bytes u64_be(uint64_t v) {
+  Bytes b(8);
+  for (int i = 0; i < 8; ++i) b[static_cast<size_t>(i)] = static_cast<uint8_t>(v >> (56 - 8 * i));
+  return b;
+}
+
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+// "2027-01-01", "2027-01-01T08:30:00Z" -> seconds since the epoch (UTC).
+std::optional<int64_t> parse_utc(std::string_view s) {
+  auto num = [&](size_t pos, size_t len, unsigned& out) {
+    if (pos + len > s.size()) return false;
+    auto r = std::from_chars(s.data() + pos, s.data() + pos + len, out);
+    return r.ec == std::errc() && r.ptr == s.data() + pos + len;
+  };
+  unsigned y, mo, d, h = 0, mi = 0, se = 0;
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d)) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
+  if (s.size() > 10) {
+    if (s.size() != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' || !num(11, 2, h) ||
+        !num(14, 2, mi) || !num(17, 2, se) || h > 23 || mi > 59 || se > 59)
+      return std::nullopt;
+  }
+  return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+}
+
+void write_event(BorshWriter& w, const Event& e) {
+  w.fixed(e.contract);
+  w.bytes(e.topic);
+  w.bytes(e.data);
+}
+bool read_event(BorshReader& r, Event& e) { return r.fixed(e.contract) && r.bytes(e.topic) && r.bytes(e.data); }
+
+// Merkle root over an ordered list of hashes (keys: the big-endian index).
+Hash list_root(const std::vector<Hash>& items) {
+  std::vector<std::pair<Bytes, Bytes>> entries;
+  for (size_t i = 0; i < items.size(); ++i)
+    entries.emplace_back(u64_be(i), Bytes(items[i].begin(), items[i].end()));
+  return compute_root(entries);
+}
+
+// State-tree nodes in the Node table; puts buffered into the block's write batch.
+class DbNodeStore final : public NodeStore {
+ public:
+  DbNodeStore(const Database& db, Database::Batch* batch) : db_(db), batch_(batch) {}
+  std::optional<Node> get(const Hash& hash) override {
+    if (auto it = pending_.find(hash); it != pending_.end()) return it->second;
+    auto bytes = db_.get(Database::Table::StateNode, hash);
+    if (!bytes) return std::nullopt;
+    auto node = decode_node(*bytes);
+    if (!node || node_hash(*node) != hash) return std::nullopt;  // corrupt: the tree reports it
+    return *node;
+  }
+  void put(const Hash& hash, const Node& node) override {
+    if (!pending_.emplace(hash, node).second) return;
+    if (batch_) batch_->put(Database::Table::StateNode, hash, encode_node(node));
+  }
+
+ private:
+  const Database& db_;
+  Database::Batch* batch_;
+  std::map<Hash, Node> pending_;
+};
+
+}  // namespace
+
+// ---- encodings ----------------------------------------------------------------------------------
+
+Bytes encode(const BlockHeader& h) {
+  BorshWriter w;
+  w.u64(h.height);
+  w.i64(h.timestamp);
+  w.fixed(h.prev_hash);
+  w.fixed(h.state_root);
+  w.fixed(h.receipts_root);
+  w.fixed(h.txs_root);
+  w.u32(h.tx_count);
+  return w.take();
+}
+
+Result<BlockHeader> decode_block_header(std::span<const uint8_t> bytes) {
+  BorshReader r(bytes);
+  BlockHeader h;
+  if (!(r.u64(h.height) && r.i64(h.timestamp) && r.fixed(h.prev_hash) && r.fixed(h.state_root) &&
+        r.fixed(h.receipts_root) && r.fixed(h.txs_root) && r.u32(h.tx_count) && r.finish()))
+    return err(ErrorCode::Malformed, "block header: " + r.error());
+  return h;
+}
+
+Hash block_hash(const BlockHeader& header) { return domain_hash(kBlockDomain, encode(header)); }
+
+Bytes encode(const Receipt& rc) {
+  BorshWriter w;
+  w.fixed(rc.tx_hash);
+  w.u64(rc.block_height);
+  w.u32(rc.index);
+  w.u8(static_cast<uint8_t>(rc.status));
+  w.u64(rc.gas_used);
+  w.bytes(rc.output);
+  w.option(rc.trap, [](BorshWriter& bw, uint8_t t) { bw.u8(t); });
+  w.string(rc.message);
+  w.vec(rc.events, [](BorshWriter& bw, const Event& e) { write_event(bw, e); });
+  w.option(rc.deployed, [](BorshWriter& bw, const Address& a) { bw.fixed(a); });
+  w.fixed(rc.execution_hash);
+  return w.take();
+}
+
+Result<Receipt> decode_receipt(std::span<const uint8_t> bytes) {
+  BorshReader r(bytes);
+  Receipt rc;
+  uint8_t status = 0;
+  bool ok = r.fixed(rc.tx_hash) && r.u64(rc.block_height) && r.u32(rc.index) && r.u8(status) &&
+            r.u64(rc.gas_used) && r.bytes(rc.output) &&
+            r.option(rc.trap, [](BorshReader& br, uint8_t& t) { return br.u8(t); }) && r.string(rc.message) &&
+            r.vec(rc.events, [](BorshReader& br, Event& e) { return read_event(br, e); }, 32 + 4 + 4) &&
+            r.option(rc.deployed, [](BorshReader& br, Address& a) { return br.fixed(a); }) &&
+            r.fixed(rc.execution_hash) && r.finish();
+  if (!ok) return err(ErrorCode::Malformed, "receipt: " + r.error());
+  if (status > 4) return err(ErrorCode::Malformed, "receipt: unknown status " + std::to_string(status));
+  rc.status = static_cast<vm::ExecStatus>(status);
+  return rc;
+}
+
+Hash receipt_hash(const Receipt& r) { return domain_hash(kReceiptDomain, encode(r)); }
+
+// ---- genesis ------------------------------------------------------------------------------------
+
+Result<Genesis> Genesis::from_json(std::string_view text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return err(ErrorCode::Malformed, "genesis: not a JSON object");
+  Genesis g;
+  if (!j.contains("chain_id") || !j["chain_id"].is_string() || j["chain_id"].get<std::string>().empty())
+    return err(ErrorCode::Malformed, "genesis: \"chain_id\" must be a non-empty string");
+  g.chain_id = j["chain_id"].get<std::string>();
+  if (j.contains("start_time")) {
+    const auto& t = j["start_time"];
+    if (t.is_number_integer()) {
+      g.start_time = t.get<int64_t>();
+    } else if (t.is_string()) {
+      auto s = parse_utc(t.get<std::string>());
+      if (!s) return err(ErrorCode::Malformed, "genesis: \"start_time\" must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+      g.start_time = *s;
+    } else {
+      return err(ErrorCode::Malformed, "genesis: \"start_time\" must be a date string or seconds");
+    }
+  }
+  if (j.contains("block_gas_limit")) {
+    if (!j["block_gas_limit"].is_number_unsigned() || j["block_gas_limit"].get<uint64_t>() == 0)
+      return err(ErrorCode::Malformed, "genesis: \"block_gas_limit\" must be a positive integer");
+    g.block_gas_limit = j["block_gas_limit"].get<uint64_t>();
+  }
+  if (j.contains("parties")) {
+    if (!j["parties"].is_array()) return err(ErrorCode::Malformed, "genesis: \"parties\" must be an array");
+    for (const auto& p : j["parties"]) {
+      GenesisParty gp;
+      if (!p.is_object() || !p.contains("key") || !p["key"].is_string())
+        return err(ErrorCode::Malformed, "genesis: every party needs a \"key\" (hex public key)");
+      auto key = parse_party(p["key"].get<std::string>());
+      if (!key) return err(ErrorCode::Malformed, "genesis: party key: " + key.error().message);
+      gp.key = *key;
+      if (p.contains("name") && p["name"].is_string()) gp.name = p["name"].get<std::string>();
+      if (p.contains("balance")) {
+        if (!p["balance"].is_number_unsigned())
+          return err(ErrorCode::Malformed, "genesis: party balance must be a non-negative integer");
+        gp.balance = p["balance"].get<uint64_t>();
+      }
+      for (const auto& other : g.parties)
+        if (other.key == gp.key) return err(ErrorCode::Malformed, "genesis: party " + hex(gp.key) + " listed twice");
+      g.parties.push_back(std::move(gp));
+    }
+  }
+  return g;
+}
+
+std::string Genesis::to_json() const {
+  nlohmann::json j;
+  j["chain_id"] = chain_id;
+  j["start_time"] = start_time;
+  j["block_gas_limit"] = block_gas_limit;
+  j["parties"] = nlohmann::json::array();
+  for (const auto& p : parties) j["parties"].push_back({{"name", p.name}, {"key", hex(p.key)}, {"balance", p.balance}});
+  return j.dump(2);
+}
+
+// ---- the chain ----------------------------------------------------------------------------------
+
+struct Chain::Impl {
+  std::unique_ptr<Database> db;
+  Genesis genesis;
+  BlockHeader head;
+  int64_t next_timestamp = 0;
+  std::vector<SignedTransaction> pending;
+  std::map<Party, uint64_t> pending_nonce;  // next nonce per sender, counting pending txs
+  std::map<Party, uint64_t> pending_gas;    // gas limits reserved by pending txs
+  vm::ContractEngine engine;
+
+  uint64_t state_u64(const Bytes& key) const {
+    auto v = db->state().get(key);
+    return v ? read_u64_le(*v) : 0;
+  }
+
+  Status write_head(Database::Batch& batch, const BlockHeader& h, const std::vector<Hash>& tx_hashes) {
+    BorshWriter w;
+    w.fixed(std::span<const uint8_t>(encode(h)));
+    w.vec(tx_hashes, [](BorshWriter& bw, const Hash& th) { bw.fixed(th); });
+    batch.put(Database::Table::Block, u64_be(h.height), w.data());
+    batch.put(Database::Table::Meta, Bytes{'h', 'e', 'a', 'd'}, u64_le(h.height));
+    return {};
+  }
+
+  // Executes one transaction against `block` and returns its receipt; state changes, the nonce and
+  // the gas payment land in `block`.
+  Receipt execute(Overlay& block, const SignedTransaction& stx, uint64_t height, int64_t timestamp, uint32_t index) {
+    const Transaction& tx = stx.tx;
+    Receipt rc;
+    rc.tx_hash = tx_hash(tx);
+    rc.block_height = height;
+    rc.index = index;
+    vm::TxContext ctx;
+    ctx.chain_id = genesis.chain_id;
+    ctx.block_height = height;
+    ctx.block_time = timestamp;
+    ctx.sender = tx.sender;
+    ctx.signers = signers(stx);
+    vm::Tracer tracer(vm::TraceLevel::Block, 0);  // only the running hash is kept
+
+    Overlay txo(static_cast<const StateView&>(block));  // on top of the block, not a copy
+    if (const auto* deploy = std::get_if<DeployPayload>(&tx.payload)) {
+      const Address address = deployed_address(tx.sender, tx.nonce);
+      const uint64_t deploy_gas = kDeployBaseGas + kDeployPerByteGas * deploy->code.size();
+      rc.deployed = address;
+      if (txo.code_hash(address)) {
+        rc.status = vm::ExecStatus::Refused;
+        rc.message = "a contract already exists at " + hex(address);
+      } else if (deploy_gas > tx.gas_limit) {
+        rc.status = vm::ExecStatus::OutOfGas;
+        rc.trap = static_cast<uint8_t>(vm::TrapCode::OutOfGas);
+        rc.gas_used = tx.gas_limit;
+        rc.message = "deploying " + std::to_string(deploy->code.size()) + " bytes costs " +
+                     std::to_string(deploy_gas) + " gas, more than the limit";
+      } else if (auto prepared = engine.prepare(deploy->code); !prepared) {
+        rc.status = vm::ExecStatus::Refused;
+        rc.gas_used = deploy_gas;
+        rc.message = "the code cannot be deployed: " + prepared.error().to_string();
+      } else {
+        rc.gas_used = deploy_gas;
+        txo.put(state_key::code(*prepared), deploy->code);
+        txo.put(state_key::contract(address), std::span<const uint8_t>(*prepared));
+        auto module = engine.cache().find(*prepared);
+        if (module && module->find_export("tenor_init")) {
+          vm::ContractCall call{address, deploy->init_input, tx.gas_limit - deploy_gas, "tenor_init", &tracer};
+          vm::ExecResult r = engine.execute(txo, ctx, call);
+          rc.gas_used += r.gas_used;
+          rc.status = r.status;
+          rc.output = std::move(r.output);
+          if (r.trap) rc.trap = static_cast<uint8_t>(*r.trap);
+          rc.message = std::move(r.message);
+          if (!r.ok()) txo.rollback(0);  // no contract when its initialisation failed
+        }
+      }
+    } else {
+      const auto& call = std::get<CallPayload>(tx.payload);
+      vm::ContractCall c{call.contract, call.input, tx.gas_limit, "tenor_entry", &tracer};
+      vm::ExecResult r = engine.execute(txo, ctx, c);
+      rc.status = r.status;
+      rc.gas_used = r.gas_used;
+      rc.output = std::move(r.output);
+      if (r.trap) rc.trap = static_cast<uint8_t>(*r.trap);
+      rc.message = std::move(r.message);
+    }
+    rc.events = txo.events();
+    rc.execution_hash = vm::sha256(u64_le(tracer.hash()));
+    txo.apply_to(block);
+    // Every included transaction advances the nonce and pays its gas, whatever its outcome.
+    block.put(state_key::nonce(tx.sender), u64_le(tx.nonce + 1));
+    auto bal = block.get(state_key::balance(tx.sender));
+    uint64_t balance = bal ? read_u64_le(*bal) : 0;
+    block.put(state_key::balance(tx.sender), u64_le(balance - std::min(balance, rc.gas_used)));
+    return rc;
+  }
+};
+
+Chain::Chain(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Chain::~Chain() = default;
+
+Result<std::unique_ptr<Chain>> Chain::init(const std::string& dir, const Genesis& genesis) {
+  if (genesis.chain_id.empty()) return err(ErrorCode::InvalidArgument, "genesis: empty chain id");
+  auto db = Database::open(dir, /*create=*/true);
+  if (!db) return err(ErrorCode::Io, db.error().message);
+  if ((*db)->get(Database::Table::Meta, Bytes{'h', 'e', 'a', 'd'}))
+    return err(ErrorCode::AlreadyExists, dir + " already holds a chain");
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(*db);
+  impl->genesis = genesis;
+
+  Database::Batch batch;
+  std::vector<StateChange> changes;
+  for (const auto& p : genesis.parties) {
+    Bytes k = state_key::balance(p.key);
+    Bytes v = u64_le(p.balance);
+    batch.put(Database::Table::State, k, v);
+    changes.emplace_back(k, v);
+  }
+  DbNodeStore nodes(*impl->db, &batch);
+  SparseMerkleTree tree(nodes, Hash{});
+  auto root = tree.update(changes);
+  if (!root) return root.error();
+  BlockHeader h;
+  h.height = 0;
+  h.timestamp = genesis.start_time;
+  h.state_root = *root;
+  h.receipts_root = list_root({});
+  h.txs_root = list_root({});
+  std::string gj = genesis.to_json();
+  batch.put(Database::Table::Meta, Bytes{'g', 'e', 'n', 'e', 's', 'i', 's'}, Bytes(gj.begin(), gj.end()));
+  batch.put(Database::Table::Meta, Bytes{'c', 'l', 'o', 'c', 'k'}, u64_le(static_cast<uint64_t>(genesis.start_time)));
+  (void)impl->write_head(batch, h, {});
+  if (auto s = impl->db->write(batch); !s) return err(ErrorCode::Io, s.error().message);
+  impl->head = h;
+  impl->next_timestamp = genesis.start_time;
+  return std::unique_ptr<Chain>(new Chain(std::move(impl)));
+}
+
+Result<std::unique_ptr<Chain>> Chain::open(const std::string& dir) {
+  auto db = Database::open(dir, /*create=*/false);
+  if (!db) return err(ErrorCode::Io, db.error().message);
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(*db);
+  auto gj = impl->db->get(Database::Table::Meta, Bytes{'g', 'e', 'n', 'e', 's', 'i', 's'});
+  auto head = impl->db->get(Database::Table::Meta, Bytes{'h', 'e', 'a', 'd'});
+  if (!gj || !head) return err(ErrorCode::Corrupt, dir + " holds no chain (no genesis or head record)");
+  auto genesis = Genesis::from_json(std::string(gj->begin(), gj->end()));
+  if (!genesis) return err(ErrorCode::Corrupt, dir + ": stored genesis: " + genesis.error().message);
+  impl->genesis = std::move(*genesis);
+  uint64_t height = read_u64_le(*head);
+  auto block = impl->db->get(Database::Table::Block, u64_be(height));
+  if (!block || block->size() < 8) return err(ErrorCode::Corrupt, dir + ": block " + std::to_string(height) + " is missing");
+  BorshReader r(*block);
+  // The stored block is the header's bytes (fixed size) followed by the transaction hashes.
+  Bytes header_bytes(block->begin(), block->begin() + std::min<size_t>(block->size(), 8 + 8 + 32 * 4 + 4));
+  auto h = decode_block_header(header_bytes);
+  if (!h) return err(ErrorCode::Corrupt, dir + ": block " + std::to_string(height) + ": " + h.error().message);
+  impl->head = *h;
+  auto clock = impl->db->get(Database::Table::Meta, Bytes{'c', 'l', 'o', 'c', 'k'});
+  impl->next_timestamp = std::max<int64_t>(h->timestamp, clock ? static_cast<int64_t>(read_u64_le(*clock)) : 0);
+  return std::unique_ptr<Chain>(new Chain(std::move(impl)));
+}
+
+const Genesis& Chain::genesis() const noexcept { return impl_->genesis; }
+const BlockHeader& Chain::head() const noexcept { return impl_->head; }
+int64_t Chain::next_timestamp() const noexcept { return impl_->next_timestamp; }
+size_t Chain::pending() const noexcept { return impl_->pending.size(); }
+const Database& Chain::database() const noexcept { return *impl_->db; }
+
+Status Chain::advance_time(int64_t seconds) {
+  if (seconds <= 0) return err(ErrorCode::InvalidArgument, "time can only move forward");
+  int64_t t = impl_->next_timestamp + seconds;
+  Database::Batch batch;
+  batch.put(Database::Table::Meta, Bytes{'c', 'l', 'o', 'c', 'k'}, u64_le(static_cast<uint64_t>(t)));
+  if (auto s = impl_->db->write(batch); !s) return err(ErrorCode::Io, s.error().message);
+  impl_->next_timestamp = t;
+  return {};
+}
+
+uint64_t Chain::nonce(const Party& party) const { return impl_->state_u64(state_key::nonce(party)); }
+uint64_t Chain::balance(const Party& party) const { return impl_->state_u64(state_key::balance(party)); }
+
+Result<Hash> Chain::submit(const SignedTransaction& stx) {
+  Impl& s = *impl_;
+  const Transaction& tx = stx.tx;
+  if (auto v = verify_signatures(stx); !v) return v.error();
+  if (tx.chain_id != s.genesis.chain_id)
+    return err(ErrorCode::WrongChain, "the transaction is for chain \"" + tx.chain_id + "\", this is \"" +
+                                          s.genesis.chain_id + "\"");
+  if (tx.gas_limit == 0) return err(ErrorCode::InvalidArgument, "gas limit is 0");
+  if (tx.gas_limit > s.genesis.block_gas_limit)
+    return err(ErrorCode::GasLimitTooHigh, "gas limit " + std::to_string(tx.gas_limit) + " is above the block limit " +
+                                               std::to_string(s.genesis.block_gas_limit));
+  auto pn = s.pending_nonce.find(tx.sender);
+  uint64_t expected = pn != s.pending_nonce.end() ? pn->second : nonce(tx.sender);
+  if (tx.nonce != expected)
+    return err(ErrorCode::BadNonce, std::string(tx.nonce < expected ? "replayed" : "skipped") + " nonce: expected " +
+                                        std::to_string(expected) + ", got " + std::to_string(tx.nonce));
+  uint64_t reserved = s.pending_gas[tx.sender];
+  uint64_t bal = balance(tx.sender);
+  if (bal < reserved || bal - reserved < tx.gas_limit)
+    return err(ErrorCode::InsufficientBalance, "sender " + hex(tx.sender) + " has " + std::to_string(bal) +
+                                                   " gas units (" + std::to_string(reserved) +
+                                                   " reserved by pending transactions), the transaction may use " +
+                                                   std::to_string(tx.gas_limit));
+  if (const auto* call = std::get_if<CallPayload>(&tx.payload)) {
+    if (!s.db->state().get(state_key::contract(call->contract)))
+      return err(ErrorCode::UnknownContract, "no contract at " + hex(call->contract));
+  } else {
+    const auto& deploy = std::get<DeployPayload>(tx.payload);
+    if (auto prepared = s.engine.prepare(deploy.code); !prepared)
+      return err(ErrorCode::InvalidArgument, "the code cannot be deployed: " + prepared.error().to_string());
+  }
+  s.pending.push_back(stx);
+  s.pending_nonce[tx.sender] = expected + 1;
+  s.pending_gas[tx.sender] = reserved + tx.gas_limit;
+  return tx_hash(tx);
+}
+
+Result<Block> Chain::produce_block(std::optional<int64_t> timestamp) {
+  Impl& s = *impl_;
+  const int64_t ts = timestamp.value_or(s.next_timestamp);
+  if (ts < s.head.timestamp)
+    return err(ErrorCode::InvalidArgument, "block time " + std::to_string(ts) + " is before the head's " +
+                                               std::to_string(s.head.timestamp));
+  const uint64_t height = s.head.height + 1;
+  Overlay block(s.db->state());
+  Database::Batch batch;
+  std::vector<Hash> tx_hashes, receipt_hashes;
+  Block out;
+  for (uint32_t i = 0; i < s.pending.size(); ++i) {
+    const SignedTransaction& stx = s.pending[i];
+    Receipt rc = s.execute(block, stx, height, ts, i);
+    tx_hashes.push_back(rc.tx_hash);
+    receipt_hashes.push_back(receipt_hash(rc));
+    batch.put(Database::Table::Tx, rc.tx_hash, encode(stx));
+    batch.put(Database::Table::Receipt, rc.tx_hash, encode(rc));
+    out.txs.push_back(stx);
+  }
+  std::vector<StateChange> changes;
+  for (const auto& [k, v] : block.changes()) {
+    if (v) batch.put(Database::Table::State, k, *v);
+    else batch.erase(Database::Table::State, k);
+    changes.emplace_back(k, v);
+  }
+  DbNodeStore nodes(*s.db, &batch);
+  SparseMerkleTree tree(nodes, s.head.state_root);
+  auto root = tree.update(changes);
+  if (!root) return err(ErrorCode::Corrupt, "state tree: " + root.error().message);
+  BlockHeader h;
+  h.height = height;
+  h.timestamp = ts;
+  h.prev_hash = block_hash(s.head);
+  h.state_root = *root;
+  h.receipts_root = list_root(receipt_hashes);
+  h.txs_root = list_root(tx_hashes);
+  h.tx_count = static_cast<uint32_t>(tx_hashes.size());
+  (void)s.write_head(batch, h, tx_hashes);
+  if (ts > s.next_timestamp)
+    batch.put(Database::Table::Meta, Bytes{'c', 'l', 'o', 'c', 'k'}, u64_le(static_cast<uint64_t>(ts)));
+  if (auto w = s.db->write(batch); !w) return err(ErrorCode::Io, w.error().message);
+  s.head = h;
+  s.next_timestamp = std::max(s.next_timestamp, ts);
+  s.pending.clear();
+  s.pending_nonce.clear();
+  s.pending_gas.clear();
+  out.header = h;
+  return out;
+}
+
+std::optional<Block> Chain::block(uint64_t height) const {
+  auto bytes = impl_->db->get(Database::Table::Block, u64_be(height));
+  if (!bytes) return std::nullopt;
+  constexpr size_t kHeaderSize = 8 + 8 + 32 * 4 + 4;
+  if (bytes->size() < kHeaderSize) return std::nullopt;
+  auto h = decode_block_header(std::span<const uint8_t>(bytes->data(), kHeaderSize));
+  if (!h) return std::nullopt;
+  BorshReader r(std::span<const uint8_t>(bytes->data() + kHeaderSize, bytes->size() - kHeaderSize));
+  std::vector<Hash> hashes;
+  if (!r.vec(hashes, [](BorshReader& br, Hash& th) { return br.fixed(th); }, 32) || !r.finish()) return std::nullopt;
+  Block b;
+  b.header = *h;
+  for (const Hash& th : hashes) {
+    auto tx = transaction(th);
+    if (!tx) return std::nullopt;
+    b.txs.push_back(std::move(*tx));
+  }
+  return b;
+}
+
+std::optional<SignedTransaction> Chain::transaction(const Hash& h) const {
+  auto bytes = impl_->db->get(Database::Table::Tx, h);
+  if (!bytes) return std::nullopt;
+  auto tx = decode_signed_transaction(*bytes);
+  if (!tx) return std::nullopt;
+  return std::move(*tx);
+}
+
+std::optional<Receipt> Chain::receipt(const Hash& h) const {
+  auto bytes = impl_->db->get(Database::Table::Receipt, h);
+  if (!bytes) return std::nullopt;
+  auto rc = decode_receipt(*bytes);
+  if (!rc) return std::nullopt;
+  return std::move(*rc);
+}
+
+vm::ExecResult Chain::query(const Address& contract, Bytes input, uint64_t gas_limit, const Party& as) {
+  Overlay scratch(impl_->db->state());  // discarded: a query changes nothing
+  vm::TxContext ctx;
+  ctx.chain_id = impl_->genesis.chain_id;
+  ctx.block_height = impl_->head.height;
+  ctx.block_time = impl_->head.timestamp;
+  ctx.sender = as;
+  ctx.signers = {as};
+  return impl_->engine.execute(scratch, ctx, vm::ContractCall{contract, std::move(input), gas_limit});
+}
+
+std::optional<Bytes> Chain::state_get(std::span<const uint8_t> key) const { return impl_->db->state().get(key); }
+
+Result<Proof> Chain::state_prove(std::span<const uint8_t> key) const {
+  DbNodeStore nodes(*impl_->db, nullptr);
+  SparseMerkleTree tree(nodes, impl_->head.state_root);
+  return tree.prove(key);
+}
+
+}  // namespace tenor::sdk

@@ -1,0 +1,289 @@
+// The ledger end to end on a real LevelDB folder: genesis, admission, blocks, receipts, reverts,
+// persistence across reopening, the state root against the auditor's recomputation, and proofs.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tenor/sdk/chain.hpp"
+#include "tenor/sdk/keys.hpp"
+#include "wasm_builder.hpp"
+
+namespace tenor::sdk {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace tenor::vm::test;
+using vm::ExecStatus;
+
+// A counter contract: every call increments the u64 under key "n", emits it as event "n" and
+// returns it; a call with a non-empty input reverts with "no".
+Bytes counter_contract() {
+  WasmBuilder b;
+  uint32_t input_size = b.import_func("tenor", "input_size", {}, {I32});
+  uint32_t revert = b.import_func("tenor", "revert", {I32, I32}, {});
+  uint32_t storage_get = b.import_func("tenor", "storage_get", {I32, I32, I32, I32}, {I64});
+  uint32_t storage_set = b.import_func("tenor", "storage_set", {I32, I32, I32, I32}, {});
+  uint32_t output_write = b.import_func("tenor", "output_write", {I32, I32}, {});
+  uint32_t emit_event = b.import_func("tenor", "emit_event", {I32, I32, I32, I32}, {});
+  b.memory(1, 1);
+  b.export_memory("memory");
+  b.data(0, {'n'});
+  b.data(1, {'n', 'o'});
+  b.func({}, {})
+      .code({op::call, u(input_size), op::if_, bt::void_, i32c(1), i32c(2), op::call, u(revert), op::end,  //
+             i32c(0), i32c(1), i32c(8), i32c(8), op::call, u(storage_get), op::drop,                      //
+             i32c(8), i32c(8), op::i64_load, mem(3, 0), i64c(1), op::i64_add, op::i64_store, mem(3, 0),   //
+             i32c(0), i32c(1), i32c(8), i32c(8), op::call, u(storage_set),                                //
+             i32c(8), i32c(8), op::call, u(output_write),                                                 //
+             i32c(0), i32c(1), i32c(8), i32c(8), op::call, u(emit_event), op::end})
+      .export_("tenor_entry");
+  return b.build();
+}
+
+uint64_t u64_of(const Bytes& b) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && i < b.size(); ++i) v |= static_cast<uint64_t>(b[i]) << (8 * i);
+  return v;
+}
+
+class ChainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("tenor-chain-test-" + std::to_string(::getpid()) + "-" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    genesis.chain_id = "tenor-test";
+    genesis.start_time = 1'800'000'000;
+    genesis.block_gas_limit = 50'000'000;
+    genesis.parties = {{"seller", seller.public_key(), 100'000'000}, {"factor", factor.public_key(), 1'000}};
+    auto c = Chain::init(dir.string(), genesis);
+    ASSERT_TRUE(c) << c.error().to_string();
+    chain = std::move(*c);
+  }
+  void TearDown() override {
+    chain.reset();
+    fs::remove_all(dir);
+  }
+
+  Transaction tx_from(const KeyPair& k, Payload payload, uint64_t gas = 5'000'000) {
+    Transaction tx;
+    tx.chain_id = genesis.chain_id;
+    tx.sender = k.public_key();
+    tx.nonce = chain->nonce(k.public_key()) + chain->pending() * (k.public_key() == seller.public_key());
+    tx.gas_limit = gas;
+    tx.payload = std::move(payload);
+    return tx;
+  }
+  // Deploys the counter in its own block and returns its address.
+  Address deploy_counter() {
+    Transaction tx = tx_from(seller, DeployPayload{counter_contract(), {}});
+    auto h = chain->submit(sign(tx, std::span<const KeyPair>(&seller, 1)));
+    EXPECT_TRUE(h) << h.error().to_string();
+    auto blk = chain->produce_block();
+    EXPECT_TRUE(blk) << blk.error().to_string();
+    auto rc = chain->receipt(*h);
+    EXPECT_TRUE(rc);
+    EXPECT_EQ(rc->status, ExecStatus::Ok) << rc->message;
+    EXPECT_TRUE(rc->deployed);
+    return *rc->deployed;
+  }
+  Result<Hash> call(const Address& a, Bytes input = {}, uint64_t gas = 5'000'000) {
+    return chain->submit(sign(tx_from(seller, CallPayload{a, std::move(input)}, gas), std::span<const KeyPair>(&seller, 1)));
+  }
+
+  fs::path dir;
+  Genesis genesis;
+  KeyPair seller = KeyPair::generate();
+  KeyPair factor = KeyPair::generate();
+  std::unique_ptr<Chain> chain;
+};
+
+TEST_F(ChainTest, GenesisSetsBalancesAndBlockZero) {
+  EXPECT_EQ(chain->head().height, 0u);
+  EXPECT_EQ(chain->head().timestamp, genesis.start_time);
+  EXPECT_EQ(chain->balance(seller.public_key()), 100'000'000u);
+  EXPECT_EQ(chain->balance(factor.public_key()), 1'000u);
+  EXPECT_EQ(chain->nonce(seller.public_key()), 0u);
+  auto again = Chain::init(dir.string(), genesis);
+  ASSERT_FALSE(again);  // a folder holds one chain
+}
+
+TEST_F(ChainTest, DeployCallAndReceipts) {
+  Address a = deploy_counter();
+  auto h1 = call(a);
+  auto h2 = call(a);
+  ASSERT_TRUE(h1) << h1.error().to_string();
+  ASSERT_TRUE(h2) << h2.error().to_string();
+  uint64_t before = chain->balance(seller.public_key());
+  auto blk = chain->produce_block();
+  ASSERT_TRUE(blk);
+  EXPECT_EQ(blk->header.height, 2u);
+  EXPECT_EQ(blk->header.tx_count, 2u);
+  auto r1 = chain->receipt(*h1), r2 = chain->receipt(*h2);
+  ASSERT_TRUE(r1 && r2);
+  EXPECT_EQ(r1->status, ExecStatus::Ok) << r1->message;
+  EXPECT_EQ(u64_of(r1->output), 1u);
+  EXPECT_EQ(u64_of(r2->output), 2u);
+  ASSERT_EQ(r2->events.size(), 1u);
+  EXPECT_EQ(r2->events[0].contract, a);
+  EXPECT_EQ(u64_of(r2->events[0].data), 2u);
+  EXPECT_EQ(r2->index, 1u);
+  EXPECT_GT(r1->gas_used, 0u);
+  EXPECT_EQ(chain->balance(seller.public_key()), before - r1->gas_used - r2->gas_used);
+  EXPECT_EQ(chain->nonce(seller.public_key()), 3u);
+  EXPECT_EQ(u64_of(*chain->state_get(state_key::storage(a, Bytes{'n'}))), 2u);
+}
+
+TEST_F(ChainTest, RevertKeepsStateButChargesGasAndNonce) {
+  Address a = deploy_counter();
+  ASSERT_TRUE(call(a));
+  ASSERT_TRUE(chain->produce_block());
+  auto h = call(a, Bytes{1});
+  ASSERT_TRUE(h);
+  uint64_t before = chain->balance(seller.public_key());
+  ASSERT_TRUE(chain->produce_block());
+  auto rc = chain->receipt(*h);
+  ASSERT_TRUE(rc);
+  EXPECT_EQ(rc->status, ExecStatus::Revert);
+  EXPECT_EQ(std::string(rc->output.begin(), rc->output.end()), "no");
+  EXPECT_TRUE(rc->events.empty());
+  EXPECT_EQ(u64_of(*chain->state_get(state_key::storage(a, Bytes{'n'}))), 1u);
+  EXPECT_EQ(chain->balance(seller.public_key()), before - rc->gas_used);
+  EXPECT_EQ(chain->nonce(seller.public_key()), 3u);
+}
+
+TEST_F(ChainTest, AdmissionRejectsBadTransactionsWithClearReasons) {
+  Address a = deploy_counter();
+  auto expect_code = [&](const Result<Hash>& r, ErrorCode code, std::string_view text) {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, code) << r.error().to_string();
+    EXPECT_NE(r.error().message.find(text), std::string::npos) << r.error().to_string();
+  };
+  // A tampered signature.
+  SignedTransaction stx = sign(tx_from(seller, CallPayload{a, {}}), std::span<const KeyPair>(&seller, 1));
+  stx.signatures[0].second[5] ^= 1;
+  EXPECT_FALSE(chain->submit(stx));
+  // Another chain.
+  Transaction other = tx_from(seller, CallPayload{a, {}});
+  other.chain_id = "elsewhere";
+  expect_code(chain->submit(sign(other, std::span<const KeyPair>(&seller, 1))), ErrorCode::WrongChain, "elsewhere");
+  // Replayed and skipped nonces.
+  Transaction replay = tx_from(seller, CallPayload{a, {}});
+  replay.nonce = 0;
+  expect_code(chain->submit(sign(replay, std::span<const KeyPair>(&seller, 1))), ErrorCode::BadNonce, "replayed");
+  Transaction skip = tx_from(seller, CallPayload{a, {}});
+  skip.nonce = 7;
+  expect_code(chain->submit(sign(skip, std::span<const KeyPair>(&seller, 1))), ErrorCode::BadNonce, "skipped");
+  // Gas above the block limit, and more than the sender can pay.
+  expect_code(call(a, {}, genesis.block_gas_limit + 1), ErrorCode::GasLimitTooHigh, "block limit");
+  Transaction poor = tx_from(factor, CallPayload{a, {}}, 5'000);
+  expect_code(chain->submit(sign(poor, std::span<const KeyPair>(&factor, 1))), ErrorCode::InsufficientBalance,
+              "1000 gas units");
+  // No contract there.
+  Address nowhere{};
+  nowhere[0] = 0xEE;
+  expect_code(call(nowhere), ErrorCode::UnknownContract, "no contract");
+  // Code that is not a contract.
+  Transaction bad_code = tx_from(seller, DeployPayload{Bytes{0, 'a', 's', 'm', 9}, {}});
+  expect_code(chain->submit(sign(bad_code, std::span<const KeyPair>(&seller, 1))), ErrorCode::InvalidArgument,
+              "cannot be deployed");
+  EXPECT_EQ(chain->pending(), 0u);
+}
+
+TEST_F(ChainTest, TwoPartiesSignOneTransaction) {
+  Address a = deploy_counter();
+  Transaction tx = tx_from(seller, CallPayload{a, {}});
+  KeyPair both[] = {seller, factor};
+  auto h = chain->submit(sign(tx, both));
+  ASSERT_TRUE(h) << h.error().to_string();
+  ASSERT_TRUE(chain->produce_block());
+  auto stored = chain->transaction(*h);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->signatures.size(), 2u);
+}
+
+TEST_F(ChainTest, StatePersistsAcrossReopen) {
+  Address a = deploy_counter();
+  auto h = call(a);
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(chain->produce_block(genesis.start_time + 60));
+  BlockHeader head = chain->head();
+  chain.reset();
+  auto reopened = Chain::open(dir.string());
+  ASSERT_TRUE(reopened) << reopened.error().to_string();
+  chain = std::move(*reopened);
+  EXPECT_EQ(block_hash(chain->head()), block_hash(head));
+  EXPECT_EQ(chain->head().timestamp, genesis.start_time + 60);
+  EXPECT_EQ(chain->nonce(seller.public_key()), 2u);
+  auto blk = chain->block(2);
+  ASSERT_TRUE(blk);
+  ASSERT_EQ(blk->txs.size(), 1u);
+  EXPECT_EQ(tx_hash(blk->txs[0]), *h);
+  EXPECT_EQ(blk->header.prev_hash, block_hash(chain->block(1)->header));
+  ASSERT_TRUE(call(a));
+  ASSERT_TRUE(chain->produce_block());
+  EXPECT_EQ(u64_of(*chain->state_get(state_key::storage(a, Bytes{'n'}))), 2u);
+}
+
+TEST_F(ChainTest, StateRootIsTheAuditorsRecomputationAndProofsVerify) {
+  Address a = deploy_counter();
+  ASSERT_TRUE(call(a));
+  ASSERT_TRUE(chain->produce_block());
+  std::vector<std::pair<Bytes, Bytes>> state;
+  chain->database().scan(Database::Table::State, {}, [&](std::span<const uint8_t> k, std::span<const uint8_t> v) {
+    state.emplace_back(Bytes(k.begin(), k.end()), Bytes(v.begin(), v.end()));
+    return true;
+  });
+  EXPECT_EQ(compute_root(state), chain->head().state_root);
+
+  Bytes key = state_key::storage(a, Bytes{'n'});
+  auto proof = chain->state_prove(key);
+  ASSERT_TRUE(proof) << proof.error().to_string();
+  Bytes value = *chain->state_get(key);
+  EXPECT_TRUE(verify_proof(chain->head().state_root, key, std::span<const uint8_t>(value), *proof));
+  Bytes wrong = value;
+  wrong[0] ^= 1;
+  EXPECT_FALSE(verify_proof(chain->head().state_root, key, std::span<const uint8_t>(wrong), *proof));
+  Bytes absent = state_key::storage(a, Bytes{'z'});
+  auto exclusion = chain->state_prove(absent);
+  ASSERT_TRUE(exclusion);
+  EXPECT_TRUE(verify_proof(chain->head().state_root, absent, std::nullopt, *exclusion));
+}
+
+TEST_F(ChainTest, QueriesChangeNothing) {
+  Address a = deploy_counter();
+  vm::ExecResult r = chain->query(a, {}, 1'000'000, seller.public_key());
+  ASSERT_EQ(r.status, ExecStatus::Ok) << r.message;
+  EXPECT_EQ(u64_of(r.output), 1u);
+  EXPECT_FALSE(chain->state_get(state_key::storage(a, Bytes{'n'})));
+  EXPECT_EQ(chain->head().height, 1u);
+}
+
+TEST_F(ChainTest, BlocksCannotGoBackInTime) {
+  auto early = chain->produce_block(genesis.start_time - 1);
+  ASSERT_FALSE(early);
+  EXPECT_NE(early.error().message.find("before the head"), std::string::npos);
+  ASSERT_TRUE(chain->advance_time(30 * 86400));
+  auto blk = chain->produce_block();
+  ASSERT_TRUE(blk);
+  EXPECT_EQ(blk->header.timestamp, genesis.start_time + 30 * 86400);
+}
+
+TEST(GenesisJson, ParsesDatesAndRejectsBadInput) {
+  KeyPair k = KeyPair::generate();
+  auto g = Genesis::from_json(R"({"chain_id":"dev","start_time":"2027-03-31","parties":[{"name":"a","key":")" +
+                              hex(k.public_key()) + R"(","balance":5}]})");
+  ASSERT_TRUE(g) << g.error().to_string();
+  EXPECT_EQ(g->start_time, 1806451200);  // 2027-03-31T00:00:00Z
+  EXPECT_EQ(g->parties[0].balance, 5u);
+  auto round = Genesis::from_json(g->to_json());
+  ASSERT_TRUE(round);
+  EXPECT_EQ(round->start_time, g->start_time);
+  EXPECT_FALSE(Genesis::from_json("{"));
+  EXPECT_FALSE(Genesis::from_json(R"({"chain_id":""})"));
+  EXPECT_FALSE(Genesis::from_json(R"({"chain_id":"x","start_time":"2027-13-01"})"));
+  EXPECT_FALSE(Genesis::from_json(R"({"chain_id":"x","parties":[{"key":"zz"}]})"));
+}
+
+}  // namespace
+}  // namespace tenor::sdk
