@@ -28,14 +28,31 @@ const char* kind_name(TraceKind k) {
 
 }  // namespace
 
-void Tracer::record(TraceEvent e) noexcept {
-  uint64_t h = mix(hash_, static_cast<uint64_t>(e.kind));
+namespace {
+uint64_t fold(uint64_t h, const TraceEvent& e) noexcept {
+  h = mix(h, static_cast<uint64_t>(e.kind));
   h = mix(h, e.func_index);
   h = mix(h, e.pc);
   h = mix(h, e.detail);
-  h = mix(h, static_cast<uint64_t>(e.gas_left));
+  return mix(h, static_cast<uint64_t>(e.gas_left));
+}
+// The coarsest level an event belongs to.
+size_t level_of(TraceKind k) noexcept {
+  switch (k) {
+    case TraceKind::Call:
+    case TraceKind::Return: return 0;
+    case TraceKind::Block: return 1;
+    case TraceKind::Instr: return 2;
+  }
+  return 2;
+}
+}  // namespace
+
+void Tracer::record(TraceEvent e) noexcept {
+  const uint64_t h = fold(hash_, e);
   hash_ = h;
   e.hash = h;
+  for (size_t l = level_of(e.kind); l < 3; ++l) level_hashes_[l] = fold(level_hashes_[l], e);
   ++steps_;
   if (events_.size() < max_kept_) {
     try {

@@ -3,7 +3,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
+
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -260,7 +265,8 @@ struct Chain::Impl {
 
   // Executes one transaction against `block` and returns its receipt; state changes, the nonce and
   // the gas payment land in `block`.
-  Receipt execute(Overlay& block, const SignedTransaction& stx, uint64_t height, int64_t timestamp, uint32_t index) {
+  Receipt execute(Overlay& block, const SignedTransaction& stx, uint64_t height, int64_t timestamp, uint32_t index,
+                  vm::Tracer* external_tracer = nullptr) {
     const Transaction& tx = stx.tx;
     Receipt rc;
     rc.tx_hash = tx_hash(tx);
@@ -272,7 +278,8 @@ struct Chain::Impl {
     ctx.block_time = timestamp;
     ctx.sender = tx.sender;
     ctx.signers = signers(stx);
-    vm::Tracer tracer(vm::TraceLevel::Block, 0);  // only the running hash is kept
+    vm::Tracer own_tracer(vm::TraceLevel::Block, 0);  // only the running hash is kept
+    vm::Tracer& tracer = external_tracer ? *external_tracer : own_tracer;
 
     Overlay txo(static_cast<const StateView&>(block));  // on top of the block, not a copy
     if (const auto* deploy = std::get_if<DeployPayload>(&tx.payload)) {
@@ -319,7 +326,7 @@ struct Chain::Impl {
       rc.message = std::move(r.message);
     }
     rc.events = txo.events();
-    rc.execution_hash = vm::sha256(u64_le(tracer.hash()));
+    rc.execution_hash = vm::sha256(u64_le(tracer.hash_at(vm::TraceLevel::Block)));
     txo.apply_to(block);
     // Every included transaction advances the nonce and pays its gas, whatever its outcome.
     block.put(state_key::nonce(tx.sender), u64_le(tx.nonce + 1));
@@ -473,11 +480,17 @@ Result<Block> Chain::produce_block(std::optional<int64_t> timestamp) {
     out.txs.push_back(stx);
   }
   std::vector<StateChange> changes;
+  BorshWriter undo;  // the values this block replaces: Vec<(key, Option<value>)>
+  undo.length(block.changes().size());
   for (const auto& [k, v] : block.changes()) {
+    auto old = s.db->state().get(k);
+    undo.bytes(k);
+    undo.option(old, [](BorshWriter& bw, const Bytes& o) { bw.bytes(o); });
     if (v) batch.put(Database::Table::State, k, *v);
     else batch.erase(Database::Table::State, k);
     changes.emplace_back(k, v);
   }
+  batch.put(Database::Table::Undo, u64_be(height), undo.data());
   DbNodeStore nodes(*s.db, &batch);
   SparseMerkleTree tree(nodes, s.head.state_root);
   auto root = tree.update(changes);
@@ -503,6 +516,19 @@ Result<Block> Chain::produce_block(std::optional<int64_t> timestamp) {
   return out;
 }
 
+Result<std::vector<Hash>> Chain::block_tx_hashes(uint64_t height) const {
+  auto bytes = impl_->db->get(Database::Table::Block, u64_be(height));
+  const std::string where = "block " + std::to_string(height);
+  if (!bytes) return err(ErrorCode::NotFound, where + " is not in the chain");
+  constexpr size_t kHeaderSize = 8 + 8 + 32 * 4 + 4;
+  if (bytes->size() < kHeaderSize) return err(ErrorCode::Corrupt, where + ": record too short");
+  BorshReader r(std::span<const uint8_t>(bytes->data() + kHeaderSize, bytes->size() - kHeaderSize));
+  std::vector<Hash> hashes;
+  if (!r.vec(hashes, [](BorshReader& br, Hash& th) { return br.fixed(th); }, 32) || !r.finish())
+    return err(ErrorCode::Corrupt, where + ": " + r.error());
+  return hashes;
+}
+
 std::optional<Block> Chain::block(uint64_t height) const {
   auto bytes = impl_->db->get(Database::Table::Block, u64_be(height));
   if (!bytes) return std::nullopt;
@@ -510,12 +536,11 @@ std::optional<Block> Chain::block(uint64_t height) const {
   if (bytes->size() < kHeaderSize) return std::nullopt;
   auto h = decode_block_header(std::span<const uint8_t>(bytes->data(), kHeaderSize));
   if (!h) return std::nullopt;
-  BorshReader r(std::span<const uint8_t>(bytes->data() + kHeaderSize, bytes->size() - kHeaderSize));
-  std::vector<Hash> hashes;
-  if (!r.vec(hashes, [](BorshReader& br, Hash& th) { return br.fixed(th); }, 32) || !r.finish()) return std::nullopt;
+  auto hashes = block_tx_hashes(height);
+  if (!hashes) return std::nullopt;
   Block b;
   b.header = *h;
-  for (const Hash& th : hashes) {
+  for (const Hash& th : *hashes) {
     auto tx = transaction(th);
     if (!tx) return std::nullopt;
     b.txs.push_back(std::move(*tx));
@@ -556,6 +581,297 @@ Result<Proof> Chain::state_prove(std::span<const uint8_t> key) const {
   DbNodeStore nodes(*impl_->db, nullptr);
   SparseMerkleTree tree(nodes, impl_->head.state_root);
   return tree.prove(key);
+}
+
+}  // namespace tenor::sdk
+
+// ---- auditing: replay, export/import, trace -------------------------------------------------------
+
+namespace tenor::sdk {
+
+namespace {
+
+constexpr std::string_view kExportMagic = "tenor-export/v1";
+
+// One recorded block: its transactions and the receipts the chain recorded for them.
+struct RecordedBlock {
+  BlockHeader header;
+  std::vector<SignedTransaction> txs;
+  std::vector<Receipt> receipts;
+};
+using BlockSource = std::function<Result<RecordedBlock>(uint64_t height)>;
+
+std::string hex_of(const Hash& h) { return hex(h); }
+
+// The first field in which two receipts of the same transaction differ, or empty.
+std::string receipt_difference(const Receipt& recorded, const Receipt& replayed) {
+  auto num = [](const char* field, uint64_t a, uint64_t b) {
+    return std::string(field) + " recorded " + std::to_string(a) + ", replayed " + std::to_string(b);
+  };
+  if (recorded.status != replayed.status)
+    return std::string("status recorded ") + vm::to_string(recorded.status) + ", replayed " + vm::to_string(replayed.status) +
+           (replayed.message.empty() ? "" : " (" + replayed.message + ")");
+  if (recorded.gas_used != replayed.gas_used) return num("gas_used", recorded.gas_used, replayed.gas_used);
+  if (recorded.output != replayed.output) return "output recorded " + hex(recorded.output) + ", replayed " + hex(replayed.output);
+  if (recorded.trap != replayed.trap) return "trap code differs";
+  if (recorded.events.size() != replayed.events.size())
+    return num("event count", recorded.events.size(), replayed.events.size());
+  for (size_t i = 0; i < recorded.events.size(); ++i)
+    if (!(recorded.events[i] == replayed.events[i])) return "event " + std::to_string(i) + " differs";
+  if (recorded.deployed != replayed.deployed) return "deployed address differs";
+  if (recorded.execution_hash != replayed.execution_hash)
+    return "execution hash recorded " + hex_of(recorded.execution_hash) + ", replayed " + hex_of(replayed.execution_hash);
+  if (recorded.message != replayed.message) return "message differs";
+  if (encode(recorded) != encode(replayed)) return "receipt bytes differ";
+  return {};
+}
+
+std::string header_difference(const BlockHeader& recorded, const BlockHeader& replayed) {
+  auto h = [](const char* field, const Hash& a, const Hash& b) {
+    return std::string(field) + " recorded " + hex(a) + ", replayed " + hex(b);
+  };
+  if (recorded.state_root != replayed.state_root) return h("state root", recorded.state_root, replayed.state_root);
+  if (recorded.receipts_root != replayed.receipts_root)
+    return h("receipts root", recorded.receipts_root, replayed.receipts_root);
+  if (recorded.txs_root != replayed.txs_root) return h("transactions root", recorded.txs_root, replayed.txs_root);
+  if (recorded.prev_hash != replayed.prev_hash) return h("previous block hash", recorded.prev_hash, replayed.prev_hash);
+  if (recorded.tx_count != replayed.tx_count) return "transaction count differs";
+  if (recorded.timestamp != replayed.timestamp) return "timestamp differs";
+  return {};
+}
+
+// Re-executes blocks 1..count from `source` on `fresh` (a chain at genesis), comparing as it goes.
+Result<ReplayReport> verify_blocks(Chain& fresh, uint64_t count, const BlockSource& source, const Progress& progress) {
+  ReplayReport report;
+  for (uint64_t height = 1; height <= count; ++height) {
+    auto rb = source(height);
+    if (!rb) {
+      report.mismatch = Mismatch{height, std::nullopt, "the recorded block cannot be read: " + rb.error().message};
+      return report;
+    }
+    // The recorded receipts must hash to the recorded header's receipts root.
+    std::vector<Hash> recorded_hashes;
+    for (const Receipt& r : rb->receipts) recorded_hashes.push_back(receipt_hash(r));
+    if (rb->receipts.size() != rb->txs.size()) {
+      report.mismatch = Mismatch{height, std::nullopt, "the block has " + std::to_string(rb->txs.size()) +
+                                                           " transactions but " + std::to_string(rb->receipts.size()) +
+                                                           " receipts"};
+      return report;
+    }
+    for (uint32_t i = 0; i < rb->txs.size(); ++i) {
+      auto submitted = fresh.submit(rb->txs[i]);
+      if (!submitted) {
+        report.mismatch = Mismatch{height, i, "the transaction is not admissible: " + submitted.error().to_string()};
+        return report;
+      }
+    }
+    auto produced = fresh.produce_block(rb->header.timestamp);
+    if (!produced) {
+      report.mismatch = Mismatch{height, std::nullopt, "re-execution failed: " + produced.error().to_string()};
+      return report;
+    }
+    for (uint32_t i = 0; i < rb->txs.size(); ++i) {
+      auto replayed = fresh.receipt(tx_hash(rb->txs[i]));
+      if (!replayed) {
+        report.mismatch = Mismatch{height, i, "no receipt after re-execution"};
+        return report;
+      }
+      if (std::string d = receipt_difference(rb->receipts[i], *replayed); !d.empty()) {
+        report.mismatch = Mismatch{height, i, "receipt: " + d};
+        return report;
+      }
+    }
+    if (std::string d = header_difference(rb->header, produced->header); !d.empty()) {
+      report.mismatch = Mismatch{height, std::nullopt, d};
+      return report;
+    }
+    ++report.blocks;
+    report.transactions += rb->txs.size();
+    if (progress) progress(height, count);
+  }
+  return report;
+}
+
+std::string temp_dir_for(const std::string& what) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path base = fs::temp_directory_path(ec);
+  if (ec) base = ".";
+  for (uint32_t i = 0;; ++i) {
+    fs::path p = base / ("tenor-" + what + "-" + std::to_string(::getpid()) + "-" + std::to_string(i));
+    if (!fs::exists(p, ec)) return p.string();
+  }
+}
+
+struct TempDir {
+  std::string path;
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+Result<RecordedBlock> recorded_block(const Chain& chain, uint64_t height) {
+  auto listed = chain.block_tx_hashes(height);
+  if (!listed) return listed.error();
+  auto b = chain.block(height);
+  if (!b) return err(ErrorCode::Corrupt, "block " + std::to_string(height) + " is missing or does not decode");
+  RecordedBlock rb;
+  rb.header = b->header;
+  rb.txs = std::move(b->txs);
+  for (size_t i = 0; i < rb.txs.size(); ++i)
+    if (tx_hash(rb.txs[i]) != (*listed)[i])
+      return err(ErrorCode::Corrupt, "transaction " + std::to_string(i) + " (" + hex((*listed)[i]) +
+                                         ") was altered: its stored content hashes to " + hex(tx_hash(rb.txs[i])));
+  for (const auto& tx : rb.txs) {
+    auto r = chain.receipt(tx_hash(tx));
+    if (!r) return err(ErrorCode::Corrupt, "the receipt of transaction " + hex(tx_hash(tx)) + " is missing or does not decode");
+    rb.receipts.push_back(std::move(*r));
+  }
+  return rb;
+}
+
+}  // namespace
+
+Result<ReplayReport> Chain::replay(const std::string& dir, const Progress& progress) {
+  auto source = Chain::open(dir);
+  if (!source) return source.error();
+  const Chain& src = **source;
+  TempDir scratch{temp_dir_for("replay")};
+  auto fresh = Chain::init(scratch.path, src.genesis());
+  if (!fresh) return fresh.error();
+  auto report = verify_blocks(**fresh, src.head().height, [&](uint64_t h) { return recorded_block(src, h); }, progress);
+  if (!report || !report->ok()) return report;
+  // The stored state itself: every entry must be what re-execution produced (a value changed in
+  // the database behind the chain's back is found here, named by its key).
+  std::optional<std::pair<Bytes, Bytes>> cursor_a, cursor_b;
+  auto next = [](const Chain& c, const std::optional<Bytes>& after) {
+    return after ? c.database().state().next({}, std::span<const uint8_t>(*after)) : c.database().state().next({}, std::nullopt);
+  };
+  std::optional<Bytes> after;
+  for (;;) {
+    auto a = next(src, after);
+    auto b = next(**fresh, after);
+    if (!a && !b) break;
+    if (!a || !b || a->first != b->first) {
+      const Bytes& key = !a ? b->first : !b ? a->first : std::min(a->first, b->first);
+      report->mismatch = Mismatch{src.head().height, std::nullopt,
+                                  "stored state: key " + hex(key) + (a && (!b || a->first < b->first) ? " should not exist" : " is missing")};
+      return report;
+    }
+    if (a->second != b->second) {
+      report->mismatch = Mismatch{src.head().height, std::nullopt, "stored state: the value of key " + hex(a->first) +
+                                                                       " differs from what re-execution produced"};
+      return report;
+    }
+    after = a->first;
+  }
+  return report;
+}
+
+Status Chain::export_to(const std::string& file) const {
+  BorshWriter w;
+  w.string(kExportMagic);
+  w.string(genesis().to_json());
+  w.u64(head().height);
+  for (uint64_t h = 1; h <= head().height; ++h) {
+    auto rb = recorded_block(*this, h);
+    if (!rb) return rb.error();
+    w.fixed(std::span<const uint8_t>(encode(rb->header)));
+    w.length(rb->txs.size());
+    for (const auto& tx : rb->txs) encode_into(w, tx);
+    w.length(rb->receipts.size());
+    for (const auto& r : rb->receipts) w.bytes(encode(r));
+  }
+  std::string tmp = file + ".partial";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return err(ErrorCode::Io, "cannot write " + tmp);
+    out.write(reinterpret_cast<const char*>(w.data().data()), static_cast<std::streamsize>(w.data().size()));
+    if (!out) return err(ErrorCode::Io, "cannot write " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) return err(ErrorCode::Io, "cannot move " + tmp + " to " + file + ": " + ec.message());
+  return {};
+}
+
+Result<ReplayReport> Chain::import_from(const std::string& file, const std::string& dir, const Progress& progress) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return err(ErrorCode::NotFound, "cannot read " + file);
+  Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  BorshReader r(bytes);
+  std::string magic, genesis_json;
+  uint64_t count = 0;
+  if (!r.string(magic, 64) || magic != kExportMagic)
+    return err(ErrorCode::Malformed, file + " is not a Tenor export (" + (r.ok() ? "wrong magic" : r.error()) + ")");
+  if (!r.string(genesis_json) || !r.u64(count)) return err(ErrorCode::Malformed, file + ": " + r.error());
+  auto genesis = Genesis::from_json(genesis_json);
+  if (!genesis) return err(ErrorCode::Malformed, file + ": genesis: " + genesis.error().message);
+  auto fresh = Chain::init(dir, *genesis);
+  if (!fresh) return fresh.error();
+  constexpr size_t kHeaderSize = 8 + 8 + 32 * 4 + 4;
+  uint64_t next_height = 1;
+  auto source = [&](uint64_t height) -> Result<RecordedBlock> {
+    if (height != next_height) return err(ErrorCode::Malformed, "blocks out of order");
+    ++next_height;
+    RecordedBlock rb;
+    Bytes header(kHeaderSize);
+    uint32_t ntx = 0, nrc = 0;
+    if (!r.fixed(header)) return err(ErrorCode::Malformed, file + ": " + r.error());
+    auto h = decode_block_header(header);
+    if (!h) return h.error();
+    rb.header = *h;
+    if (!r.length(ntx, 1)) return err(ErrorCode::Malformed, file + ": " + r.error());
+    for (uint32_t i = 0; i < ntx; ++i) {
+      SignedTransaction tx;
+      if (!decode_from(r, tx)) return err(ErrorCode::Malformed, file + ": " + r.error());
+      rb.txs.push_back(std::move(tx));
+    }
+    if (!r.length(nrc, 4)) return err(ErrorCode::Malformed, file + ": " + r.error());
+    for (uint32_t i = 0; i < nrc; ++i) {
+      Bytes rcb;
+      if (!r.bytes(rcb)) return err(ErrorCode::Malformed, file + ": " + r.error());
+      auto rc = decode_receipt(rcb);
+      if (!rc) return rc.error();
+      rb.receipts.push_back(std::move(*rc));
+    }
+    return rb;
+  };
+  auto report = verify_blocks(**fresh, count, source, progress);
+  if (report && report->ok() && !r.finish()) report->mismatch = Mismatch{count, std::nullopt, file + ": trailing bytes"};
+  return report;
+}
+
+Result<Receipt> Chain::trace(const Hash& hash, vm::Tracer& tracer) const {
+  if (tracer.level() < vm::TraceLevel::Block)
+    return err(ErrorCode::InvalidArgument, "tracing a transaction needs block or instruction level");
+  auto recorded = receipt(hash);
+  if (!recorded) return err(ErrorCode::NotFound, "no transaction " + hex(hash));
+  auto blk = block(recorded->block_height);
+  if (!blk) return err(ErrorCode::Corrupt, "block " + std::to_string(recorded->block_height) + " is missing");
+  // The state before the block: undo the blocks from the head down to it.
+  Overlay pre(impl_->db->state());
+  for (uint64_t h = impl_->head.height; h >= recorded->block_height && h > 0; --h) {
+    auto undo = impl_->db->get(Database::Table::Undo, u64_be(h));
+    if (!undo) return err(ErrorCode::Corrupt, "the undo record of block " + std::to_string(h) + " is missing");
+    BorshReader ur(*undo);
+    uint32_t n = 0;
+    if (!ur.length(n, 5)) return err(ErrorCode::Corrupt, "undo record of block " + std::to_string(h) + ": " + ur.error());
+    for (uint32_t i = 0; i < n; ++i) {
+      Bytes key;
+      std::optional<Bytes> old;
+      if (!ur.bytes(key) || !ur.option(old, [](BorshReader& br, Bytes& v) { return br.bytes(v); }))
+        return err(ErrorCode::Corrupt, "undo record of block " + std::to_string(h) + ": " + ur.error());
+      if (old) pre.put(key, *old);
+      else pre.erase(key);
+    }
+  }
+  Overlay block_overlay(static_cast<const StateView&>(pre));
+  for (uint32_t i = 0; i < recorded->index; ++i)
+    (void)impl_->execute(block_overlay, blk->txs[i], blk->header.height, blk->header.timestamp, i);
+  return impl_->execute(block_overlay, blk->txs[recorded->index], blk->header.height, blk->header.timestamp,
+                        recorded->index, &tracer);
 }
 
 }  // namespace tenor::sdk

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "tenor/sdk/chain.hpp"
 #include "tenor/sdk/keys.hpp"
@@ -283,6 +284,149 @@ TEST(GenesisJson, ParsesDatesAndRejectsBadInput) {
   EXPECT_FALSE(Genesis::from_json(R"({"chain_id":""})"));
   EXPECT_FALSE(Genesis::from_json(R"({"chain_id":"x","start_time":"2027-13-01"})"));
   EXPECT_FALSE(Genesis::from_json(R"({"chain_id":"x","parties":[{"key":"zz"}]})"));
+}
+
+}  // namespace
+}  // namespace tenor::sdk
+
+// ---- auditing ---------------------------------------------------------------------------------
+
+namespace tenor::sdk {
+namespace {
+
+class AuditTest : public ChainTest {
+ protected:
+  // Three blocks: deploy, two calls, a revert.
+  void build_history() {
+    counter = deploy_counter();
+    ASSERT_TRUE(call(counter));
+    ASSERT_TRUE(call(counter));
+    ASSERT_TRUE(chain->produce_block(genesis.start_time + 10));
+    auto h = call(counter, Bytes{1});
+    ASSERT_TRUE(h);
+    reverted = *h;
+    ASSERT_TRUE(call(counter));
+    ASSERT_TRUE(chain->produce_block(genesis.start_time + 20));
+  }
+  void close() { chain.reset(); }
+  // Rewrites a stored record behind the chain's back.
+  void tamper(Database::Table t, const Bytes& key, const std::function<void(Bytes&)>& edit) {
+    auto db = Database::open(dir.string(), false);
+    ASSERT_TRUE(db) << db.error().to_string();
+    auto value = (*db)->get(t, key);
+    ASSERT_TRUE(value);
+    edit(*value);
+    Database::Batch batch;
+    batch.put(t, key, *value);
+    ASSERT_TRUE((*db)->write(batch));
+  }
+  Address counter{};
+  Hash reverted{};
+};
+
+TEST_F(AuditTest, ReplayReproducesEveryBlockBitForBit) {
+  build_history();
+  close();
+  std::vector<uint64_t> seen;
+  auto report = Chain::replay(dir.string(), [&](uint64_t done, uint64_t total) {
+    seen.push_back(done);
+    EXPECT_EQ(total, 3u);
+  });
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_TRUE(report->ok()) << report->mismatch->what;
+  EXPECT_EQ(report->blocks, 3u);
+  EXPECT_EQ(report->transactions, 5u);
+  EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2, 3}));
+}
+
+TEST_F(AuditTest, ATamperedStoredValueIsFoundAndNamed) {
+  build_history();
+  close();
+  tamper(Database::Table::State, state_key::storage(counter, Bytes{'n'}), [](Bytes& v) { v[0] ^= 0x40; });
+  auto report = Chain::replay(dir.string());
+  ASSERT_TRUE(report);
+  ASSERT_FALSE(report->ok());
+  EXPECT_NE(report->mismatch->what.find("stored state"), std::string::npos) << report->mismatch->what;
+  EXPECT_NE(report->mismatch->what.find(hex(state_key::storage(counter, Bytes{'n'}))), std::string::npos);
+}
+
+TEST_F(AuditTest, ATamperedReceiptIsLocatedAtItsBlockAndTransaction) {
+  build_history();
+  close();
+  tamper(Database::Table::Receipt, Bytes(reverted.begin(), reverted.end()), [](Bytes& v) {
+    auto r = decode_receipt(v);
+    ASSERT_TRUE(r);
+    r->gas_used += 1;
+    v = encode(*r);
+  });
+  auto report = Chain::replay(dir.string());
+  ASSERT_TRUE(report);
+  ASSERT_FALSE(report->ok());
+  EXPECT_EQ(report->mismatch->height, 3u);
+  ASSERT_TRUE(report->mismatch->tx_index);
+  EXPECT_EQ(*report->mismatch->tx_index, 0u);
+  EXPECT_NE(report->mismatch->what.find("gas_used"), std::string::npos) << report->mismatch->what;
+}
+
+TEST_F(AuditTest, ATamperedTransactionIsFoundByItsHash) {
+  build_history();
+  close();
+  tamper(Database::Table::Tx, Bytes(reverted.begin(), reverted.end()), [](Bytes& v) {
+    auto stx = decode_signed_transaction(v);
+    ASSERT_TRUE(stx);
+    std::get<CallPayload>(stx->tx.payload).input = Bytes{};  // "don't revert"
+    v = encode(*stx);
+  });
+  auto report = Chain::replay(dir.string());
+  ASSERT_TRUE(report);
+  ASSERT_FALSE(report->ok());
+  EXPECT_EQ(report->mismatch->height, 3u);
+  EXPECT_NE(report->mismatch->what.find("was altered"), std::string::npos) << report->mismatch->what;
+}
+
+TEST_F(AuditTest, ExportImportRebuildsTheSameChain) {
+  build_history();
+  std::string file = (dir.string() + ".export");
+  ASSERT_TRUE(chain->export_to(file));
+  Hash head = block_hash(chain->head());
+  std::string copy = dir.string() + "-imported";
+  std::filesystem::remove_all(copy);
+  auto report = Chain::import_from(file, copy);
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_TRUE(report->ok()) << report->mismatch->what;
+  auto imported = Chain::open(copy);
+  ASSERT_TRUE(imported);
+  EXPECT_EQ(block_hash((*imported)->head()), head);
+  imported->reset();
+  // A damaged file is an error naming it, never a crash.
+  {
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << "garbage";
+  }
+  std::filesystem::remove_all(copy);
+  auto bad = Chain::import_from(file, copy);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find(file), std::string::npos);
+  std::filesystem::remove_all(copy);
+  std::filesystem::remove(file);
+}
+
+TEST_F(AuditTest, TraceReExecutesATransactionOnItsPreStateWithoutAnArchive) {
+  build_history();
+  // Two more blocks after the traced one: its pre-state has to be rebuilt through them.
+  ASSERT_TRUE(call(counter));
+  ASSERT_TRUE(chain->produce_block());
+  auto block2 = chain->block(2);
+  ASSERT_TRUE(block2);
+  Hash second_call = tx_hash(block2->txs[1]);
+  vm::Tracer tracer(vm::TraceLevel::Instr);
+  auto traced = chain->trace(second_call, tracer);
+  ASSERT_TRUE(traced) << traced.error().to_string();
+  auto recorded = chain->receipt(second_call);
+  ASSERT_TRUE(recorded);
+  EXPECT_EQ(encode(*traced), encode(*recorded));
+  EXPECT_EQ(u64_of(traced->output), 2u);  // it ran on the state after the first call only
+  EXPECT_GT(tracer.steps(), 10u);
+  EXPECT_FALSE(chain->trace(Hash{}, tracer));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@
 #include "tenor/sdk/state.hpp"
 #include "tenor/sdk/tx.hpp"
 #include "tenor/vm/contract.hpp"
+#include "tenor/vm/trace.hpp"
 
 namespace tenor::sdk {
 
@@ -80,8 +82,42 @@ Result<BlockHeader> decode_block_header(std::span<const uint8_t> bytes);
 Bytes encode(const Receipt& r);
 Result<Receipt> decode_receipt(std::span<const uint8_t> bytes);
 
+// What an auditor's replay found: the first block (and transaction) whose recorded outcome the
+// re-execution does not reproduce, and how.
+struct Mismatch {
+  uint64_t height = 0;
+  std::optional<uint32_t> tx_index;
+  std::string what;  // "receipt: gas_used recorded 1200, replayed 1180", "state root: ..."
+};
+
+struct ReplayReport {
+  uint64_t blocks = 0;        // blocks re-executed and matched
+  uint64_t transactions = 0;  // transactions re-executed and matched
+  std::optional<Mismatch> mismatch;
+  bool ok() const noexcept { return !mismatch.has_value(); }
+};
+
+// Called after each block: (blocks done, blocks in all).
+using Progress = std::function<void(uint64_t done, uint64_t total)>;
+
 class Chain {
  public:
+  // The auditor's replay: re-executes every block of the chain in `dir` from genesis in a fresh
+  // state (a temporary folder) and checks each block's state root, receipts (status, gas,
+  // output, events, execution hash) and roots; then that the stored state itself still hashes to
+  // the head's state root. Reports the first mismatch.
+  static Result<ReplayReport> replay(const std::string& dir, const Progress& progress = {});
+  // A portable file with the genesis, every block's transactions and its recorded receipts.
+  Status export_to(const std::string& file) const;
+  // Builds a chain in `dir` by re-executing an exported file, verifying it block by block like
+  // replay. On a mismatch the folder keeps the blocks before it.
+  static Result<ReplayReport> import_from(const std::string& file, const std::string& dir,
+                                          const Progress& progress = {});
+  // Re-executes one recorded transaction on its pre-state (rebuilt from the current state with
+  // the blocks' undo records: no archive needed) with the tracer on; returns the new receipt,
+  // which equals the recorded one unless the VM changed.
+  Result<Receipt> trace(const Hash& tx_hash, vm::Tracer& tracer) const;
+
   // Creates a new chain in `dir` (which must not hold one) from a genesis.
   static Result<std::unique_ptr<Chain>> init(const std::string& dir, const Genesis& genesis);
   // Opens an existing chain at its last committed block.
@@ -105,6 +141,8 @@ class Chain {
   Result<Block> produce_block(std::optional<int64_t> timestamp = std::nullopt);
 
   std::optional<Block> block(uint64_t height) const;
+  // The transaction hashes a block lists (its record), without loading the transactions.
+  Result<std::vector<Hash>> block_tx_hashes(uint64_t height) const;
   std::optional<SignedTransaction> transaction(const Hash& tx_hash) const;
   std::optional<Receipt> receipt(const Hash& tx_hash) const;
 

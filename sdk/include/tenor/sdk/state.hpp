@@ -121,12 +121,16 @@ class Overlay : public StateView, public vm::HostContext {
 
 // The LevelDB database of a chain. Keys are namespaced by a one-byte table prefix:
 //   'S' state entries (the keys above), 'M' chain metadata, 'B' blocks by height,
-//   'T' transactions by hash, 'R' receipts by transaction hash, 'N' state-tree nodes.
+//   'T' transactions by hash, 'R' receipts by transaction hash, 'N' state-tree nodes,
+//   'U' undo records by height.
 // Every write is one atomic, synced WriteBatch: after a crash the database holds the last batch
 // that was written completely.
 class Database {
  public:
-  enum class Table : uint8_t { State = 'S', Meta = 'M', Block = 'B', Tx = 'T', Receipt = 'R', StateNode = 'N' };
+  enum class Table : uint8_t {
+    State = 'S', Meta = 'M', Block = 'B', Tx = 'T', Receipt = 'R', StateNode = 'N',
+    Undo = 'U',  // per block: the values its changes replaced, to rebuild earlier states
+  };
 
   // Opens (or, with create, creates) the database in `dir`. Errors name the folder and LevelDB's
   // reason (a corrupt database, a lock held by another process, ...).

@@ -55,6 +55,10 @@ class Tracer {
   void record(TraceEvent e) noexcept;
 
   uint64_t hash() const noexcept { return hash_; }
+  // The running hash of only the events of `level` and coarser (a Call-level hash counts calls
+  // and returns, a Block-level hash also blocks): identical for the same execution whatever the
+  // tracer's own level, as long as that level is at least `level`.
+  uint64_t hash_at(TraceLevel level) const noexcept { return level_hashes_[static_cast<size_t>(level)]; }
   uint64_t steps() const noexcept { return steps_; }
   const std::vector<TraceEvent>& events() const noexcept { return events_; }
   bool truncated() const noexcept { return steps_ > events_.size(); }
@@ -69,6 +73,7 @@ class Tracer {
   TraceLevel level_;
   size_t max_kept_;
   uint64_t hash_ = 0xcbf29ce484222325ull;
+  uint64_t level_hashes_[3] = {0xcbf29ce484222325ull, 0xcbf29ce484222325ull, 0xcbf29ce484222325ull};
   uint64_t steps_ = 0;
   std::vector<TraceEvent> events_;
 };
