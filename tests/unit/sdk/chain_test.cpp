@@ -7,7 +7,7 @@
 
 #include "tenor/sdk/chain.hpp"
 #include "tenor/sdk/keys.hpp"
-#include "wasm_builder.hpp"
+#include "counter_contract.hpp"
 
 namespace tenor::sdk {
 namespace {
@@ -16,30 +16,7 @@ namespace fs = std::filesystem;
 using namespace tenor::vm::test;
 using vm::ExecStatus;
 
-// A counter contract: every call increments the u64 under key "n", emits it as event "n" and
-// returns it; a call with a non-empty input reverts with "no".
-Bytes counter_contract() {
-  WasmBuilder b;
-  uint32_t input_size = b.import_func("tenor", "input_size", {}, {I32});
-  uint32_t revert = b.import_func("tenor", "revert", {I32, I32}, {});
-  uint32_t storage_get = b.import_func("tenor", "storage_get", {I32, I32, I32, I32}, {I64});
-  uint32_t storage_set = b.import_func("tenor", "storage_set", {I32, I32, I32, I32}, {});
-  uint32_t output_write = b.import_func("tenor", "output_write", {I32, I32}, {});
-  uint32_t emit_event = b.import_func("tenor", "emit_event", {I32, I32, I32, I32}, {});
-  b.memory(1, 1);
-  b.export_memory("memory");
-  b.data(0, {'n'});
-  b.data(1, {'n', 'o'});
-  b.func({}, {})
-      .code({op::call, u(input_size), op::if_, bt::void_, i32c(1), i32c(2), op::call, u(revert), op::end,  //
-             i32c(0), i32c(1), i32c(8), i32c(8), op::call, u(storage_get), op::drop,                      //
-             i32c(8), i32c(8), op::i64_load, mem(3, 0), i64c(1), op::i64_add, op::i64_store, mem(3, 0),   //
-             i32c(0), i32c(1), i32c(8), i32c(8), op::call, u(storage_set),                                //
-             i32c(8), i32c(8), op::call, u(output_write),                                                 //
-             i32c(0), i32c(1), i32c(8), i32c(8), op::call, u(emit_event), op::end})
-      .export_("tenor_entry");
-  return b.build();
-}
+using test_contracts::counter_contract;
 
 uint64_t u64_of(const Bytes& b) {
   uint64_t v = 0;
