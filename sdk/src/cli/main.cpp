@@ -5,6 +5,12 @@
 
 #include "commands.hpp"
 
+namespace tenor::cli {
+// `tenor keys ...` (cmd_keys.cpp) and the chain commands `tenor init|deploy|call|...` (cmd_chain.cpp).
+void register_keys_commands(CLI::App& app, CommandContext& ctx);
+void register_chain_commands(CLI::App& app, CommandContext& ctx);
+}  // namespace tenor::cli
+
 #ifndef TENOR_VERSION_STRING
 #define TENOR_VERSION_STRING "unknown"
 #endif
@@ -18,6 +24,8 @@ int main(int argc, char** argv) {
 
   CommandContext ctx;
   register_wasm_commands(app, ctx);
+  register_keys_commands(app, ctx);
+  register_chain_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,582 @@
+#include "cli_common.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <limits>
+#include <sstream>
+#include <system_error>
+
+#include <CLI/CLI.hpp>
+
+#include "tenor/vm/trap.hpp"
+
+namespace tenor::cli {
+
+void fail(int exit_code, const std::string& message) { throw CommandError(exit_code, message); }
+
+void run_command(CommandContext& ctx, const std::function<int()>& body) {
+  try {
+    ctx.exit_code = body();
+  } catch (const CommandError& e) {
+    std::cout.flush();
+    std::cerr << "tenor: error: " << e.what() << "\n";
+    ctx.exit_code = e.exit_code();
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << "tenor: error: " << e.what() << "\n";
+    ctx.exit_code = kExitFailure;
+  }
+}
+
+// --- options and the data folder -------------------------------------------------------------
+
+void add_common_options(CLI::App* cmd, CommonOptions& opts, bool json) {
+  const char* env = std::getenv("TENOR_DATA");
+  opts.data = env && *env ? env : "tenor-data";
+  cmd->add_option("--data", opts.data,
+                  "the data folder (chain, keys, pending transactions); default: $TENOR_DATA, "
+                  "else ./tenor-data");
+  cmd->add_option("--keys", opts.keys, "the key store folder; default: DATA/keys");
+  if (json) cmd->add_flag("--json", opts.json, "print JSON instead of text");
+}
+
+namespace {
+
+constexpr const char* kInitHint = "run `tenor init GENESIS.json --data DIR` first, or pass --data / set TENOR_DATA";
+
+// Pending files: NNNNNNNN.tx, Borsh of the SignedTransaction, in submission order.
+std::vector<fs::path> pending_files(const CommonOptions& opts) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  if (!fs::is_directory(opts.pending_dir(), ec)) return files;
+  for (const auto& entry : fs::directory_iterator(opts.pending_dir(), ec)) {
+    if (entry.path().extension() == ".tx") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+void write_file_atomically(const fs::path& path, std::span<const uint8_t> bytes) {
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) fail(kExitFailure, "cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) fail(kExitFailure, "cannot write " + path.string() + ": " + ec.message());
+}
+
+}  // namespace
+
+uint64_t Session::next_nonce(const sdk::Party& sender) const {
+  uint64_t n = chain->nonce(sender);
+  for (const auto& stx : pending) n += stx.tx.sender == sender ? 1 : 0;
+  return n;
+}
+
+Session open_session(const CommonOptions& opts) {
+  std::error_code ec;
+  if (!fs::exists(opts.data_dir(), ec))
+    usage_error("data folder " + opts.data_dir().string() + " does not exist (" + kInitHint + ")");
+  if (!fs::is_directory(opts.data_dir(), ec))
+    usage_error("data folder " + opts.data_dir().string() + " is not a folder");
+  if (!fs::exists(opts.chain_dir(), ec))
+    usage_error("no chain in " + opts.data_dir().string() + " (" + opts.chain_dir().string() +
+                " does not exist; " + kInitHint + ")");
+  auto chain = sdk::Chain::open(opts.chain_dir().string());
+  if (!chain) fail(kExitFailure, "cannot open the chain in " + opts.chain_dir().string() + ": " + chain.error().to_string());
+  Session s;
+  s.chain = std::move(*chain);
+  for (const fs::path& file : pending_files(opts)) {
+    vm::Bytes bytes = read_file(file.string());
+    auto stx = sdk::decode_signed_transaction(bytes);
+    if (!stx) {
+      std::cerr << "tenor: warning: dropping pending transaction " << file.string() << ": "
+                << stx.error().to_string() << "\n";
+      fs::remove(file, ec);
+      continue;
+    }
+    auto h = s.chain->submit(*stx);
+    if (!h) {
+      std::cerr << "tenor: warning: dropping pending transaction " << sdk::hex(sdk::tx_hash(*stx))
+                << ": " << h.error().to_string() << "\n";
+      fs::remove(file, ec);
+      continue;
+    }
+    s.pending.push_back(std::move(*stx));
+  }
+  return s;
+}
+
+void save_pending(const CommonOptions& opts, const sdk::SignedTransaction& stx) {
+  std::error_code ec;
+  fs::create_directories(opts.pending_dir(), ec);
+  if (ec) fail(kExitFailure, "cannot create " + opts.pending_dir().string() + ": " + ec.message());
+  uint64_t next = 0;
+  for (const fs::path& f : pending_files(opts)) {
+    uint64_t n = 0;
+    const std::string stem = f.stem().string();
+    std::from_chars(stem.data(), stem.data() + stem.size(), n);
+    next = std::max(next, n + 1);
+  }
+  char name[32];
+  std::snprintf(name, sizeof name, "%08llu.tx", static_cast<unsigned long long>(next));
+  write_file_atomically(opts.pending_dir() / name, sdk::encode(stx));
+}
+
+void clear_pending(const CommonOptions& opts) {
+  std::error_code ec;
+  for (const fs::path& f : pending_files(opts)) fs::remove(f, ec);
+}
+
+// --- names ----------------------------------------------------------------------------------
+
+sdk::KeyStore key_store(const CommonOptions& opts) { return sdk::KeyStore(opts.keys_dir()); }
+
+sdk::KeyPair load_key(const CommonOptions& opts, const std::string& name) {
+  if (!sdk::KeyStore::valid_name(name))
+    usage_error("\"" + name + "\" is not a key name (1 to 64 of A-Z a-z 0-9 _ -)");
+  auto key = key_store(opts).load(name);
+  if (!key) {
+    if (key.error().code == sdk::ErrorCode::NotFound)
+      usage_error("unknown key \"" + name + "\" (no " + key_store(opts).path_of(name).string() +
+                  "; `tenor keys list` shows the keys, `tenor keys new " + name + "` makes one)");
+    fail(kExitFailure, "key \"" + name + "\": " + key.error().to_string());
+  }
+  return *key;
+}
+
+sdk::Party resolve_party(const CommonOptions& opts, const std::string& text) {
+  if (text.size() == 64 && sdk::from_hex(text)) return *sdk::parse_party(text);
+  if (sdk::KeyStore::valid_name(text)) {
+    auto key = key_store(opts).load(text);
+    if (key) return key->public_key();
+    if (key.error().code != sdk::ErrorCode::NotFound)
+      fail(kExitFailure, "key \"" + text + "\": " + key.error().to_string());
+    usage_error("unknown party \"" + text + "\": not 64 hex digits, and no key of that name in " +
+                opts.keys_dir().string());
+  }
+  usage_error("\"" + text + "\" is not a party: give a key name or a public key of 64 hex digits");
+}
+
+std::string key_name_of(const CommonOptions& opts, const sdk::Party& party) {
+  sdk::KeyStore store = key_store(opts);
+  auto names = store.list();
+  if (!names) return {};
+  for (const std::string& name : *names) {
+    auto key = store.load(name);
+    if (key && key->public_key() == party) return name;
+  }
+  return {};
+}
+
+namespace {
+
+Json load_aliases(const CommonOptions& opts) {
+  std::error_code ec;
+  if (!fs::exists(opts.contracts_file(), ec)) return Json::object();
+  vm::Bytes bytes = read_file(opts.contracts_file().string());
+  Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object())
+    fail(kExitFailure, opts.contracts_file().string() + " is not a JSON object of name: address");
+  return j;
+}
+
+}  // namespace
+
+sdk::Address resolve_contract(const CommonOptions& opts, const std::string& text) {
+  if (text.size() == 64 && sdk::from_hex(text)) return *sdk::parse_address(text);
+  Json aliases = load_aliases(opts);
+  if (auto it = aliases.find(text); it != aliases.end() && it->is_string()) {
+    auto a = sdk::parse_address(it->get<std::string>());
+    if (!a) fail(kExitFailure, opts.contracts_file().string() + ": \"" + text + "\": " + a.error().message);
+    return *a;
+  }
+  usage_error("unknown contract \"" + text + "\": not an address of 64 hex digits, and no alias of that name in " +
+              opts.contracts_file().string());
+}
+
+void save_contract_alias(const CommonOptions& opts, const std::string& name, const sdk::Address& address) {
+  Json aliases = load_aliases(opts);
+  aliases[name] = sdk::hex(address);
+  const std::string text = aliases.dump(2) + "\n";
+  write_file_atomically(opts.contracts_file(), std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+// --- values ---------------------------------------------------------------------------------
+
+namespace {
+
+std::string shorten(std::string_view text) {
+  if (text.size() <= 40) return std::string(text);
+  return std::string(text.substr(0, 37)) + "...";
+}
+
+}  // namespace
+
+vm::Bytes parse_hex(std::string_view what, std::string_view text) {
+  std::string_view digits = text;
+  if (digits.size() >= 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) digits.remove_prefix(2);
+  auto bytes = sdk::from_hex(digits);
+  if (!bytes) {
+    const bool odd = digits.size() % 2 != 0 &&
+                     std::all_of(digits.begin(), digits.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    usage_error(std::string(what) + ": \"" + shorten(text) + "\" is not hex (" +
+                (odd ? "an odd number of digits" : "expected digits 0-9 a-f, two per byte") + ")");
+  }
+  return *bytes;
+}
+
+sdk::Hash parse_hash(std::string_view what, std::string_view text) {
+  vm::Bytes b = parse_hex(what, text);
+  if (b.size() != 32)
+    usage_error(std::string(what) + ": \"" + shorten(text) + "\" must be 64 hex digits (32 bytes), got " +
+                std::to_string(b.size()) + " bytes");
+  sdk::Hash h{};
+  std::copy(b.begin(), b.end(), h.begin());
+  return h;
+}
+
+vm::Bytes read_file(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) usage_error("cannot read " + path + ": no such file");
+  if (fs::is_directory(path, ec)) usage_error("cannot read " + path + ": is a folder");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(kExitFailure, "cannot read " + path + ": permission denied or unreadable");
+  vm::Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) fail(kExitFailure, "cannot read " + path + ": read error");
+  return bytes;
+}
+
+vm::Bytes input_bytes(std::string_view option, const std::optional<std::string>& hex_text,
+                      const std::optional<std::string>& file) {
+  if (hex_text && file)
+    usage_error(std::string(option) + " and " + std::string(option) + "-file: give one of them");
+  if (hex_text) return parse_hex(option, *hex_text);
+  if (file) return read_file(*file);
+  return {};
+}
+
+uint64_t parse_u64(std::string_view what, std::string_view text) {
+  uint64_t v = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size())
+    usage_error(std::string(what) + ": \"" + shorten(text) + "\" is not an unsigned decimal integer (at most " +
+                std::to_string(std::numeric_limits<uint64_t>::max()) + ")");
+  return v;
+}
+
+std::optional<int64_t> parse_duration(std::string_view text) {
+  int64_t unit = 1;
+  if (!text.empty()) {
+    switch (text.back()) {
+      case 'd': unit = 86400; break;
+      case 'h': unit = 3600; break;
+      case 'm': unit = 60; break;
+      case 's': unit = 1; break;
+      default: unit = 0; break;  // plain seconds
+    }
+    if (unit != 0) text.remove_suffix(1);
+    else unit = 1;
+  }
+  if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  int64_t n = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (r.ec != std::errc() || n <= 0 || n > std::numeric_limits<int64_t>::max() / unit) return std::nullopt;
+  return n * unit;
+}
+
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
+}
+
+unsigned days_in_month(int64_t y, unsigned m) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_time(std::string_view s) {
+  if (!s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    int64_t v = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (r.ec != std::errc()) return std::nullopt;
+    return v;
+  }
+  auto num = [&](size_t pos, size_t len, unsigned& out) {
+    if (pos + len > s.size()) return false;
+    for (size_t i = pos; i < pos + len; ++i)
+      if (s[i] < '0' || s[i] > '9') return false;
+    std::from_chars(s.data() + pos, s.data() + pos + len, out);
+    return true;
+  };
+  unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d))
+    return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)) return std::nullopt;
+  if (s.size() > 10) {
+    if (s.size() != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' || !num(11, 2, h) ||
+        !num(14, 2, mi) || !num(17, 2, se) || h > 23 || mi > 59 || se > 59)
+      return std::nullopt;
+  }
+  return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+}
+
+std::string format_time(int64_t seconds) {
+  int64_t days = seconds / 86400, rem = seconds % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  int64_t y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y), m, d,
+                static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+                static_cast<long long>(rem % 60));
+  return buf;
+}
+
+std::string format_duration(int64_t seconds) {
+  if (seconds == 0) return "0s";
+  std::string out;
+  const std::pair<int64_t, const char*> units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+  for (const auto& [size, name] : units) {
+    if (seconds >= size) {
+      if (!out.empty()) out += " ";
+      out += std::to_string(seconds / size) + name;
+      seconds %= size;
+    }
+  }
+  return out;
+}
+
+std::string display_bytes(std::span<const uint8_t> bytes) {
+  const bool printable = !bytes.empty() && std::all_of(bytes.begin(), bytes.end(), [](uint8_t c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (printable) return "\"" + std::string(bytes.begin(), bytes.end()) + "\"";
+  if (bytes.empty()) return "(empty)";
+  return sdk::hex(bytes);
+}
+
+// --- output ---------------------------------------------------------------------------------
+
+namespace {
+
+std::string trap_text(uint8_t code) {
+  return std::string(vm::trap_name(static_cast<vm::TrapCode>(code))) + " (" +
+         vm::trap_message(static_cast<vm::TrapCode>(code)) + ")";
+}
+
+std::optional<std::string> as_text(std::span<const uint8_t> bytes) {
+  if (std::all_of(bytes.begin(), bytes.end(), [](uint8_t c) { return c >= 0x20 && c < 0x7f; }))
+    return std::string(bytes.begin(), bytes.end());
+  return std::nullopt;
+}
+
+// "  label:  value\n" with labels aligned.
+void line(std::ostringstream& out, std::string_view label, const std::string& value) {
+  out << "  " << label << ":";
+  for (size_t i = label.size(); i < 15; ++i) out << ' ';
+  out << value << "\n";
+}
+
+std::string party_text(const CommonOptions& opts, const sdk::Party& p) {
+  std::string name = key_name_of(opts, p);
+  return sdk::hex(p) + (name.empty() ? "" : " (" + name + ")");
+}
+
+}  // namespace
+
+Json event_json(const sdk::Event& e) {
+  Json j;
+  j["contract"] = sdk::hex(e.contract);
+  auto name = as_text(e.topic);
+  j["name"] = name ? Json(*name) : Json(nullptr);
+  j["topic"] = sdk::hex(e.topic);
+  j["data"] = sdk::hex(e.data);
+  return j;
+}
+
+Json receipt_json(const sdk::Receipt& r) {
+  Json j;
+  j["tx_hash"] = sdk::hex(r.tx_hash);
+  j["block"] = r.block_height;
+  j["index"] = r.index;
+  j["status"] = vm::to_string(r.status);
+  j["ok"] = r.status == vm::ExecStatus::Ok;
+  j["gas_used"] = r.gas_used;
+  j["output"] = sdk::hex(r.output);
+  if (r.trap) j["trap"] = vm::trap_name(static_cast<vm::TrapCode>(*r.trap));
+  if (!r.message.empty()) j["message"] = r.message;
+  j["events"] = Json::array();
+  for (const auto& e : r.events) j["events"].push_back(event_json(e));
+  j["deployed"] = r.deployed ? Json(sdk::hex(*r.deployed)) : Json(nullptr);
+  j["execution_hash"] = sdk::hex(r.execution_hash);
+  return j;
+}
+
+Json transaction_json(const sdk::SignedTransaction& stx) {
+  const sdk::Transaction& tx = stx.tx;
+  Json j;
+  j["hash"] = sdk::hex(sdk::tx_hash(stx));
+  j["chain_id"] = tx.chain_id;
+  j["sender"] = sdk::hex(tx.sender);
+  j["nonce"] = tx.nonce;
+  j["gas_limit"] = tx.gas_limit;
+  if (const auto* d = std::get_if<sdk::DeployPayload>(&tx.payload)) {
+    j["type"] = "deploy";
+    j["code_size"] = d->code.size();
+    j["code_hash"] = sdk::hex(vm::sha256(d->code));
+    j["init_input"] = sdk::hex(d->init_input);
+    j["address"] = sdk::hex(sdk::deployed_address(tx.sender, tx.nonce));
+  } else {
+    const auto& c = std::get<sdk::CallPayload>(tx.payload);
+    j["type"] = "call";
+    j["contract"] = sdk::hex(c.contract);
+    j["input"] = sdk::hex(c.input);
+  }
+  j["signers"] = Json::array();
+  for (const auto& [party, sig] : stx.signatures)
+    j["signers"].push_back(Json{{"party", sdk::hex(party)}, {"signature", sdk::hex(sig)}});
+  return j;
+}
+
+Json header_json(const sdk::BlockHeader& h) {
+  Json j;
+  j["height"] = h.height;
+  j["hash"] = sdk::hex(sdk::block_hash(h));
+  j["timestamp"] = h.timestamp;
+  j["time"] = format_time(h.timestamp);
+  j["prev_hash"] = sdk::hex(h.prev_hash);
+  j["state_root"] = sdk::hex(h.state_root);
+  j["receipts_root"] = sdk::hex(h.receipts_root);
+  j["txs_root"] = sdk::hex(h.txs_root);
+  j["tx_count"] = h.tx_count;
+  return j;
+}
+
+Json block_json(const sdk::Block& b, const sdk::Chain& chain) {
+  Json j = header_json(b.header);
+  j["transactions"] = Json::array();
+  for (const auto& stx : b.txs) {
+    Json t = transaction_json(stx);
+    if (auto r = chain.receipt(sdk::tx_hash(stx))) {
+      t["status"] = vm::to_string(r->status);
+      t["gas_used"] = r->gas_used;
+    }
+    j["transactions"].push_back(std::move(t));
+  }
+  return j;
+}
+
+std::string event_text(const sdk::Event& e) {
+  std::ostringstream out;
+  out << "contract " << sdk::hex(e.contract) << " name " << display_bytes(e.topic) << " data "
+      << (e.data.empty() ? "(empty)" : sdk::hex(e.data));
+  return out.str();
+}
+
+std::string receipt_text(const sdk::Receipt& r) {
+  std::ostringstream out;
+  out << "receipt of transaction " << sdk::hex(r.tx_hash) << "\n";
+  line(out, "status", vm::to_string(r.status));
+  line(out, "block", std::to_string(r.block_height) + " (index " + std::to_string(r.index) + ")");
+  line(out, "gas used", std::to_string(r.gas_used));
+  if (r.status == vm::ExecStatus::Revert) {
+    auto text = as_text(r.output);
+    line(out, "revert message", text ? "\"" + *text + "\"" : sdk::hex(r.output));
+  } else {
+    line(out, "output", r.output.empty() ? "(empty)" : sdk::hex(r.output));
+  }
+  if (r.trap) line(out, "trap", trap_text(*r.trap));
+  if (!r.message.empty() && r.status != vm::ExecStatus::Revert) line(out, "message", r.message);
+  if (r.deployed) line(out, "deployed at", sdk::hex(*r.deployed));
+  line(out, "events", std::to_string(r.events.size()));
+  for (size_t i = 0; i < r.events.size(); ++i) out << "    [" << i << "] " << event_text(r.events[i]) << "\n";
+  line(out, "execution hash", sdk::hex(r.execution_hash));
+  return out.str();
+}
+
+std::string transaction_text(const sdk::SignedTransaction& stx, const CommonOptions& opts) {
+  const sdk::Transaction& tx = stx.tx;
+  std::ostringstream out;
+  out << "transaction " << sdk::hex(sdk::tx_hash(stx)) << "\n";
+  line(out, "chain", tx.chain_id);
+  line(out, "sender", party_text(opts, tx.sender));
+  line(out, "nonce", std::to_string(tx.nonce));
+  line(out, "gas limit", std::to_string(tx.gas_limit));
+  if (const auto* d = std::get_if<sdk::DeployPayload>(&tx.payload)) {
+    line(out, "type", "deploy");
+    line(out, "code", std::to_string(d->code.size()) + " bytes, sha256 " + sdk::hex(vm::sha256(d->code)));
+    line(out, "init input", d->init_input.empty() ? "(empty)" : sdk::hex(d->init_input));
+    line(out, "address", sdk::hex(sdk::deployed_address(tx.sender, tx.nonce)));
+  } else {
+    const auto& c = std::get<sdk::CallPayload>(tx.payload);
+    line(out, "type", "call");
+    line(out, "contract", sdk::hex(c.contract));
+    line(out, "input", c.input.empty() ? "(empty)" : sdk::hex(c.input));
+  }
+  line(out, "signed by", std::to_string(stx.signatures.size()) + " part" + (stx.signatures.size() == 1 ? "y" : "ies"));
+  for (const auto& [party, sig] : stx.signatures) out << "    " << party_text(opts, party) << "\n";
+  return out.str();
+}
+
+std::string block_text(const sdk::Block& b, const sdk::Chain& chain) {
+  const sdk::BlockHeader& h = b.header;
+  std::ostringstream out;
+  out << "block " << h.height << "\n";
+  line(out, "hash", sdk::hex(sdk::block_hash(h)));
+  line(out, "time", format_time(h.timestamp) + " (" + std::to_string(h.timestamp) + ")");
+  line(out, "previous", sdk::hex(h.prev_hash));
+  line(out, "state root", sdk::hex(h.state_root));
+  line(out, "receipts root", sdk::hex(h.receipts_root));
+  line(out, "txs root", sdk::hex(h.txs_root));
+  line(out, "transactions", std::to_string(h.tx_count));
+  for (size_t i = 0; i < b.txs.size(); ++i) {
+    const auto& stx = b.txs[i];
+    const sdk::Hash th = sdk::tx_hash(stx);
+    out << "    [" << i << "] " << sdk::hex(th) << " "
+        << (std::holds_alternative<sdk::DeployPayload>(stx.tx.payload) ? "deploy" : "call  ");
+    if (auto r = chain.receipt(th)) out << " " << vm::to_string(r->status) << ", gas " << r->gas_used;
+    out << "\n";
+  }
+  return out.str();
+}
+
+void print_json(const Json& j) { std::cout << j.dump(2) << "\n"; }
+
+}  // namespace tenor::cli
