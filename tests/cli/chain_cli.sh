@@ -231,6 +231,34 @@ expect_out '^value: +0400000000000000$'
 run 0 account show seller
 expect_out '^  nonce: +6 \(next: 6\)$'
 
+# --- auditing: replay, export/import, trace ------------------------------------------------------
+run 0 replay --quiet
+expect_out 'replay ok: [0-9]+ blocks and [0-9]+ transactions reproduced bit for bit'
+run 0 replay "$TENOR_DATA" --json --quiet
+expect_json
+expect_out '"ok": true'
+run 0 export "$SCRATCH/chain.export"
+expect_out 'exported [0-9]+ blocks'
+run 0 import "$SCRATCH/chain.export" --data "$SCRATCH/imported" --quiet
+expect_out 'import ok'
+run 0 block show head --data "$SCRATCH/imported"
+run 2 import "$SCRATCH/chain.export" --data "$SCRATCH/imported" --quiet
+expect_err 'already holds a chain'
+echo garbage >"$SCRATCH/bad.export"
+run 1 import "$SCRATCH/bad.export" --data "$SCRATCH/imported2" --quiet
+expect_err 'not a Tenor export'
+run 0 trace "$CALL2"
+expect_out 'trace hash: [0-9a-f]{16}'
+expect_out 'block f[0-9]+'
+run 0 trace "$CALL2" --level instr --limit 5 --json
+expect_json
+run 2 trace "$CALL2" --level everything
+expect_err 'unknown trace level'
+run 1 trace 0000000000000000000000000000000000000000000000000000000000000000
+expect_err 'no transaction'
+run 2 replay "$SCRATCH/no-such-folder"
+expect_err 'no chain at'
+
 # --- errors -------------------------------------------------------------------------------------
 run 2 call counter --from nobody
 expect_err 'unknown key "nobody"'

@@ -9,6 +9,7 @@ namespace tenor::cli {
 // `tenor keys ...` (cmd_keys.cpp) and the chain commands `tenor init|deploy|call|...` (cmd_chain.cpp).
 void register_keys_commands(CLI::App& app, CommandContext& ctx);
 void register_chain_commands(CLI::App& app, CommandContext& ctx);
+void register_audit_commands(CLI::App& app, CommandContext& ctx);
 }  // namespace tenor::cli
 
 #ifndef TENOR_VERSION_STRING
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   register_wasm_commands(app, ctx);
   register_keys_commands(app, ctx);
   register_chain_commands(app, ctx);
+  register_audit_commands(app, ctx);
 
   try {
     app.parse(argc, argv);
