@@ -8,8 +8,8 @@ set -euo pipefail
 
 # One package per line; grouped by what needs it.
 packages=(
-  # build tools
-  cmake ninja-build g++ git pkg-config
+  # build tools (python3: the CLI tests parse --json output with it)
+  cmake ninja-build g++ git pkg-config python3
   # clang 14: the sanitizer/fuzzer stage, and wasm32 builds of the examples and benchmark kernels
   clang-14 lld-14 libclang-rt-14-dev
   # LLVM 14 as a library: the contract compiler (LLVM IR -> wasm, linked with lld)
