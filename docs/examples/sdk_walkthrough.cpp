@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include <unistd.h>
+
 #include "tenor/sdk/chain.hpp"
 #include "tenor/sdk/keys.hpp"
 #include "tenor/sdk/tx.hpp"
@@ -42,7 +44,7 @@ uint64_t u64_of(const Bytes& b) {
 }
 
 int main() {
-  const auto dir = std::filesystem::temp_directory_path() / "tenor-sdk-walkthrough";
+  const auto dir = std::filesystem::temp_directory_path() / ("tenor-sdk-walkthrough-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
 
   // 1. Two parties and a genesis that lets them pay for gas.
