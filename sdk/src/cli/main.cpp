@@ -10,6 +10,8 @@ namespace tenor::cli {
 void register_keys_commands(CLI::App& app, CommandContext& ctx);
 void register_chain_commands(CLI::App& app, CommandContext& ctx);
 void register_audit_commands(CLI::App& app, CommandContext& ctx);
+// `tenor check` (cmd_compile.cpp): the compiler's front end.
+void register_compile_commands(CLI::App& app, CommandContext& ctx);
 }  // namespace tenor::cli
 
 #ifndef TENOR_VERSION_STRING
@@ -28,6 +30,7 @@ int main(int argc, char** argv) {
   register_keys_commands(app, ctx);
   register_chain_commands(app, ctx);
   register_audit_commands(app, ctx);
+  register_compile_commands(app, ctx);
 
   try {
     app.parse(argc, argv);
