@@ -79,7 +79,9 @@ class Parser {
     }
     while (!at(TokenKind::EndOfFile)) {
       const std::size_t before = pos_;
+      panic_ = false;
       if (ItemPtr item = parse_item()) file->items.push_back(std::move(item));
+      panic_ = false;
       if (!at(TokenKind::EndOfFile) && !is_item_keyword(peek().kind)) {
         error(DiagnosticKind::ExpectedItem, peek().range, {describe_token(peek())});
         skip_to_item();
@@ -119,7 +121,10 @@ class Parser {
 
   void error(DiagnosticKind k, SourceRange r, std::vector<std::string> args = {}, std::string help = {}) {
     ++error_seq_;
-    if (pos_ == last_error_pos_) return;  // a consequence of the previous error
+    // After an error, nothing more is reported until the parser reaches the next statement, item,
+    // list element or match arm: later errors there are mostly consequences of the first.
+    if (panic_ || pos_ == last_error_pos_) return;
+    panic_ = true;
     last_error_pos_ = pos_;
     diags_.report(k, r, std::move(args), std::move(help));
   }
@@ -157,12 +162,10 @@ class Parser {
   // item keyword, or a statement keyword starting a line.
   void skip_statement() {
     int depth = 0;
-    bool first = true;
     while (!at(TokenKind::EndOfFile)) {
       const TokenKind k = peek().kind;
       if (is_item_keyword(k)) return;
-      if (!first && depth == 0 && peek().line_before && is_statement_keyword(k)) return;
-      first = false;
+      if (depth == 0 && peek().line_before && is_statement_keyword(k)) return;
       if (k == TokenKind::LBrace) ++depth;
       if (k == TokenKind::RBrace) {
         if (depth == 0) return;
@@ -251,10 +254,14 @@ class Parser {
   void parse_list(TokenKind close, F&& parse_one) {
     while (!at(close) && !at(TokenKind::EndOfFile) && !is_item_keyword(peek().kind)) {
       const std::size_t before = pos_;
+      panic_ = false;
       const unsigned errs = error_seq_;
       parse_one();
       if (error_seq_ != errs || pos_ == before) skip_list_element(close);
-      if (!eat(TokenKind::Comma)) break;
+      if (!eat(TokenKind::Comma)) {
+        if (!at(close)) expected("`,` or " + token_kind_description(close));
+        break;
+      }
     }
     expect(close);
   }
@@ -373,8 +380,13 @@ class Parser {
       const std::size_t before = pos_;
       const unsigned errs = error_seq_;
       InterfaceMethod m;
+      panic_ = false;
       const SourceRange start = peek().range;
-      if (at(TokenKind::KwAction) || at(TokenKind::KwView)) {
+      if (at(TokenKind::KwFn)) {
+        // A likely slip: report it and read the signature as an action's.
+        expected("`action` or `view`");
+      }
+      if (at(TokenKind::KwAction) || at(TokenKind::KwView) || at(TokenKind::KwFn)) {
         m.is_view = at(TokenKind::KwView);
         advance();
         m.name = expect_ident("identifier");
@@ -393,7 +405,9 @@ class Parser {
           if (eat(TokenKind::Semicolon)) break;
           advance();
         }
-        if (is_item_keyword(peek().kind) && !at(TokenKind::KwAction) && !at(TokenKind::KwView)) break;
+        if (is_item_keyword(peek().kind) && !at(TokenKind::KwAction) && !at(TokenKind::KwView) &&
+            !at(TokenKind::KwFn))
+          break;
       }
       if (pos_ == before) advance();
     }
@@ -458,10 +472,14 @@ class Parser {
     while (!at(TokenKind::RBrace) && !at(TokenKind::EndOfFile)) {
       if (is_item_keyword(peek().kind)) break;  // the block was not closed
       const std::size_t before = pos_;
+      panic_ = false;
       const unsigned errs = error_seq_;
       StmtPtr s = parse_statement();
       if (s) b.statements.push_back(std::move(s));
-      if (error_seq_ != errs) skip_statement();
+      // A statement that failed but still ended at its `;` (or `}`) needs no skipping.
+      const bool ended = pos_ > before && (tokens_[pos_ - 1].kind == TokenKind::Semicolon ||
+                                           tokens_[pos_ - 1].kind == TokenKind::RBrace);
+      if (error_seq_ != errs && !ended) skip_statement();
       if (pos_ == before) advance();
     }
     expect(TokenKind::RBrace);
@@ -638,6 +656,7 @@ class Parser {
       const std::size_t before = pos_;
       const unsigned errs = error_seq_;
       MatchArm arm;
+      panic_ = false;
       arm.range = peek().range;
       arm.pattern = parse_pattern();
       bool needs_comma = true;
@@ -842,6 +861,7 @@ class Parser {
 
   ExprPtr parse_postfix() {
     ExprPtr e = parse_primary();
+    if (e->kind == ExprKind::Error) return e;
     std::uint32_t links = 0;
     while (true) {
       const TokenKind k = peek().kind;
@@ -979,6 +999,7 @@ class Parser {
   unsigned error_seq_ = 0;
   std::uint32_t depth_ = 0;
   bool no_struct_ = false;
+  bool panic_ = false;
 };
 
 }  // namespace
