@@ -141,7 +141,8 @@ std::string DiagnosticEngine::render_text(const SourceManager& sources) const {
     out += name + ": note: " +
            format_message(diagnostic_kind_format(DiagnosticKind::TooManyErrors),
                           {std::to_string(max_errors_)}) +
-           " (" + std::to_string(error_count_) + " in all)\n";
+           (error_count_ > max_errors_ ? " (" + std::to_string(error_count_) + " in all)" : std::string()) +
+           "\n";
   }
   return out;
 }

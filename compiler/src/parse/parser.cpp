@@ -89,6 +89,7 @@ class Parser {
       if (pos_ == before) advance();
     }
     file->range = SourceRange::cover(start, peek().range);
+    if (diags_.saturated() && pos_ + 1 < tokens_.size()) diags_.note_stopped_early();
     return file;
   }
 

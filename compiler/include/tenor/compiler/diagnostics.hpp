@@ -58,7 +58,9 @@ class DiagnosticEngine {
   std::size_t error_count() const { return error_count_; }
   // True once the cap is reached: phases may stop early.
   bool saturated() const { return error_count_ >= max_errors_; }
-  bool truncated() const { return error_count_ > max_errors_; }
+  // True when errors were dropped, or a phase stopped early because the engine was saturated.
+  bool truncated() const { return error_count_ > max_errors_ || stopped_early_; }
+  void note_stopped_early() { stopped_early_ = true; }
   std::size_t max_errors() const { return max_errors_; }
 
   // Kept diagnostics sorted by (file, begin, end, report order).
@@ -71,6 +73,7 @@ class DiagnosticEngine {
   std::vector<Diagnostic> diagnostics_;
   std::size_t error_count_ = 0;
   std::size_t max_errors_;
+  bool stopped_early_ = false;
 };
 
 // One diagnostic in the text format (no trailing "too many errors" note).
