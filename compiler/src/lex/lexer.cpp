@@ -432,9 +432,15 @@ class Lexer {
         }
         std::uint32_t cp = 0;
         std::size_t n = utf8_length(text_, pos_ + 1, &cp);
-        if (n == 0) n = 1;
-        error(DiagnosticKind::InvalidEscape, start, start + 1 + n,
-              {std::string(text_.substr(start, 1 + n))}, "escapes are \\n \\t \\\\ \\\" \\u{hex}");
+        std::string shown = std::string(text_.substr(start, 1 + n));
+        if (n == 0) {  // not UTF-8: show the byte, keep messages valid UTF-8
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned char>(e));
+          shown = buf;
+          n = 1;
+        }
+        error(DiagnosticKind::InvalidEscape, start, start + 1 + n, {shown},
+              "escapes are \\n \\t \\\\ \\\" \\u{hex}");
         pos_ += 1 + n;
         return;
       }

@@ -35,12 +35,15 @@ int check(const CheckOptions& opts) {
     Json j;
     j["file"] = opts.file;
     j["ok"] = r.ok();
-    const Json diags = Json::parse(r.diagnostics_json(), nullptr, false);
-    if (!diags.is_discarded()) {
-      j["error_count"] = diags["error_count"];
-      j["truncated"] = diags["truncated"];
-      j["diagnostics"] = diags["diagnostics"];
+    const std::string engine_json = r.diagnostics_json();
+    const Json diags = Json::parse(engine_json, nullptr, false);
+    if (diags.is_discarded()) {  // not expected (messages are UTF-8): print the engine's own JSON
+      std::cout << engine_json << "\n";
+      return r.ok() ? kExitOk : kExitFailure;
     }
+    j["error_count"] = diags["error_count"];
+    j["truncated"] = diags["truncated"];
+    j["diagnostics"] = diags["diagnostics"];
     if (opts.ast && r.ast) j["ast"] = compiler::print_ast(*r.ast);
     print_json(j);
   } else {

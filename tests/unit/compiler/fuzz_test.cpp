@@ -28,6 +28,18 @@ class Rng {
   std::uint64_t state_;
 };
 
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += n;
+  }
+  return true;
+}
+
 void check_invariants(const std::string& text) {
   const CheckResult r = check_source("fuzz.tnr", text);
   ASSERT_TRUE(r.ast);
@@ -35,6 +47,7 @@ void check_invariants(const std::string& text) {
     ASSERT_LE(d.range.begin, d.range.end) << d.message;
     ASSERT_LE(d.range.end, text.size()) << d.message;
     ASSERT_FALSE(d.message.empty());
+    ASSERT_TRUE(valid_utf8(d.message)) << d.message;  // so that the JSON output is valid
   }
   ASSERT_LE(r.diagnostics.sorted().size(), FrontEndLimits{}.max_errors);
   (void)r.diagnostics_text();

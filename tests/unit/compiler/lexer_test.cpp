@@ -138,6 +138,12 @@ TEST(LexerErrors, InvalidEscape) {
   EXPECT_EQ(l.tokens[1].kind, K::Identifier);
 }
 
+TEST(LexerErrors, InvalidEscapeOfANonUtf8ByteIsShownInHex) {
+  auto l = lex_text("\"\\\xff\"");
+  ASSERT_EQ(l.diags.sorted().size(), 1u);  // the escape takes the byte with it
+  EXPECT_EQ(l.diags.sorted()[0].message, "invalid escape sequence `\\xFF`");
+}
+
 TEST(LexerErrors, InvalidUnicodeEscape) {
   for (const char* s : {R"("\u{}")", R"("\u{110000}")", R"("\u{D800}")", R"("\u41")", R"("\u{1234567}")"}) {
     auto l = lex_text(s);
