@@ -40,8 +40,8 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-void check_invariants(const std::string& text) {
-  const CheckResult r = check_source("fuzz.tnr", text);
+void check_invariants(const std::string& text, const FrontEndLimits& limits = {}) {
+  const CheckResult r = check_source("fuzz.tnr", text, limits);
   ASSERT_TRUE(r.ast);
   for (const Diagnostic& d : r.diagnostics.sorted()) {
     ASSERT_LE(d.range.begin, d.range.end) << d.message;
@@ -49,7 +49,7 @@ void check_invariants(const std::string& text) {
     ASSERT_FALSE(d.message.empty());
     ASSERT_TRUE(valid_utf8(d.message)) << d.message;  // so that the JSON output is valid
   }
-  ASSERT_LE(r.diagnostics.sorted().size(), FrontEndLimits{}.max_errors);
+  ASSERT_LE(r.diagnostics.sorted().size(), limits.max_errors);
   (void)r.diagnostics_text();
   (void)r.diagnostics_json();
   (void)print_ast(*r.ast);
@@ -84,6 +84,11 @@ TEST(Fuzz, RandomTokenSoups) {
       s += rng.below(4) == 0 ? "" : " ";
     }
     check_invariants(s);
+    // Tiny limits exercise the depth bound and the error cap on every shape.
+    FrontEndLimits tiny;
+    tiny.max_nesting_depth = 3;
+    tiny.max_errors = 4;
+    check_invariants(s, tiny);
     if (HasFatalFailure()) FAIL() << "case " << i << ": " << s;
   }
 }
