@@ -1,12 +1,13 @@
 #include "tenor/compiler/driver.hpp"
 
+#include "tenor/compiler/check.hpp"
 #include "tenor/compiler/lexer.hpp"
 #include "tenor/compiler/parser.hpp"
 
 namespace tenor::compiler {
 
-CheckResult check_source(std::string_view file_name, std::string_view text, const FrontEndLimits& limits) {
-  CheckResult r{SourceManager{}, 0, DiagnosticEngine(limits.max_errors), nullptr};
+CheckResult parse_source(std::string_view file_name, std::string_view text, const FrontEndLimits& limits) {
+  CheckResult r{SourceManager{}, 0, DiagnosticEngine(limits.max_errors), nullptr, nullptr};
   if (text.size() > limits.max_source_bytes) {
     r.file = r.sources.add_file(std::string(file_name), std::string());
     r.diagnostics.report(DiagnosticKind::SourceTooLarge, {r.file, 0, 0},
@@ -17,6 +18,12 @@ CheckResult check_source(std::string_view file_name, std::string_view text, cons
   r.file = r.sources.add_file(std::string(file_name), std::string(text));
   const std::vector<Token> tokens = lex(r.sources, r.file, r.diagnostics);
   r.ast = parse(tokens, r.diagnostics, limits);
+  return r;
+}
+
+CheckResult check_source(std::string_view file_name, std::string_view text, const FrontEndLimits& limits) {
+  CheckResult r = parse_source(file_name, text, limits);
+  if (!r.diagnostics.has_errors()) r.program = check::check(*r.ast, r.diagnostics, limits);
   return r;
 }
 

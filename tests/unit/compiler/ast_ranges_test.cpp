@@ -214,7 +214,7 @@ fn f(x: u64) { }
 )";
 
 TEST(AstRanges, EveryNodeOfEveryConstructIsInsideItsParent) {
-  const CheckResult r = check_source("all.tnr", kEveryConstruct);
+  const CheckResult r = parse_source("all.tnr", kEveryConstruct);
   ASSERT_TRUE(r.ok()) << r.diagnostics_text();
   RangeChecker c(kEveryConstruct);
   c.file(*r.ast);
@@ -237,7 +237,7 @@ TEST(AstRanges, DocsExample) {
 
 TEST(AstRanges, ExactRanges) {
   const std::string text = "contract C fn f() { let total = amount + fee; }";
-  const CheckResult r = check_source("a.tnr", text);
+  const CheckResult r = parse_source("a.tnr", text);
   ASSERT_TRUE(r.ok());
   const Item& fn = *r.ast->items.at(0);
   EXPECT_EQ(text.substr(fn.range.begin, fn.range.size()), "fn f() { let total = amount + fee; }");

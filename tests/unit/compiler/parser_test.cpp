@@ -9,7 +9,7 @@ using test::kind_names;
 
 // The printed AST of a file that must parse without errors.
 std::string ast_of(const std::string& text) {
-  CheckResult r = check_source("t.tnr", text);
+  CheckResult r = parse_source("t.tnr", text);
   EXPECT_TRUE(r.ok()) << text << "\n" << r.diagnostics_text();
   return print_ast(*r.ast);
 }
@@ -43,7 +43,7 @@ std::string expr_of(const std::string& e) {
   return s.substr(8, s.size() - 9);
 }
 
-std::vector<std::string> errors_of(const std::string& text) { return kind_names(check_source("t.tnr", text).diagnostics); }
+std::vector<std::string> errors_of(const std::string& text) { return kind_names(parse_source("t.tnr", text).diagnostics); }
 
 // --- items ---
 
@@ -183,13 +183,13 @@ TEST(ParserErrors, SeveralErrorsInOneRun) {
             (std::vector<std::string>{"expected_token", "expected_expression", "expected_token", "expected_type",
                                       "invalid_assignment_target", "chained_comparison", "expected_item",
                                       "expected_pattern"}));
-  CheckResult r = check_source("t.tnr", src);
+  CheckResult r = parse_source("t.tnr", src);
   // The items around the errors are still in the tree.
   EXPECT_EQ(r.ast->items.size(), 3u);
 }
 
 TEST(ParserErrors, MissingSemicolonPointsAfterThePreviousToken) {
-  CheckResult r = check_source("t.tnr", "contract C fn f() {\n  let y = 2\n  let z = 3;\n}\n");
+  CheckResult r = parse_source("t.tnr", "contract C fn f() {\n  let y = 2\n  let z = 3;\n}\n");
   ASSERT_EQ(r.diagnostics.sorted().size(), 1u);
   EXPECT_EQ(r.diagnostics_text(),
             "t.tnr:2:12: error: expected `;`, found keyword `let`\n  let y = 2\n           ^\n");
@@ -213,7 +213,7 @@ TEST(ParserErrors, Statements) {
 }
 
 TEST(ParserErrors, UnclosedBlockBeforeNextItem) {
-  CheckResult r = check_source("t.tnr", "contract C\nfn f() {\n  let x = 1;\nfn g() { }\n");
+  CheckResult r = parse_source("t.tnr", "contract C\nfn f() {\n  let x = 1;\nfn g() { }\n");
   EXPECT_EQ(kind_names(r.diagnostics), std::vector<std::string>{"expected_token"});
   EXPECT_EQ(r.ast->items.size(), 2u);
 }
@@ -233,7 +233,7 @@ TEST(ParserDepth, ParenthesesAtTheLimitPassOneMoreFails) {
   // `return` expression takes one more): find the boundary by search rather than hard-coding it.
   int deepest_ok = 0;
   for (int n = 240; n <= 260; ++n) {
-    CheckResult r = check_source("t.tnr", "contract C fn f() { return " + nested("(", "1", ")", n) + "; }");
+    CheckResult r = parse_source("t.tnr", "contract C fn f() { return " + nested("(", "1", ")", n) + "; }");
     if (r.ok()) deepest_ok = n;
     else EXPECT_EQ(kind_names(r.diagnostics), std::vector<std::string>{"nesting_too_deep"}) << n;
   }
@@ -248,7 +248,7 @@ TEST(ParserDepth, DeepInputIsOneDiagnosticNotACrash) {
            {"(", "1", ")"}, {"-", "1", ""}, {"!", "x", ""}, {"if x {", "", "}"}, {"f(", "", ")"},
            {"Some(", "1", ")"}, {"x[", "1", "]"}}) {
     const std::string body = open == "if x {" ? nested(open, mid, close, n) : "return " + nested(open, mid, close, n) + ";";
-    CheckResult r = check_source("t.tnr", "contract C fn f() { " + body + " }");
+    CheckResult r = parse_source("t.tnr", "contract C fn f() { " + body + " }");
     EXPECT_FALSE(r.ok()) << open;
     EXPECT_LE(r.diagnostics.error_count(), 2u) << open << "\n" << r.diagnostics_text().substr(0, 400);
     EXPECT_EQ(kind_names(r.diagnostics).at(0), "nesting_too_deep") << open;
@@ -256,23 +256,23 @@ TEST(ParserDepth, DeepInputIsOneDiagnosticNotACrash) {
   // Long left-nested chains count too (they make deep trees).
   std::string chain = "x";
   for (int i = 0; i < n; ++i) chain += " + x";
-  EXPECT_EQ(kind_names(check_source("t.tnr", "contract C fn f() { return " + chain + "; }").diagnostics),
+  EXPECT_EQ(kind_names(parse_source("t.tnr", "contract C fn f() { return " + chain + "; }").diagnostics),
             std::vector<std::string>{"nesting_too_deep"});
   std::string fields = "x";
   for (int i = 0; i < n; ++i) fields += ".f";
-  EXPECT_EQ(kind_names(check_source("t.tnr", "contract C fn f() { return " + fields + "; }").diagnostics),
+  EXPECT_EQ(kind_names(parse_source("t.tnr", "contract C fn f() { return " + fields + "; }").diagnostics),
             std::vector<std::string>{"nesting_too_deep"});
-  EXPECT_EQ(kind_names(check_source("t.tnr", "contract C struct S { a: " + nested("Option<", "u8", ">", n) + " }").diagnostics),
+  EXPECT_EQ(kind_names(parse_source("t.tnr", "contract C struct S { a: " + nested("Option<", "u8", ">", n) + " }").diagnostics),
             std::vector<std::string>{"nesting_too_deep"});
-  EXPECT_EQ(kind_names(check_source("t.tnr", "contract C fn f() { match x { " + nested("Some(", "y", ")", n) + " => 1 } }").diagnostics),
+  EXPECT_EQ(kind_names(parse_source("t.tnr", "contract C fn f() { match x { " + nested("Some(", "y", ")", n) + " => 1 } }").diagnostics),
             std::vector<std::string>{"nesting_too_deep"});
 }
 
 TEST(ParserDepth, LimitIsConfigurable) {
   FrontEndLimits limits;
   limits.max_nesting_depth = 8;
-  EXPECT_FALSE(check_source("t.tnr", "contract C fn f() { return " + nested("(", "1", ")", 8) + "; }", limits).ok());
-  EXPECT_TRUE(check_source("t.tnr", "contract C fn f() { return " + nested("(", "1", ")", 4) + "; }", limits).ok());
+  EXPECT_FALSE(parse_source("t.tnr", "contract C fn f() { return " + nested("(", "1", ")", 8) + "; }", limits).ok());
+  EXPECT_TRUE(parse_source("t.tnr", "contract C fn f() { return " + nested("(", "1", ")", 4) + "; }", limits).ok());
 }
 
 }  // namespace

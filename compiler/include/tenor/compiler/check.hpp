@@ -1,0 +1,136 @@
+// The check phase: name resolution and type checking of an AST (docs/language.md §2-§4). It turns
+// an `ast::File` into a `check::Program`: every type interned once in a table (TypeId indexes it),
+// the declarations with their resolved types, and a side table giving the type of every checked
+// expression. The LLVM lowering reads the AST together with this Program; the Program points into
+// the AST, which must outlive it.
+//
+// Errors are reported to the DiagnosticEngine; a Program is always returned (types that failed to
+// resolve are `TypeKind::Error`, which is compatible with everything so one mistake is reported
+// once). Recursion over expressions, statements and types is bounded by
+// FrontEndLimits::max_nesting_depth.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tenor/compiler/ast.hpp"
+#include "tenor/compiler/diagnostics.hpp"
+#include "tenor/compiler/limits.hpp"
+
+namespace tenor::compiler::check {
+
+using TypeId = std::uint32_t;
+
+enum class TypeKind : std::uint8_t {
+  Error,      // a type that failed to resolve: compatible with everything
+  Unit,       // `()`: no value (a function without `-> T`)
+  Bool,
+  Int,        // bits + is_signed
+  Money,
+  Rate,
+  Date,
+  Timestamp,
+  Duration,
+  Party,
+  Address,
+  Hash,
+  Rounding,   // Rounding::Down, ...
+  Bytes,      // bound
+  String,     // bound
+  Array,      // element, bound
+  Vec,        // element, bound
+  Option,     // element
+  Map,        // key, element (storage fields only)
+  Range,      // element (an integer type): `a..b`
+  Struct,     // decl: index into Program::structs
+  Enum,       // decl: index into Program::enums
+  Interface,  // decl: index into Program::interfaces (the value of `Iface(address)`)
+};
+
+struct Type {
+  TypeKind kind = TypeKind::Error;
+  std::uint16_t bits = 0;   // Int
+  bool is_signed = false;   // Int
+  TypeId element = 0;       // Array, Vec, Option, Map (value), Range
+  TypeId key = 0;           // Map
+  std::uint64_t bound = 0;  // Bytes, String, Array, Vec
+  std::uint32_t decl = 0;   // Struct, Enum, Interface
+
+  friend bool operator==(const Type&, const Type&) = default;
+};
+
+struct FieldInfo {
+  std::string name;
+  TypeId type = 0;
+  SourceRange range;
+};
+
+struct StructInfo {
+  std::string name;
+  std::vector<FieldInfo> fields;
+  const ast::Item* item = nullptr;
+};
+
+struct VariantInfo {
+  std::string name;
+  bool has_fields = false;
+  std::vector<FieldInfo> fields;
+};
+
+struct EnumInfo {
+  std::string name;
+  std::vector<VariantInfo> variants;
+  const ast::Item* item = nullptr;
+};
+
+struct EventInfo {
+  std::string name;
+  std::vector<FieldInfo> fields;
+  const ast::Item* item = nullptr;
+};
+
+// An init, action, view or fn (or an interface method, with item == nullptr).
+struct FunctionInfo {
+  std::string name;  // "init" for init
+  ast::ItemKind kind = ast::ItemKind::Function;
+  std::vector<FieldInfo> params;
+  TypeId return_type = 0;  // Unit when absent
+  // True when it assigns storage, emits an event or removes/pushes into storage, directly or
+  // through the fns it calls.
+  bool writes = false;
+  const ast::Item* item = nullptr;
+};
+
+struct InterfaceInfo {
+  std::string name;
+  std::vector<FunctionInfo> methods;
+  const ast::Item* item = nullptr;
+};
+
+struct Program {
+  std::vector<Type> types;  // interned: equal types have equal ids
+  std::vector<StructInfo> structs;
+  std::vector<EnumInfo> enums;
+  std::vector<EventInfo> events;
+  std::vector<FieldInfo> storage;
+  std::vector<FunctionInfo> functions;  // init, actions, views and fns in source order
+  std::vector<InterfaceInfo> interfaces;
+  // The type of every expression the checker visited.
+  std::unordered_map<const ast::Expr*, TypeId> expr_types;
+
+  const Type& type(TypeId id) const { return types.at(id); }
+  // `u64`, `Option<Invoice>`, `Map<Hash, Invoice>`, `()`.
+  std::string type_name(TypeId id) const;
+};
+
+// Well-known ids: the checker interns these first, in this order.
+inline constexpr TypeId kErrorType = 0;
+inline constexpr TypeId kUnitType = 1;
+inline constexpr TypeId kBoolType = 2;
+
+std::unique_ptr<Program> check(const ast::File& file, DiagnosticEngine& diags, const FrontEndLimits& limits = {});
+
+}  // namespace tenor::compiler::check
