@@ -155,8 +155,8 @@ class Checker {
   // stored or passed (at run time), so any bound is compatible with any other.
   bool compatible(TypeId to, TypeId from) const {
     if (to == from || is_error(to) || is_error(from)) return true;
-    const Type& a = ty(to);
-    const Type& b = ty(from);
+    const Type a = ty(to);
+    const Type b = ty(from);
     if (a.kind != b.kind) return false;
     switch (a.kind) {
       case TypeKind::Bytes:
@@ -427,7 +427,7 @@ class Checker {
   // A struct or enum that contains itself by value (through fields, payloads, arrays or Options)
   // has no finite size. A Vec is stored out of line and breaks the cycle.
   void inline_decls(TypeId t, std::vector<TypeId>& out) {
-    const Type& x = ty(t);
+    const Type x = ty(t);
     switch (x.kind) {
       case TypeKind::Struct:
       case TypeKind::Enum: out.push_back(t); break;
@@ -466,7 +466,7 @@ class Checker {
         const TypeId to = out[next++];
         if (colour[to] == 1) {
           if (reported.insert(to).second) {
-            const Type& x = ty(to);
+            const Type x = ty(to);
             const ast::Item* item = x.kind == TypeKind::Struct ? p_->structs[x.decl].item : p_->enums[x.decl].item;
             diags_.report(DiagnosticKind::RecursiveType, item->name.range, {item->name.name},
                           "a value cannot contain itself: hold the inner values in a `Vec<T, N>`, or store them in "
@@ -593,7 +593,7 @@ class Checker {
           if (l.type) expect_type(declared, t, l.init->range);
         }
         const TypeId var_type = l.type ? declared : t;
-        if (kind(var_type) == TypeKind::Unit) diags_.report(DiagnosticKind::TypeMismatch, l.init->range, {"a value", "()"});
+        if (l.init && kind(var_type) == TypeKind::Unit) diags_.report(DiagnosticKind::TypeMismatch, l.init->range, {"a value", "()"});
         declare(l.name, Local{var_type, l.is_mutable, "a `let` binding"});
         return false;
       }
@@ -705,7 +705,7 @@ class Checker {
 
   bool check_for(const ast::ForStmt& f) {
     const TypeId it = check_expr(*f.iterable, kErrorType);
-    const Type& t = ty(it);
+    const Type t = ty(it);
     scopes_.emplace_back();
     auto bind = [&](const ast::Pattern* p, TypeId type) {
       if (!p) return;
@@ -766,7 +766,7 @@ class Checker {
       scopes_.pop_back();
     }
     if (covered_all || is_error(t)) return all_return;
-    const Type& x = ty(t);
+    const Type x = ty(t);
     std::string missing;
     if (x.kind == TypeKind::Enum) {
       for (const VariantInfo& v : p_->enums[x.decl].variants)
@@ -795,7 +795,7 @@ class Checker {
   }
 
   void check_pattern_inner(const ast::Pattern& p, TypeId t) {
-    const Type& x = ty(t);
+    const Type x = ty(t);
     switch (p.kind) {
       case ast::PatternKind::Error:
       case ast::PatternKind::Wildcard: return;
@@ -929,11 +929,11 @@ class Checker {
   }
 
   cpp_int min_of(TypeId t) const {
-    const Type& x = ty(t);
+    const Type x = ty(t);
     return x.is_signed ? -(cpp_int(1) << (x.bits - 1)) : cpp_int(0);
   }
   cpp_int max_of(TypeId t) const {
-    const Type& x = ty(t);
+    const Type x = ty(t);
     return x.is_signed ? (cpp_int(1) << (x.bits - 1)) - 1 : (cpp_int(1) << x.bits) - 1;
   }
   bool fits(const cpp_int& v, TypeId t) const { return v >= min_of(t) && v <= max_of(t); }
@@ -1035,7 +1035,7 @@ class Checker {
       case ExprKind::Index: {
         const auto& ix = e.as<ast::IndexExpr>();
         const TypeId base = check_expr(*ix.base, kErrorType);
-        const Type& b = ty(base);
+        const Type b = ty(base);
         if (b.kind == TypeKind::Map) {
           expect_type(b.key, check_expr(*ix.index, b.key), ix.index->range);
           return b.element;
