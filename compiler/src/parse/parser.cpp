@@ -100,6 +100,7 @@ class Parser {
     // A saturated engine ends the parse: every later token reads as the end of the file.
     if (diags_.saturated()) return tokens_.back();
     const std::size_t i = pos_ + ahead;
+    if (i == split_pos_) return split_rest_;
     return i < tokens_.size() ? tokens_[i] : tokens_.back();
   }
   bool at(TokenKind k) const { return peek().kind == k; }
@@ -113,9 +114,12 @@ class Parser {
     advance();
     return true;
   }
-  SourceRange prev_range() const { return pos_ > 0 ? tokens_[pos_ - 1].range : tokens_[0].range; }
+  SourceRange prev_range() const {
+    if (pos_ == split_pos_) return split_head_;
+    return pos_ > 0 ? tokens_[pos_ - 1].range : tokens_[0].range;
+  }
   SourceRange since(SourceRange start) const {
-    SourceRange end = pos_ > 0 ? tokens_[pos_ - 1].range : start;
+    SourceRange end = pos_ == split_pos_ ? split_head_ : pos_ > 0 ? tokens_[pos_ - 1].range : start;
     if (end.end < start.begin) end = start;
     return {start.file, start.begin, end.end};
   }
@@ -417,6 +421,19 @@ class Parser {
 
   // --- types -----------------------------------------------------------------------------
 
+  void split_greater_equal() {
+    const Token& t = peek();
+    split_head_ = {t.range.file, t.range.begin, t.range.begin + 1};
+    Token rest = t;
+    rest.kind = TokenKind::Equal;
+    rest.range.begin += 1;
+    rest.text = t.text.substr(1);
+    rest.space_before = false;
+    rest.line_before = false;
+    split_rest_ = std::move(rest);
+    split_pos_ = pos_;
+  }
+
   TypePtr parse_type() {
     DepthGuard guard(*this);
     auto t = std::make_unique<Type>();
@@ -451,7 +468,11 @@ class Parser {
           t->args.push_back(std::move(arg));
           if (!eat(TokenKind::Comma) || at(TokenKind::Greater)) break;
         }
-        expect(TokenKind::Greater);
+        if (at(TokenKind::GreaterEqual)) {
+          split_greater_equal();  // `let x: Option<u8>= None`
+        } else {
+          expect(TokenKind::Greater);
+        }
       }
     } else {
       error(DiagnosticKind::ExpectedType, peek().range, {describe_token(peek())});
@@ -996,6 +1017,11 @@ class Parser {
   DiagnosticEngine& diags_;
   const FrontEndLimits& limits_;
   std::size_t pos_ = 0;
+  // A `>=` closing a type argument list is split: its `>` is consumed (split_head_) and the token
+  // at split_pos_ reads as the remaining `=` (split_rest_).
+  std::size_t split_pos_ = static_cast<std::size_t>(-1);
+  SourceRange split_head_;
+  Token split_rest_;
   std::size_t last_error_pos_ = static_cast<std::size_t>(-1);
   unsigned error_seq_ = 0;
   std::uint32_t depth_ = 0;

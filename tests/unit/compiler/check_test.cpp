@@ -195,6 +195,17 @@ TEST(Check, DepthIsBounded) {
   EXPECT_TRUE(r.ok()) << r.diagnostics_text();
 }
 
+// Regression: `>=` right after a type argument list is `>` then `=`.
+TEST(Check, GreaterEqualClosingTypeArguments) {
+  const std::string text = "contract C fn f() { let x: Option<u8>= None; var y: Option<Option<u8>>= None; }";
+  const CheckResult r = checked(text);
+  const auto& let = r.ast->items.at(0)->body.statements.at(0)->as<ast::LetStmt>();
+  EXPECT_EQ(text.substr(let.type->range.begin, let.type->range.size()), "Option<u8>");
+  EXPECT_EQ(text.substr(let.init->range.begin, let.init->range.size()), "None");
+  EXPECT_EQ(print_ast(*r.ast).find("error"), std::string::npos);
+  EXPECT_EQ(errors_of("contract C fn f(a: u8) -> bool { return a >= 1; }"), std::vector<std::string>{});
+}
+
 TEST(Check, SyntaxErrorsSkipTheChecker) {
   const CheckResult r = check_source("t.tnr", "contract C fn f() { let x: Unknown = ; }");
   EXPECT_EQ(kind_names(r.diagnostics), std::vector<std::string>{"expected_expression"});
