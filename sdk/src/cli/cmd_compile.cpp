@@ -1,4 +1,4 @@
-// `tenor check FILE.tnr [--json] [--ast]`: lexes and parses a Tenor source file and reports its
+// `tenor check FILE.tnr [--json] [--ast]`: lexes, parses and type-checks a Tenor source file and reports its
 // diagnostics (text on stderr, or one JSON object on stdout with --json); --ast prints the syntax
 // tree. Exit status: 0 no errors, 1 the source has errors, 2 usage (no such file).
 // `tenor build` (type checking, LLVM, WebAssembly) joins this group later.
