@@ -199,7 +199,9 @@ TEST(Check, DepthIsBounded) {
 TEST(Check, GreaterEqualClosingTypeArguments) {
   const std::string text = "contract C fn f() { let x: Option<u8>= None; var y: Option<Option<u8>>= None; }";
   const CheckResult r = checked(text);
+  ASSERT_TRUE(r.ok());
   const auto& let = r.ast->items.at(0)->body.statements.at(0)->as<ast::LetStmt>();
+  ASSERT_TRUE(let.type && let.init);
   EXPECT_EQ(text.substr(let.type->range.begin, let.type->range.size()), "Option<u8>");
   EXPECT_EQ(text.substr(let.init->range.begin, let.init->range.size()), "None");
   EXPECT_EQ(print_ast(*r.ast).find("error"), std::string::npos);
