@@ -865,6 +865,18 @@ class Checker {
 
   // --- places ---------------------------------------------------------------------------------
 
+  // `v.push(x)` changes `v`: its root must be a `var` (or storage).
+  void check_mutable_root(const ast::Expr& e) {
+    const ast::Expr* root = &e;
+    while (root->kind == ExprKind::Field || root->kind == ExprKind::Index)
+      root = root->kind == ExprKind::Field ? root->as<ast::FieldExpr>().base.get() : root->as<ast::IndexExpr>().base.get();
+    if (root->kind != ExprKind::Path || root->as<ast::PathExpr>().path.segments.size() != 1) return;
+    const std::string& n = root->as<ast::PathExpr>().path.segments[0].name;
+    if (Local* l = lookup(n); l && !l->is_mutable)
+      diags_.report(DiagnosticKind::AssignToImmutable, root->range, {n, l->what},
+                    std::string(l->what) == "a `let` binding" ? "declare it with `var` to change it" : "");
+  }
+
   // The type of an assignment target; reports assignment to immutable roots; notes storage writes.
   TypeId check_place(const ast::Expr& e) {
     const ast::Expr* root = &e;
@@ -1290,6 +1302,7 @@ class Checker {
       case TypeKind::Vec:
         if (n == "push") {
           if (storage_rooted(*m.receiver)) note_write(m.range, "writes storage");
+          else check_mutable_root(*m.receiver);
           return method(m, rn, {x.element}, kUnitType);
         }
         if (n == "len") return method(m, rn, {}, u32);

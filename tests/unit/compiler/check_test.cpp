@@ -182,6 +182,11 @@ action a(r: Address, id: Hash) {
             std::vector<std::string>{"view_writes_state"});
 }
 
+TEST(Check, PushNeedsAVar) {
+  checked("contract C fn f() -> u32 { var v: Vec<u8, 4> = g(); v.push(1); return v.len(); } fn g() -> Vec<u8, 4> { var v: Vec<u8, 4> = g(); return v; }");
+  EXPECT_EQ(errors_of("contract C fn f(v: Vec<u8, 4>) { v.push(1); }"), std::vector<std::string>{"assign_to_immutable"});
+}
+
 TEST(Check, OnlyFnsAreCallable) {
   EXPECT_EQ(errors_of("contract C action a() { } fn f() { a(); }"), std::vector<std::string>{"unknown_name"});
 }
