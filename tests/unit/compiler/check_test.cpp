@@ -213,6 +213,25 @@ TEST(Check, GreaterEqualClosingTypeArguments) {
   EXPECT_EQ(errors_of("contract C fn f(a: u8) -> bool { return a >= 1; }"), std::vector<std::string>{});
 }
 
+// Whatever nesting the parser accepts, the checker accepts too (its bound is never the tighter one).
+TEST(Check, CheckerDepthNeverTighterThanTheParser) {
+  for (int n = 1; n <= 300; ++n) {
+    std::string neg = "1", ifs = "return 1;", opt = "1";
+    for (int i = 0; i < n; ++i) {
+      neg = "-(" + neg + ")";
+      ifs = "if true { " + ifs + " }";
+      opt = "Some(" + opt + ")";
+    }
+    for (const std::string& text : {"contract C fn f() -> i64 { return " + neg + "; }",
+                                    "contract C fn f() -> i64 { " + ifs + " return 0; }",
+                                    "contract C fn f() { let x = " + opt + "; }"}) {
+      if (!parse_source("t.tnr", text).ok()) continue;
+      const CheckResult r = check_source("t.tnr", text);
+      EXPECT_TRUE(r.ok()) << n << "\n" << r.diagnostics_text().substr(0, 200);
+    }
+  }
+}
+
 TEST(Check, SyntaxErrorsSkipTheChecker) {
   const CheckResult r = check_source("t.tnr", "contract C fn f() { let x: Unknown = ; }");
   EXPECT_EQ(kind_names(r.diagnostics), std::vector<std::string>{"expected_expression"});
