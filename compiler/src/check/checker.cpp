@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -125,11 +126,12 @@ class Checker {
  private:
   // --- types ----------------------------------------------------------------------------------
 
+  // Interning is a map lookup: a file may hold many distinct types (a `String<len>` per literal).
   TypeId intern(Type t) {
-    for (std::size_t i = 0; i < p_->types.size(); ++i)
-      if (p_->types[i] == t) return static_cast<TypeId>(i);
-    p_->types.push_back(t);
-    return static_cast<TypeId>(p_->types.size() - 1);
+    const auto key = std::make_tuple(t.kind, t.bits, t.is_signed, t.element, t.key, t.bound, t.decl);
+    auto [it, fresh] = intern_index_.emplace(key, static_cast<TypeId>(p_->types.size()));
+    if (fresh) p_->types.push_back(t);
+    return it->second;
   }
   TypeId simple(TypeKind k) { return intern(Type{k}); }
   TypeId int_type(std::uint16_t bits, bool is_signed) {
@@ -1471,6 +1473,7 @@ class Checker {
   std::uint32_t depth_ = 0;
   bool depth_reported_ = false;
 
+  std::map<std::tuple<TypeKind, std::uint16_t, bool, TypeId, TypeId, std::uint64_t, std::uint32_t>, TypeId> intern_index_;
   std::map<std::string, TypeId> type_names_;  // structs and enums
   std::map<std::string, std::size_t> interface_index_, event_index_, fn_index_, storage_index_;
   std::vector<const ast::Item*> storage_items_;
