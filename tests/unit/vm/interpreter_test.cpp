@@ -18,20 +18,8 @@
 namespace tenor::vm::test {
 namespace {
 
-Value i32v(int32_t v) { return Value::i32(static_cast<uint32_t>(v)); }
-Value i64v(int64_t v) { return Value::i64(static_cast<uint64_t>(v)); }
-
-// Every test runs unmetered and metered (gas charges translated into the code, and every call
-// given a large gas limit): the charges must not change any result.
-class Variant : public ::testing::TestWithParam<bool> {
- protected:
-  static VmConfig cfg() {
-    VmConfig c;
-    c.metering = GetParam();
-    return c;
-  }
-};
-std::string variant_name(const ::testing::TestParamInfo<bool>& info) { return info.param ? "Metered" : "Unmetered"; }
+// Every test runs unmetered and metered (MeteringVariant, wasm_builder.hpp).
+using Variant = MeteringVariant;
 using InterpreterBulkMemory = Variant;
 using InterpreterCalls = Variant;
 using InterpreterGlobals = Variant;
@@ -957,15 +945,15 @@ TEST_P(InterpreterRecovery, EveryTrapLeavesTheStoreUsable) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterBulkMemory, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterCalls, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterGlobals, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterHost, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterLimits, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterMemory, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterRecovery, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterTables, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterTraps, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterBulkMemory, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterCalls, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterGlobals, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterHost, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterLimits, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterMemory, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterRecovery, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterTables, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterTraps, ::testing::Bool(), metering_variant_name);
 
 }  // namespace
 }  // namespace tenor::vm::test

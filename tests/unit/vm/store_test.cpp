@@ -12,8 +12,6 @@
 namespace tenor::vm::test {
 namespace {
 
-Value i32v(int32_t v) { return Value::i32(static_cast<uint32_t>(v)); }
-Value i64v(int64_t v) { return Value::i64(static_cast<uint64_t>(v)); }
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 

@@ -17,20 +17,8 @@
 namespace tenor::vm::test {
 namespace {
 
-Value i32v(int32_t v) { return Value::i32(static_cast<uint32_t>(v)); }
-Value i64v(int64_t v) { return Value::i64(static_cast<uint64_t>(v)); }
-
-// Every test runs unmetered and metered (gas charges translated into the code, and every call
-// given a large gas limit): the charges must not change any result.
-class Variant : public ::testing::TestWithParam<bool> {
- protected:
-  static VmConfig cfg() {
-    VmConfig c;
-    c.metering = GetParam();
-    return c;
-  }
-};
-std::string variant_name(const ::testing::TestParamInfo<bool>& info) { return info.param ? "Metered" : "Unmetered"; }
+// Every test runs unmetered and metered (MeteringVariant, wasm_builder.hpp).
+using Variant = MeteringVariant;
 using TranslatorBranches = Variant;
 using TranslatorConsts = Variant;
 using TranslatorErrors = Variant;
@@ -1138,14 +1126,14 @@ TEST_P(TranslatorErrors, ErrorsInLaterFunctionsAndBranchTypes) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorBranches, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorConsts, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorErrors, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorFusion, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorLocals, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorMultiValue, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorNesting, ::testing::Bool(), variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorSelect, ::testing::Bool(), variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorBranches, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorConsts, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorErrors, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorFusion, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorLocals, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorMultiValue, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorNesting, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorSelect, ::testing::Bool(), metering_variant_name);
 
 }  // namespace
 }  // namespace tenor::vm::test

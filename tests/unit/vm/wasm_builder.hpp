@@ -555,4 +555,22 @@ inline ::testing::AssertionResult traps(const CallResult& r, TrapCode code, std:
   return ::testing::AssertionSuccess();
 }
 
+// Typed argument shorthands for signed values.
+inline Value i32v(int32_t v) { return Value::i32(static_cast<uint32_t>(v)); }
+inline Value i64v(int64_t v) { return Value::i64(static_cast<uint64_t>(v)); }
+
+// A test fixture run unmetered and metered (gas charges translated into the code, and every call
+// given a large gas limit): the charges must not change any result.
+class MeteringVariant : public ::testing::TestWithParam<bool> {
+ protected:
+  static VmConfig cfg() {
+    VmConfig c;
+    c.metering = GetParam();
+    return c;
+  }
+};
+inline std::string metering_variant_name(const ::testing::TestParamInfo<bool>& info) {
+  return info.param ? "Metered" : "Unmetered";
+}
+
 }  // namespace tenor::vm::test
