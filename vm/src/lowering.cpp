@@ -399,6 +399,12 @@ class Translator {
     return true;
   }
   uint32_t data_count() const { return info_.data_count.value_or(0); }
+  // Reads a LEB128 index immediate; on failure records the reader's error.
+  bool read_index(uint32_t& out) {
+    if (r_.read_u32(out)) return true;
+    err_ = reader_error();
+    return false;
+  }
   bool read_zero_byte() {
     uint8_t b;
     if (!r_.read_u8(b)) {
@@ -1024,10 +1030,7 @@ bool Translator::op_prefixed() {
   switch (sub) {
     case 8: {  // memory.init dataidx 0x00
       uint32_t seg;
-      if (!r_.read_u32(seg)) {
-        err_ = reader_error();
-        return false;
-      }
+      if (!read_index(seg)) return false;
       if (!read_zero_byte()) return false;
       if (!check_data_count()) return false;
       if (!check_memory()) return false;
@@ -1044,10 +1047,7 @@ bool Translator::op_prefixed() {
     }
     case 9: {  // data.drop
       uint32_t seg;
-      if (!r_.read_u32(seg)) {
-        err_ = reader_error();
-        return false;
-      }
+      if (!read_index(seg)) return false;
       if (!check_data_count()) return false;
       if (seg >= data_count()) {
         err_ = invalid("unknown data segment " + std::to_string(seg));
@@ -1077,10 +1077,7 @@ bool Translator::op_prefixed() {
       return true;
     case 12: {  // table.init elemidx tableidx
       uint32_t seg, table;
-      if (!r_.read_u32(seg) || !r_.read_u32(table)) {
-        err_ = reader_error();
-        return false;
-      }
+      if (!read_index(seg) || !read_index(table)) return false;
       if (table >= info_.tables.size()) {
         err_ = invalid("unknown table " + std::to_string(table));
         return false;
@@ -1098,10 +1095,7 @@ bool Translator::op_prefixed() {
     }
     case 13: {  // elem.drop
       uint32_t seg;
-      if (!r_.read_u32(seg)) {
-        err_ = reader_error();
-        return false;
-      }
+      if (!read_index(seg)) return false;
       if (seg >= info_.elems.size()) {
         err_ = invalid("unknown elem segment " + std::to_string(seg));
         return false;
@@ -1114,10 +1108,7 @@ bool Translator::op_prefixed() {
     }
     case 14: {  // table.copy dst src
       uint32_t dt, st;
-      if (!r_.read_u32(dt) || !r_.read_u32(st)) {
-        err_ = reader_error();
-        return false;
-      }
+      if (!read_index(dt) || !read_index(st)) return false;
       if (dt >= info_.tables.size() || st >= info_.tables.size()) {
         err_ = invalid("unknown table " + std::to_string(std::max(dt, st)));
         return false;
