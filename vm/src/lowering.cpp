@@ -405,6 +405,17 @@ class Translator {
     err_ = reader_error();
     return false;
   }
+  // Reads a load's or store's memarg (alignment, offset) and checks the memory and alignment.
+  bool read_memarg(uint8_t opc, uint32_t& offset) {
+    uint32_t align;
+    if (!read_index(align) || !read_index(offset)) return false;
+    if (!check_memory()) return false;
+    if (align > tables().load_align[opc]) {
+      err_ = invalid("alignment must not be larger than natural");
+      return false;
+    }
+    return true;
+  }
   bool read_zero_byte() {
     uint8_t b;
     if (!r_.read_u8(b)) {
@@ -948,16 +959,8 @@ bool Translator::op_numeric(const NumInfo& n) {
 
 bool Translator::op_load(uint8_t opc) {
   const NumTables& t = tables();
-  uint32_t align, offset;
-  if (!r_.read_u32(align) || !r_.read_u32(offset)) {
-    err_ = reader_error();
-    return false;
-  }
-  if (!check_memory()) return false;
-  if (align > t.load_align[opc]) {
-    err_ = invalid("alignment must not be larger than natural");
-    return false;
-  }
+  uint32_t offset;
+  if (!read_memarg(opc, offset)) return false;
   Operand addr;
   if (!pop(ValType::I32, addr)) return false;
   uint32_t h = static_cast<uint32_t>(stack_.size());
@@ -977,16 +980,8 @@ bool Translator::op_load(uint8_t opc) {
 
 bool Translator::op_store(uint8_t opc) {
   const NumTables& t = tables();
-  uint32_t align, offset;
-  if (!r_.read_u32(align) || !r_.read_u32(offset)) {
-    err_ = reader_error();
-    return false;
-  }
-  if (!check_memory()) return false;
-  if (align > t.load_align[opc]) {
-    err_ = invalid("alignment must not be larger than natural");
-    return false;
-  }
+  uint32_t offset;
+  if (!read_memarg(opc, offset)) return false;
   Operand value, addr;
   if (!pop(t.load_type[opc], value) || !pop(ValType::I32, addr)) return false;
   uint32_t h = static_cast<uint32_t>(stack_.size());
