@@ -63,6 +63,7 @@ static_assert(TENOR_TRAP_CODE_OUT_OF_GAS == static_cast<int>(TrapCode::OutOfGas)
 static_assert(TENOR_TRAP_CODE_HOST_TRAP == static_cast<int>(TrapCode::HostTrap));
 static_assert(TENOR_TRAP_CODE_REVERT == static_cast<int>(TrapCode::Revert));
 static_assert(TENOR_TRAP_CODE_REENTRANCY == static_cast<int>(TrapCode::Reentrancy));
+static_assert(TENOR_TRAP_CODE_ABORT == static_cast<int>(TrapCode::Abort));
 
 // A trap appended to traps.def needs its constant in tenor_vm.h: this fails until it has one.
 constexpr int kTrapCount = 0
@@ -70,7 +71,7 @@ constexpr int kTrapCount = 0
 #include "tenor/vm/traps.def"
 #undef TENOR_TRAP
     ;
-static_assert(kTrapCount == TENOR_TRAP_CODE_REENTRANCY + 1,
+static_assert(kTrapCount == TENOR_TRAP_CODE_ABORT + 1,
               "traps.def changed: add the new trap codes to enum tenor_trap_code in tenor_vm.h");
 
 // ---- versioned structs --------------------------------------------------------------------------

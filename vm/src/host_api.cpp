@@ -17,6 +17,7 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <string_view>
 
 #include "tenor/vm/gas.hpp"
 
@@ -157,6 +158,64 @@ HostResult host_revert(ExecState& s, HostCall& c, Args a, uint64_t*) {
   std::span<uint8_t> in;
   TENOR_TRY(view(c, id, "msg", msg, len, in));
   return Trap{TrapCode::Revert, std::string(in.begin(), in.end())};
+}
+
+// `bytes` as UTF-8: well-formed sequences are kept, and each maximal subpart of an ill-formed
+// sequence (the longest prefix of a well-formed sequence, or else one byte) becomes U+FFFD, as the
+// Unicode standard (section 3.9, "U+FFFD Substitution of Maximal Subparts") and the WHATWG decoder
+// do. So an abort's detail is always UTF-8, whatever the contract wrote, and every node computes
+// the same text. It is at most 3 bytes per input byte.
+std::string utf8_or_replacement(std::span<const uint8_t> bytes) {
+  constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+  std::string out;
+  out.reserve(bytes.size());
+  const size_t n = bytes.size();
+  size_t i = 0;
+  while (i < n) {
+    const uint8_t b0 = bytes[i];
+    if (b0 < 0x80) {
+      out.push_back(static_cast<char>(b0));
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint8_t lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+      len = 2;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      len = 3;
+      if (b0 == 0xE0) lo = 0xA0;  // overlong
+      if (b0 == 0xED) hi = 0x9F;  // surrogates U+D800..U+DFFF
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      len = 4;
+      if (b0 == 0xF0) lo = 0x90;  // overlong
+      if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
+    } else {  // a continuation byte, 0xC0/0xC1 (overlong) or 0xF5..0xFF: never in UTF-8
+      out.append(kReplacement);
+      ++i;
+      continue;
+    }
+    size_t k = 1;  // bytes of the sequence that are well-formed so far
+    while (k < len && i + k < n) {
+      const uint8_t b = bytes[i + k];
+      if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80) break;
+      ++k;
+    }
+    if (k == len) out.append(reinterpret_cast<const char*>(bytes.data() + i), len);
+    else out.append(kReplacement);
+    i += k;
+  }
+  return out;
+}
+
+HostResult host_abort(ExecState& s, HostCall& c, Args a, uint64_t*) {
+  constexpr HostId id = HostId::abort;
+  uint32_t msg = arg32(a, 0), len = arg32(a, 1);
+  TENOR_TRY(check_payload(s, id, len));
+  TENOR_TRY(charge(c, base_gas(id) + len * gas::kHostPerByte));
+  std::span<uint8_t> in;
+  TENOR_TRY(view(c, id, "msg", msg, len, in));
+  return Trap{TrapCode::Abort, utf8_or_replacement(in)};
 }
 
 // ---- storage -------------------------------------------------------------------------------

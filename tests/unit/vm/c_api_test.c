@@ -342,6 +342,9 @@ static void test_version_and_names(void) {
   CHECK(strcmp(tenor_status_name(TENOR_OUT_OF_GAS), "out of gas") == 0);
   CHECK(strcmp(tenor_status_name(99), "unknown") == 0);
   CHECK(strcmp(tenor_trap_name(TENOR_TRAP_CODE_INTEGER_DIVIDE_BY_ZERO), "IntegerDivideByZero") == 0);
+  CHECK(strcmp(tenor_trap_name(TENOR_TRAP_CODE_REENTRANCY), "Reentrancy") == 0);
+  CHECK(strcmp(tenor_trap_name(TENOR_TRAP_CODE_ABORT), "Abort") == 0);
+  CHECK(strcmp(tenor_trap_name(TENOR_TRAP_CODE_ABORT + 1), "unknown") == 0);
   CHECK(strcmp(tenor_trap_name(-1), "unknown") == 0);
 }
 

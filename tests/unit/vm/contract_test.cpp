@@ -416,6 +416,187 @@ TEST_F(ContractTest, TrapUndoesState) {
   EXPECT_TRUE(host.events.empty());
 }
 
+// ---- abort -------------------------------------------------------------------------------------
+
+// A contract that aborts with its input as the message.
+Bytes abort_with_input_contract() {
+  Contract c;
+  return c.build(seq({c.call("input_size"), op::local_set, 0, i32c(0), i32c(0), op::local_get, 0,
+                      c.call("input_read"), i32c(0), op::local_get, 0, c.call("abort"), op::end}),
+                 {I32});
+}
+
+TEST_F(ContractTest, AbortIsATrapWithTheMessageAsDetailAndUndoesState) {
+  host.storage[A][str("k")] = str("old");
+  const std::string why = "integer overflow at factoring.tnr:12:5";
+  Contract c;
+  c.data(0, str("k")).data(8, str("new")).data(16, str(why));
+  deploy(A, probe(c,
+                  {{"storage_set", {0, 1, 8, 3}},
+                   {"storage_set", {8, 3, 8, 3}},
+                   {"emit_event", {0, 1, 8, 3}},
+                   {"output_write", {8, 3}},
+                   {"abort", {16, static_cast<int64_t>(why.size())}}},
+                  0));
+  ExecResult r = run(A);
+  EXPECT_EQ(r.status, ExecStatus::Trap) << describe(r);
+  EXPECT_EQ(r.trap, TrapCode::Abort);
+  EXPECT_EQ(static_cast<int>(TrapCode::Abort), 15);
+  EXPECT_EQ(r.message, "aborted: " + why);  // Trap{Abort, why}.to_string()
+  EXPECT_EQ(r.message, (Trap{TrapCode::Abort, why}.to_string()));
+  EXPECT_TRUE(r.output.empty());  // not the output written before the abort
+  EXPECT_EQ(host.get(A, "k"), str("old"));
+  EXPECT_FALSE(host.get(A, "new"));
+  EXPECT_EQ(host.keys(A), 1u);
+  EXPECT_TRUE(host.events.empty());
+  EXPECT_EQ(host.journal_size(), 0u);
+}
+
+TEST_F(ContractTest, AbortWithAnEmptyMessage) {
+  deploy(A, abort_with_input_contract());
+  ExecResult r = run(A);
+  EXPECT_EQ(r.status, ExecStatus::Trap) << describe(r);
+  EXPECT_EQ(r.trap, TrapCode::Abort);
+  EXPECT_EQ(r.message, "aborted");
+}
+
+TEST_F(ContractTest, AbortChargesTheBaseCostAndEachMessageByte) {
+  auto i = detail::find_host_function("abort");
+  ASSERT_TRUE(i);
+  EXPECT_EQ(detail::host_function_specs()[*i].gas, 1u);
+  const std::string why = "division by zero at pay.tnr:3:7";
+  for (uint32_t len : {0u, 1u, static_cast<uint32_t>(why.size())}) {
+    Contract c;
+    c.data(16, str(why));
+    deploy(A, c.build(seq({i32c(16), i32c(static_cast<int32_t>(len)), c.call("abort"), op::end})));
+    const uint64_t expected = 1 * gas::kMemoryGrowPerPage                                  // the page
+                              + 2 * gas::static_cost(op::i32_const) + gas::static_cost(op::call)  // the block
+                              + gas::kHostCallBase + 1 + len * gas::kHostPerByte;          // abort
+    ExecResult r = run(A);
+    EXPECT_EQ(r.trap, TrapCode::Abort) << describe(r);
+    EXPECT_EQ(r.gas_used, expected) << "len " << len;
+    EXPECT_EQ(r.message, "aborted" + (len ? ": " + why.substr(0, len) : std::string()));
+
+    r = run(A, {}, expected - 1);  // one short: the abort cannot pay for its message
+    EXPECT_EQ(r.status, ExecStatus::OutOfGas) << describe(r);
+    EXPECT_EQ(r.trap, TrapCode::OutOfGas);
+    EXPECT_EQ(r.gas_used, expected - 1);
+  }
+}
+
+TEST_F(ContractTest, AbortMessageOutsideMemoryTraps) {
+  struct Case {
+    int64_t msg, len;
+    const char* message;
+  };
+  const Case cases[] = {
+      {65530, 10, "out of bounds memory access: abort: msg [65530, 65540) is outside memory (65536 bytes)"},
+      {0xFFFFFFF0, 32, "out of bounds memory access: abort: msg [4294967280, 4294967312) is outside memory (65536 bytes)"},
+      {65536, 1, "out of bounds memory access: abort: msg [65536, 65537) is outside memory (65536 bytes)"},
+  };
+  for (const Case& k : cases) {
+    Contract c;
+    c.data(0, str("k"));
+    deploy(A, probe(c, {{"storage_set", {0, 1, 0, 1}}, {"abort", {k.msg, k.len}}}, 0));
+    ExecResult r = run(A);
+    EXPECT_EQ(r.status, ExecStatus::Trap) << describe(r);
+    EXPECT_EQ(r.trap, TrapCode::MemoryOutOfBounds);
+    EXPECT_EQ(r.message, k.message);
+    EXPECT_EQ(host.keys(A), 0u);
+  }
+  Contract edge;  // the last bytes of memory are fine
+  edge.data(65534, str("ok"));
+  deploy(A, probe(edge, {{"abort", {65534, 2}}}, 0));
+  ExecResult r = run(A);
+  EXPECT_EQ(r.trap, TrapCode::Abort) << describe(r);
+  EXPECT_EQ(r.message, "aborted: ok");
+}
+
+TEST_F(ContractTest, AbortMessageAboveThePayloadLimitTraps) {
+  VmConfig config = engine.config();
+  config.max_host_payload_bytes = 16;
+  ContractEngine small(config, ProfileRules{});
+  Contract at_c, above_c, wild_c;
+  at_c.data(0, str("0123456789abcdefg"));
+  above_c.data(0, str("0123456789abcdefg"));
+  ASSERT_TRUE(host.deploy(small, A, probe(at_c, {{"abort", {0, 16}}}, 0)));
+  ASSERT_TRUE(host.deploy(small, B, probe(above_c, {{"abort", {0, 17}}}, 0)));
+  // The payload rule comes before gas and memory: a huge length at a wild pointer is HostTrap.
+  ASSERT_TRUE(host.deploy(small, C, probe(wild_c, {{"abort", {0xFFFFFFF0, 0xFFFFFFFF}}}, 0)));
+
+  ExecResult r = small.execute(host, tx, {A, {}, 1'000'000});
+  EXPECT_EQ(r.trap, TrapCode::Abort) << describe(r);
+  EXPECT_EQ(r.message, "aborted: 0123456789abcdef");
+
+  r = small.execute(host, tx, {B, {}, 1'000'000});
+  EXPECT_EQ(r.status, ExecStatus::Trap) << describe(r);
+  EXPECT_EQ(r.trap, TrapCode::HostTrap);
+  EXPECT_EQ(r.message, "host function trapped: abort: moves 17 bytes between memory and the host, more than "
+                       "max_host_payload_bytes (16)");
+
+  r = small.execute(host, tx, {C, {}, 1'000'000});
+  EXPECT_EQ(r.trap, TrapCode::HostTrap) << describe(r);
+  EXPECT_NE(r.message.find("abort: moves 4294967295 bytes"), std::string::npos) << r.message;
+}
+
+// Ill-formed UTF-8 in the message: each maximal subpart becomes U+FFFD (what Python's
+// bytes.decode("utf-8", "replace") and the WHATWG decoder give); well-formed text is kept.
+TEST_F(ContractTest, AbortReplacesIllFormedUtf8) {
+  const std::string R = "\xEF\xBF\xBD";  // U+FFFD
+  struct Case {
+    Bytes msg;
+    std::string detail;
+  };
+  const Case cases[] = {
+      {{'a', 0xC0, 0xAF, 'b', 0xE2, 0x82}, "a" + R + R + "b" + R},  // overlong; truncated at the end
+      {{0xED, 0xA0, 0x80}, R + R + R},                               // a surrogate
+      {{0xF4, 0x90, 0x80, 0x80}, R + R + R + R},                     // above U+10FFFF
+      {{0xE0, 0x80, 0x80}, R + R + R},                               // overlong
+      {{0xFF, 0xFE}, R + R},                                         // never in UTF-8
+      {{0x80, 'x'}, R + "x"},                                        // a stray continuation byte
+      {{'x', 0xF0, 0x9D, 0x84}, "x" + R},                            // truncated: one U+FFFD
+      {{0xF0, 0x9D, 0x84, 'x'}, R + "x"},                            // interrupted: one U+FFFD
+      {{0xE2, 0x82, 0xAC, ' ', 0xF0, 0x9D, 0x84, 0x9E, ' ', 0x00, '!'},
+       std::string("\xE2\x82\xAC \xF0\x9D\x84\x9E \0!", 11)},  // well-formed, NUL included: kept
+      {str("integer overflow at \xC3\xA9t\xC3\xA9.tnr:1:1"), "integer overflow at \xC3\xA9t\xC3\xA9.tnr:1:1"},
+  };
+  deploy(A, abort_with_input_contract());
+  for (const Case& k : cases) {
+    ExecResult r = run(A, k.msg);
+    EXPECT_EQ(r.status, ExecStatus::Trap) << describe(r);
+    EXPECT_EQ(r.trap, TrapCode::Abort);
+    EXPECT_EQ(r.message, "aborted: " + k.detail) << to_hex(k.msg);
+  }
+  // Gas is charged on the bytes read, not on the longer detail.
+  EXPECT_EQ(run(A, Bytes(6, 0xFF)).gas_used, run(A, str("abcdef")).gas_used);
+}
+
+TEST_F(ContractTest, CalleeAbortIsATrapForTheCaller) {
+  const std::string why = "absent map key at registry.tnr:40:9";
+  const std::string expected = "aborted: " + why;
+  const auto n = static_cast<uint32_t>(expected.size());
+  Contract b;
+  b.data(0, str("b")).data(8, str(why));
+  deploy(B, probe(b,
+                  {{"storage_set", {0, 1, 0, 1}},
+                   {"emit_event", {0, 1, 0, 1}},
+                   {"abort", {8, static_cast<int64_t>(why.size())}}},
+                  0));
+  Contract c;
+  c.data(0, bytes_of(B)).data(40, str("a"));
+  ProbeOutput p = run_probe({{"call_contract", {0, 32, 0, 1'000'000}},
+                             {"return_data_size", {}},
+                             {"return_data_read", {kBuf, 0, n}},
+                             {"storage_set", {40, 1, 40, 1}}},
+                            n, std::move(c));
+  EXPECT_EQ(p.results[0], 2);  // trap
+  EXPECT_EQ(p.results[1], n);
+  EXPECT_EQ(text(p.buf), expected);
+  EXPECT_EQ(host.keys(B), 0u);
+  EXPECT_TRUE(host.events.empty());
+  EXPECT_EQ(host.get(A, "a"), str("a"));  // the caller went on
+}
+
 TEST_F(ContractTest, OutOfGasUndoesStateAndUsesTheWholeLimit) {
   Contract c;
   c.data(0, str("k"));

@@ -54,6 +54,9 @@ TEST_P(InterpreterTraps, CodesNamesAndMessagesAreStable) {
       {TrapCode::ValueStackExhausted, 10, "ValueStackExhausted", "call stack exhausted (value stack)"},
       {TrapCode::OutOfGas, 11, "OutOfGas", "out of gas"},
       {TrapCode::HostTrap, 12, "HostTrap", "host function trapped"},
+      {TrapCode::Revert, 13, "Revert", "reverted"},
+      {TrapCode::Reentrancy, 14, "Reentrancy", "re-entrant call refused"},
+      {TrapCode::Abort, 15, "Abort", "aborted"},
   };
   for (const Row& r : rows) {
     EXPECT_EQ(static_cast<uint8_t>(r.code), r.number);

@@ -78,7 +78,8 @@ enum tenor_trap_code {
   TENOR_TRAP_CODE_OUT_OF_GAS = 11,
   TENOR_TRAP_CODE_HOST_TRAP = 12,
   TENOR_TRAP_CODE_REVERT = 13,
-  TENOR_TRAP_CODE_REENTRANCY = 14
+  TENOR_TRAP_CODE_REENTRANCY = 14,
+  TENOR_TRAP_CODE_ABORT = 15  /* the contract called abort(message); the message says why */
 };
 
 /* The stable identifier of a trap code ("IntegerDivideByZero"), or "unknown". Static storage. */

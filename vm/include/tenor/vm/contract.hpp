@@ -86,7 +86,7 @@ struct ContractCall {
 enum class ExecStatus : uint8_t {
   Ok = 0,
   Revert = 1,    // the contract called revert(message)
-  Trap = 2,      // a WebAssembly or host trap
+  Trap = 2,      // a WebAssembly or host trap, or the contract called abort(message)
   OutOfGas = 3,
   Refused = 4,   // nothing ran: unknown contract, code that does not load or breaks the profile,
                  // missing entry export, re-entry
@@ -98,7 +98,7 @@ struct ExecResult {
   uint64_t gas_used = 0;           // for every outcome; == gas_limit when out of gas
   Bytes output;                    // return data (Ok) or the UTF-8 revert message (Revert)
   std::optional<TrapCode> trap;    // Trap and OutOfGas
-  std::string message;             // human-readable reason when not Ok
+  std::string message;             // human-readable reason when not Ok ("aborted: <msg>" for abort)
   bool ok() const noexcept { return status == ExecStatus::Ok; }
 };
 
