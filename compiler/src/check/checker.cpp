@@ -595,6 +595,7 @@ class Checker {
           if (l.type) expect_type(declared, t, l.init->range);
         }
         const TypeId var_type = l.type ? declared : t;
+        p_->local_types[&l] = var_type;
         if (l.init && kind(var_type) == TypeKind::Unit) diags_.report(DiagnosticKind::TypeMismatch, l.init->range, {"a value", "()"});
         declare(l.name, Local{var_type, l.is_mutable, "a `let` binding"});
         return false;

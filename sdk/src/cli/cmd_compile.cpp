@@ -1,7 +1,10 @@
 // `tenor check FILE.tnr [--json] [--ast]`: lexes, parses and type-checks a Tenor source file and reports its
 // diagnostics (text on stderr, or one JSON object on stdout with --json); --ast prints the syntax
 // tree. Exit status: 0 no errors, 1 the source has errors, 2 usage (no such file).
-// `tenor build` (type checking, LLVM, WebAssembly) joins this group later.
+//
+// `tenor build FILE.tnr [-o OUT.wasm] [--abi OUT.json] [-O LEVEL] [--emit-llvm FILE] [--json]`:
+// compiles a contract to one .wasm (ABI in its `tenor.abi` custom section), checked by the VM's
+// validator and contract profile before it is written. Nothing is written when there are errors.
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -11,6 +14,7 @@
 
 #include "cli_common.hpp"
 #include "tenor/compiler/ast_printer.hpp"
+#include "tenor/compiler/build.hpp"
 #include "tenor/compiler/driver.hpp"
 
 namespace tenor::cli {
@@ -54,6 +58,68 @@ int check(const CheckOptions& opts) {
   return r.ok() ? kExitOk : kExitFailure;
 }
 
+struct BuildOptions {
+  std::string file;
+  std::string out;
+  std::string abi;
+  std::string opt = "2";
+  std::string emit_llvm;
+  bool json = false;
+};
+
+std::string read_source(const std::string& file) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) usage_error("no source file " + file);
+  std::ifstream in(file, std::ios::binary);
+  if (!in) usage_error("cannot read " + file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_text(const std::string& path, std::string_view bytes) {
+  std::ofstream o(path, std::ios::binary | std::ios::trunc);
+  o.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!o) fail(kExitFailure, "cannot write " + path);
+}
+
+int build(const BuildOptions& opts) {
+  compiler::BuildOptions bo;
+  if (!compiler::parse_opt_level(opts.opt, bo.opt)) usage_error("unknown optimisation level " + opts.opt + " (use 0, 1, 2, 3 or z)");
+  bo.emit_llvm = !opts.emit_llvm.empty();
+  const std::string text = read_source(opts.file);
+  std::string out = opts.out;
+  if (out.empty()) {
+    fs::path p(opts.file);
+    out = p.replace_extension(".wasm").string();
+  }
+  const compiler::BuildResult r = compiler::build_source(opts.file, text, bo);
+  if (r.ok()) {
+    write_text(out, std::string_view(reinterpret_cast<const char*>(r.wasm.data()), r.wasm.size()));
+    if (!opts.abi.empty()) write_text(opts.abi, r.abi_json);
+    if (bo.emit_llvm) write_text(opts.emit_llvm, r.llvm_ir);
+  }
+  if (opts.json) {
+    Json j;
+    j["file"] = opts.file;
+    j["ok"] = r.ok();
+    const Json diags = Json::parse(r.diagnostics_json(), nullptr, false);
+    if (!diags.is_discarded()) j["diagnostics"] = diags["diagnostics"];
+    if (r.ok()) {
+      j["output"] = out;
+      j["bytes"] = r.wasm.size();
+      j["opt"] = compiler::opt_level_name(bo.opt);
+      j["abi"] = Json::parse(r.abi_json, nullptr, false);
+    }
+    print_json(j);
+  } else {
+    std::cerr << r.diagnostics_text();
+    if (r.ok())
+      std::cout << "built " << out << " (" << r.wasm.size() << " bytes, -" << compiler::opt_level_name(bo.opt) << ")\n";
+  }
+  return r.ok() ? kExitOk : kExitFailure;
+}
+
 }  // namespace
 
 void register_compile_commands(CLI::App& app, CommandContext& ctx) {
@@ -63,6 +129,16 @@ void register_compile_commands(CLI::App& app, CommandContext& ctx) {
   cmd->add_flag("--json", opts->json, "print the diagnostics as one JSON object on stdout");
   cmd->add_flag("--ast", opts->ast, "print the syntax tree");
   cmd->callback([&ctx, opts] { run_command(ctx, [opts] { return check(*opts); }); });
+
+  auto b = std::make_shared<BuildOptions>();
+  CLI::App* bc = app.add_subcommand("build", "Compile a Tenor contract (.tnr) to a WebAssembly contract module");
+  bc->add_option("FILE", b->file, "the .tnr source file")->required();
+  bc->add_option("-o,--output", b->out, "the .wasm to write (default: FILE with .wasm)");
+  bc->add_option("--abi", b->abi, "also write the ABI as JSON to this file");
+  bc->add_option("-O,--opt", b->opt, "optimisation level: 0, 1, 2 (default), 3 or z");
+  bc->add_option("--emit-llvm", b->emit_llvm, "also write the optimised LLVM IR to this file");
+  bc->add_flag("--json", b->json, "print the result as one JSON object on stdout");
+  bc->callback([&ctx, b] { run_command(ctx, [b] { return build(*b); }); });
 }
 
 }  // namespace tenor::cli

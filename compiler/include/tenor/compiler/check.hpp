@@ -120,6 +120,8 @@ struct Program {
   std::vector<InterfaceInfo> interfaces;
   // The type of every expression the checker visited.
   std::unordered_map<const ast::Expr*, TypeId> expr_types;
+  // The type of every `let`/`var` variable: declared, or its initialiser's.
+  std::unordered_map<const ast::LetStmt*, TypeId> local_types;
 
   const Type& type(TypeId id) const { return types.at(id); }
   // `u64`, `Option<Invoice>`, `Map<Hash, Invoice>`, `()`.

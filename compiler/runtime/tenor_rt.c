@@ -1,0 +1,172 @@
+/* The Tenor contract runtime: the small helpers every compiled contract links with (bump
+ * allocation, input and storage buffers, rounding division, Money by Rate). Written in C, compiled
+ * for wasm32 to LLVM IR at build time (compiler/CMakeLists.txt) and embedded in the compiler, which
+ * links the IR into each contract's module before optimisation, so only the helpers a contract
+ * uses survive. It imports only from the `tenor` host module (docs/host-api.md) and uses no
+ * floating point and no libc.
+ *
+ * Failures: a malformed input stops the call with a revert (the caller's mistake); a value in
+ * storage that does not decode, or memory running out, stops it with a trap (abort). */
+
+typedef unsigned char u8;
+typedef unsigned int u32;
+typedef int i32;
+typedef long long i64;
+typedef unsigned long long u64;
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+#define HOST(name) __attribute__((import_module("tenor"), import_name(#name)))
+
+HOST(input_size) u32 tenor_input_size(void);
+HOST(input_read) void tenor_input_read(void* dst, u32 offset, u32 len);
+HOST(revert) void tenor_revert(const void* msg, u32 len);
+HOST(abort) void tenor_abort(const void* msg, u32 len);
+HOST(storage_get) i64 tenor_storage_get(const void* key, u32 key_len, void* dst, u32 cap);
+
+#define RT __attribute__((visibility("hidden")))
+
+RT _Noreturn void __tnr_abort(const char* msg, u32 len) {
+  tenor_abort(msg, len);
+  __builtin_unreachable();
+}
+
+RT _Noreturn void __tnr_revert(const char* msg, u32 len) {
+  tenor_revert(msg, len);
+  __builtin_unreachable();
+}
+
+#define ABORT(lit) __tnr_abort(lit, sizeof(lit) - 1)
+
+/* --- memory --------------------------------------------------------------------------------- */
+
+extern u8 __heap_base;
+static u32 heap_top;
+
+/* `size` bytes, 8-aligned, never freed: every call runs in a fresh instance. */
+RT void* __tnr_alloc(u32 size) {
+  if (heap_top == 0) heap_top = (u32)(unsigned long)&__heap_base;
+  const u32 start = (heap_top + 7u) & ~7u;
+  const u32 end = start + size;
+  if (end < start) ABORT("out of memory: the contract needs more than 4 GiB");
+  const u32 have = (u32)__builtin_wasm_memory_size(0) * 65536u;
+  if (end > have) {
+    const u32 pages = (end - have + 65535u) / 65536u;
+    if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1)
+      ABORT("out of memory: the contract's memory cannot grow further");
+  }
+  heap_top = end;
+  return (void*)(unsigned long)start;
+}
+
+/* --- readers over Borsh-encoded bytes ------------------------------------------------------- */
+
+typedef struct {
+  const u8* buf;
+  u32 len;
+  u32 pos;
+  u32 from_storage; /* 1: a stored value (corruption traps), 0: call input (reverts) */
+} tnr_reader;
+
+static _Noreturn void malformed(const tnr_reader* r) {
+  if (r->from_storage) ABORT("corrupt storage: a stored value does not decode as its declared type");
+  __tnr_revert("malformed input: the arguments do not decode as the entry point's parameters",
+               sizeof("malformed input: the arguments do not decode as the entry point's parameters") - 1);
+}
+
+/* The next `n` bytes of the reader, or a stop when fewer are left. */
+RT const u8* __tnr_take(tnr_reader* r, u32 n) {
+  if (n > r->len - r->pos) malformed(r);
+  const u8* p = r->buf + r->pos;
+  r->pos += n;
+  return p;
+}
+
+/* A malformed value (a bad tag, a length over its bound, a non-currency code). */
+RT _Noreturn void __tnr_malformed(const tnr_reader* r) { malformed(r); }
+
+/* Every byte consumed, or a stop: trailing bytes are an encoding error too. */
+RT void __tnr_finish(const tnr_reader* r) {
+  if (r->pos != r->len) malformed(r);
+}
+
+/* The call's whole input. */
+RT void __tnr_input(tnr_reader* r) {
+  const u32 n = tenor_input_size();
+  u8* b = (u8*)__tnr_alloc(n);
+  tenor_input_read(b, 0, n);
+  r->buf = b;
+  r->len = n;
+  r->pos = 0;
+  r->from_storage = 0;
+}
+
+/* Reads a stored value of at most `cap` bytes into a new buffer: 1 and the reader set, or 0 when
+ * the key is absent. A stored value longer than its type allows is corruption. */
+RT i32 __tnr_storage_read(const void* key, u32 key_len, u32 cap, tnr_reader* r) {
+  u8* b = (u8*)__tnr_alloc(cap);
+  const i64 n = tenor_storage_get(key, key_len, b, cap);
+  if (n < 0) return 0;
+  if ((u64)n > cap) ABORT("corrupt storage: a stored value is longer than its type allows");
+  r->buf = b;
+  r->len = (u32)n;
+  r->pos = 0;
+  r->from_storage = 1;
+  return 1;
+}
+
+/* --- rounding division (docs/language.md, Rounding) ----------------------------------------- */
+
+enum { DOWN, UP, FLOOR, CEILING, HALF_UP, HALF_DOWN, HALF_EVEN };
+
+static u128 uabs(i128 v) { return v < 0 ? (u128)0 - (u128)v : (u128)v; }
+
+/* n / d rounded by `mode`; d != 0 and not (n == min && d == -1): the caller checked. */
+static i128 div_round(i128 n, i128 d, u32 mode) {
+  const i128 q = n / d;
+  const i128 r = n % d;
+  if (r == 0) return q;
+  const i128 sign = ((n < 0) != (d < 0)) ? -1 : 1; /* the sign of the exact quotient */
+  switch (mode) {
+    case DOWN: return q;
+    case UP: return q + sign;
+    case FLOOR: return sign < 0 ? q - 1 : q;
+    case CEILING: return sign > 0 ? q + 1 : q;
+    default: break;
+  }
+  const u128 twice = uabs(r) * 2; /* |r| < |d| <= 2^127: no overflow */
+  const u128 ad = uabs(d);
+  if (twice > ad) return q + sign;
+  if (twice < ad) return q;
+  switch (mode) {
+    case HALF_UP: return q + sign;
+    case HALF_DOWN: return q;
+    default: return (q % 2 == 0) ? q : q + sign;
+  }
+}
+
+static const i128 kMin128 = (i128)((u128)1 << 127);
+
+/* Money.divide(k, mode): `where` names the call's source location for the trap. */
+RT i128 __tnr_div_round(i128 n, i128 d, u32 mode, const char* where, u32 where_len) {
+  if (d == 0) __tnr_abort(where, where_len);
+  if (n == kMin128 && d == -1) __tnr_abort(where, where_len);
+  return div_round(n, d, mode);
+}
+
+#define RATE_ONE 1000000000LL
+
+/* amount * rate / 10^9 rounded by `mode`, exact over the whole i128 range: with
+ * amount = a1 * 10^9 + a0 (a0 has amount's sign), amount * rate = a1 * rate * 10^9 + a0 * rate,
+ * and a0 * rate (|a0| < 10^9, |rate| < 2^63) fits in i128. Both parts have the same sign, so
+ * rounding the second part rounds the whole. Overflow of the result stops with `overflow`. */
+RT i128 __tnr_apply_rate(i128 amount, i64 rate, u32 mode, const char* overflow, u32 overflow_len) {
+  const i128 a1 = amount / RATE_ONE;
+  const i128 a0 = amount % RATE_ONE;
+  i128 whole;
+  if (__builtin_mul_overflow(a1, (i128)rate, &whole)) __tnr_abort(overflow, overflow_len);
+  const i128 part = div_round(a0 * (i128)rate, RATE_ONE, mode);
+  i128 sum;
+  if (__builtin_add_overflow(whole, part, &sum)) __tnr_abort(overflow, overflow_len);
+  return sum;
+}

@@ -1,0 +1,101 @@
+// The contract ABI as JSON (docs/abi.md): entry points with parameter and return types, who must
+// sign, events, the storage layout with each field's key, the user types, the source hash and the
+// compiler version. Keys keep a fixed order (nlohmann::ordered_json), so the text is reproducible.
+#include "abi.hpp"
+
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tenor/compiler/build.hpp"
+
+namespace tenor::compiler::abi {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string hex(const unsigned char* p, std::size_t n) {
+  static const char* d = "0123456789abcdef";
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) {
+    s += d[p[i] >> 4];
+    s += d[p[i] & 15];
+  }
+  return s;
+}
+
+ordered_json fields(const check::Program& p, const std::vector<check::FieldInfo>& fs) {
+  ordered_json a = ordered_json::array();
+  for (const auto& f : fs) a.push_back({{"name", f.name}, {"type", p.type_name(f.type)}});
+  return a;
+}
+
+const char* kind_name(ast::ItemKind k) {
+  switch (k) {
+    case ast::ItemKind::Init: return "init";
+    case ast::ItemKind::Action: return "action";
+    case ast::ItemKind::View: return "view";
+    default: return "fn";
+  }
+}
+
+}  // namespace
+
+std::string to_json(const ast::File& file, const check::Program& p, std::string_view source) {
+  ordered_json j;
+  j["abi_version"] = 1;
+  j["contract"] = file.contract.name;
+  j["compiler"] = kCompilerVersion;
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(source.data()), source.size());
+  j["source_sha256"] = hex(h, sizeof h);
+  j["encoding"] = "borsh";
+  j["entry_input"] = "borsh: String name of the action or view, then its arguments in order";
+
+  ordered_json entries = ordered_json::array();
+  for (const auto& f : p.functions) {
+    if (f.kind == ast::ItemKind::Function || !f.item) continue;
+    ordered_json e;
+    e["name"] = f.name;
+    e["kind"] = kind_name(f.kind);
+    e["params"] = fields(p, f.params);
+    e["returns"] = p.type(f.return_type).kind == check::TypeKind::Unit ? ordered_json(nullptr) : ordered_json(p.type_name(f.return_type));
+    ordered_json signers = ordered_json::array();
+    for (const auto& s : f.item->signed_by) signers.push_back(std::string(source.substr(s->range.begin, s->range.size())));
+    e["signed_by"] = signers;
+    e["writes"] = f.writes;
+    entries.push_back(e);
+  }
+  j["entries"] = entries;
+
+  ordered_json events = ordered_json::array();
+  for (const auto& e : p.events) events.push_back({{"name", e.name}, {"topic", e.name}, {"fields", fields(p, e.fields)}});
+  j["events"] = events;
+
+  ordered_json storage = ordered_json::array();
+  for (std::size_t i = 0; i < p.storage.size(); ++i) {
+    const auto& f = p.storage[i];
+    const unsigned char key[2] = {static_cast<unsigned char>(i >> 8), static_cast<unsigned char>(i & 0xFF)};
+    ordered_json s{{"name", f.name}, {"type", p.type_name(f.type)}, {"key", hex(key, 2)}};
+    if (p.type(f.type).kind == check::TypeKind::Map) {
+      s["map_key"] = p.type_name(p.type(f.type).key);
+      s["map_value"] = p.type_name(p.type(f.type).element);
+    }
+    storage.push_back(s);
+  }
+  j["storage"] = storage;
+
+  ordered_json structs = ordered_json::array();
+  for (const auto& s : p.structs) structs.push_back({{"name", s.name}, {"fields", fields(p, s.fields)}});
+  j["structs"] = structs;
+  ordered_json enums = ordered_json::array();
+  for (const auto& e : p.enums) {
+    ordered_json vs = ordered_json::array();
+    for (const auto& v : e.variants) vs.push_back({{"name", v.name}, {"fields", fields(p, v.fields)}});
+    enums.push_back({{"name", e.name}, {"variants", vs}});
+  }
+  j["enums"] = enums;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace tenor::compiler::abi

@@ -1,0 +1,306 @@
+// The back half of `tenor build` (build.hpp): LLVM IR -> optimised IR -> wasm32 object -> lld ->
+// the contract module with its ABI section, checked by the VM before it is returned.
+#include <lld/Common/Driver.h>
+#include <llvm/AsmParser/Parser.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Linker/Linker.h>
+#include <llvm/MC/TargetRegistry.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Transforms/IPO/GlobalDCE.h>
+#include <llvm/Support/SourceMgr.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+#include <llvm/Target/TargetOptions.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <unistd.h>
+
+#include "../abi/abi.hpp"
+#include "tenor/compiler/build.hpp"
+#include "tenor/compiler/lower.hpp"
+#include "tenor/vm/config.hpp"
+#include "tenor/vm/engine.hpp"
+#include "tenor/vm/profile.hpp"
+
+namespace tenor::compiler {
+
+// The runtime's LLVM IR (compiler/runtime/tenor_rt.c, compiled at build time).
+extern const char* const kRuntimeIr;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Stack at the bottom of memory (an overflow traps instead of overwriting data), 32 KiB of it;
+// memory grows on demand up to the contract profile's maximum.
+constexpr unsigned kStackBytes = 32 * 1024;
+
+struct BackendError {
+  std::string message;
+};
+
+void init_llvm() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    LLVMInitializeWebAssemblyTargetInfo();
+    LLVMInitializeWebAssemblyTarget();
+    LLVMInitializeWebAssemblyTargetMC();
+    LLVMInitializeWebAssemblyAsmPrinter();
+  });
+}
+
+std::unique_ptr<llvm::TargetMachine> target_machine(OptLevel level) {
+  std::string err;
+  const std::string triple = "wasm32-unknown-unknown";
+  const llvm::Target* t = llvm::TargetRegistry::lookupTarget(triple, err);
+  if (!t) throw BackendError{"LLVM has no WebAssembly target: " + err};
+  llvm::TargetOptions options;
+  const auto cg = level == OptLevel::O0 ? llvm::CodeGenOpt::None
+                  : level == OptLevel::O1 ? llvm::CodeGenOpt::Less
+                  : level == OptLevel::O3 ? llvm::CodeGenOpt::Aggressive
+                                          : llvm::CodeGenOpt::Default;
+  std::unique_ptr<llvm::TargetMachine> tm(
+      t->createTargetMachine(triple, kWasmCpu, kWasmFeatures, options, llvm::Reloc::Static, llvm::None, cg));
+  if (!tm) throw BackendError{"cannot create the WebAssembly target machine"};
+  return tm;
+}
+
+void link_runtime(llvm::Module& m) {
+  llvm::SMDiagnostic diag;
+  std::unique_ptr<llvm::Module> rt = llvm::parseAssemblyString(kRuntimeIr, diag, m.getContext());
+  if (!rt) throw BackendError{"the embedded runtime IR does not parse: " + diag.getMessage().str()};
+  rt->setDataLayout(m.getDataLayout());
+  rt->setTargetTriple(m.getTargetTriple());
+  rt->setSourceFileName("tenor_rt.c");
+  rt->setModuleIdentifier("tenor_rt");
+  if (llvm::Linker::linkModules(m, std::move(rt))) throw BackendError{"linking the runtime IR failed"};
+}
+
+// Everything but the exports is internal (so unused runtime helpers disappear), and every function
+// is compiled for the same pinned CPU and features.
+void finalize_attributes(llvm::Module& m) {
+  for (llvm::Function& f : m) {
+    if (f.isDeclaration()) continue;
+    const std::string name = f.getName().str();
+    if (name != "tenor_entry" && name != "tenor_init") f.setLinkage(llvm::GlobalValue::InternalLinkage);
+    f.removeFnAttr("target-cpu");
+    f.removeFnAttr("target-features");
+    f.addFnAttr("target-cpu", kWasmCpu);
+    f.addFnAttr("target-features", kWasmFeatures);
+    f.addFnAttr("no-builtins");
+    f.addFnAttr(llvm::Attribute::NoUnwind);
+  }
+  for (llvm::GlobalVariable& g : m.globals())
+    if (!g.isDeclaration()) g.setLinkage(llvm::GlobalValue::InternalLinkage);
+  // The runtime's identification metadata would name the C compiler: drop it.
+  if (auto* ident = m.getNamedMetadata("llvm.ident")) m.eraseNamedMetadata(ident);
+}
+
+void optimize(llvm::Module& m, llvm::TargetMachine& tm, OptLevel level) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(&tm);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::ModulePassManager mpm;
+  switch (level) {
+    case OptLevel::O0: mpm = pb.buildO0DefaultPipeline(llvm::OptimizationLevel::O0); break;
+    case OptLevel::O1: mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O1); break;
+    case OptLevel::O2: mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2); break;
+    case OptLevel::O3: mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3); break;
+    case OptLevel::Oz: mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::Oz); break;
+  }
+  // At -O0 nothing removes the runtime helpers the contract does not use.
+  if (level == OptLevel::O0) mpm.addPass(llvm::GlobalDCEPass());
+  mpm.run(m, mam);
+}
+
+std::string emit_object(llvm::Module& m, llvm::TargetMachine& tm) {
+  llvm::SmallVector<char, 0> buffer;
+  llvm::raw_svector_ostream os(buffer);
+  llvm::legacy::PassManager pm;
+  if (tm.addPassesToEmitFile(pm, os, nullptr, llvm::CGFT_ObjectFile))
+    throw BackendError{"the WebAssembly target cannot emit an object file"};
+  pm.run(m);
+  return std::string(buffer.begin(), buffer.end());
+}
+
+// A private temporary folder, removed when this goes out of scope.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "tenor-build-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw BackendError{"cannot create a temporary folder under " + fs::temp_directory_path().string()};
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::vector<std::uint8_t> read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<std::uint8_t> link_wasm(const std::string& object, bool has_init) {
+  const std::string builtins = TENOR_WASM32_BUILTINS;
+  if (!fs::exists(builtins))
+    throw BackendError{"the compiler-rt wasm32 builtins are missing (" + builtins +
+                       "): install the Debian package libclang-rt-14-dev-wasm32"};
+  TempDir dir;
+  const fs::path obj = dir.path() / "contract.o";
+  const fs::path out = dir.path() / "contract.wasm";
+  {
+    std::ofstream o(obj, std::ios::binary);
+    o.write(object.data(), static_cast<std::streamsize>(object.size()));
+    if (!o) throw BackendError{"cannot write " + obj.string()};
+  }
+  const std::string obj_s = obj.string(), out_s = out.string();
+  const std::string stack = "stack-size=" + std::to_string(kStackBytes);
+  const std::string max_mem = "--max-memory=" + std::to_string(vm::kContractMaxMemoryPages * 65536ull);
+  std::vector<const char*> args = {"wasm-ld", obj_s.c_str(), builtins.c_str(), "-o", out_s.c_str(), "--no-entry",
+                                   "--export=tenor_entry", "--stack-first", "-z", stack.c_str(), max_mem.c_str()};
+  if (has_init) args.push_back("--export=tenor_init");
+  static std::mutex lld_mutex;  // lld keeps global state: one link at a time
+  std::string out_text, err_text;
+  bool ok;
+  {
+    std::lock_guard<std::mutex> lock(lld_mutex);
+    llvm::raw_string_ostream so(out_text), se(err_text);
+    ok = lld::wasm::link(args, so, se, /*exitEarly=*/false, /*disableOutput=*/false);
+    lld::CommonLinkerContext::destroy();
+    so.flush();
+    se.flush();
+  }
+  if (!ok) throw BackendError{"lld failed: " + err_text};
+  return read_file(out);
+}
+
+void put_leb(std::vector<std::uint8_t>& out, std::uint64_t v) {
+  do {
+    std::uint8_t b = v & 0x7F;
+    v >>= 7;
+    out.push_back(static_cast<std::uint8_t>(b | (v ? 0x80 : 0)));
+  } while (v);
+}
+
+void append_custom_section(std::vector<std::uint8_t>& wasm, const std::string& name, const std::string& payload) {
+  std::vector<std::uint8_t> body;
+  put_leb(body, name.size());
+  body.insert(body.end(), name.begin(), name.end());
+  body.insert(body.end(), payload.begin(), payload.end());
+  wasm.push_back(0);
+  put_leb(wasm, body.size());
+  wasm.insert(wasm.end(), body.begin(), body.end());
+}
+
+}  // namespace
+
+bool parse_opt_level(std::string_view t, OptLevel& out) {
+  if (!t.empty() && t[0] == '-') t.remove_prefix(1);
+  if (!t.empty() && t[0] == 'O') t.remove_prefix(1);
+  if (t == "0") out = OptLevel::O0;
+  else if (t == "1") out = OptLevel::O1;
+  else if (t == "2") out = OptLevel::O2;
+  else if (t == "3") out = OptLevel::O3;
+  else if (t == "z") out = OptLevel::Oz;
+  else return false;
+  return true;
+}
+
+const char* opt_level_name(OptLevel level) {
+  switch (level) {
+    case OptLevel::O0: return "O0";
+    case OptLevel::O1: return "O1";
+    case OptLevel::O2: return "O2";
+    case OptLevel::O3: return "O3";
+    case OptLevel::Oz: return "Oz";
+  }
+  return "O2";
+}
+
+std::string read_abi_section(const std::vector<std::uint8_t>& wasm) {
+  std::size_t pos = 8;
+  auto leb = [&](std::uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64 && pos < wasm.size(); shift += 7) {
+      const std::uint8_t b = wasm[pos++];
+      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) return true;
+    }
+    return false;
+  };
+  while (pos < wasm.size()) {
+    const std::uint8_t id = wasm[pos++];
+    std::uint64_t size = 0;
+    if (!leb(size) || size > wasm.size() - pos) return {};
+    const std::size_t end = pos + size;
+    if (id == 0) {
+      std::uint64_t n = 0;
+      if (!leb(n) || n > end - pos) return {};
+      const std::string name(wasm.begin() + static_cast<long>(pos), wasm.begin() + static_cast<long>(pos + n));
+      if (name == kAbiSectionName) return std::string(wasm.begin() + static_cast<long>(pos + n), wasm.begin() + static_cast<long>(end));
+    }
+    pos = end;
+  }
+  return {};
+}
+
+BuildResult build_source(std::string_view file_name, std::string_view text, const BuildOptions& options) {
+  BuildResult r{check_source(file_name, text), {}, {}, {}};
+  if (!r.front.ok() || !r.front.program) return r;
+  const SourceRange whole{r.front.file, 0, 0};
+  try {
+    init_llvm();
+    llvm::LLVMContext context;
+    std::unique_ptr<llvm::Module> m = lower::lower(*r.front.ast, *r.front.program, r.front.sources, r.front.diagnostics, context);
+    if (!m || !r.front.ok()) return r;
+    auto tm = target_machine(options.opt);
+    m->setDataLayout(tm->createDataLayout());
+    m->setSourceFileName(std::string(file_name));
+    link_runtime(*m);
+    finalize_attributes(*m);
+    optimize(*m, *tm, options.opt);
+    std::string err;
+    llvm::raw_string_ostream es(err);
+    if (llvm::verifyModule(*m, &es)) throw BackendError{"the optimised IR is invalid: " + es.str()};
+    if (options.emit_llvm) {
+      llvm::raw_string_ostream os(r.llvm_ir);
+      m->print(os, nullptr);
+    }
+    const std::string object = emit_object(*m, *tm);
+    std::vector<std::uint8_t> wasm = link_wasm(object, m->getFunction("tenor_init") != nullptr);
+    r.abi_json = abi::to_json(*r.front.ast, *r.front.program, text);
+    append_custom_section(wasm, kAbiSectionName, r.abi_json);
+    // The VM's own checks: never hand out a module a node would refuse.
+    auto loaded = vm::Module::load(wasm, vm::VmConfig{});
+    if (!loaded) throw BackendError{"the VM rejects the module: " + loaded.error().to_string()};
+    if (vm::Status s = vm::check_contract_profile(**loaded); !s)
+      throw BackendError{"the module breaks the contract profile: " + s.error().to_string()};
+    r.wasm = std::move(wasm);
+  } catch (const BackendError& e) {
+    r.front.diagnostics.report(DiagnosticKind::BackendFailure, whole, {e.message});
+  }
+  return r;
+}
+
+}  // namespace tenor::compiler
