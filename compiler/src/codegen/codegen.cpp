@@ -178,7 +178,7 @@ std::vector<std::uint8_t> link_wasm(const std::string& object, bool has_init) {
   const std::string stack = "stack-size=" + std::to_string(kStackBytes);
   const std::string max_mem = "--max-memory=" + std::to_string(vm::kContractMaxMemoryPages * 65536ull);
   std::vector<const char*> args = {"wasm-ld", obj_s.c_str(), builtins.c_str(), "-o", out_s.c_str(), "--no-entry",
-                                   "--export=tenor_entry", "--stack-first", "-z", stack.c_str(), max_mem.c_str()};
+                                   "--export=tenor_entry", "--stack-first", "--strip-debug", "-z", stack.c_str(), max_mem.c_str()};
   if (has_init) args.push_back("--export=tenor_init");
   static std::mutex lld_mutex;  // lld keeps global state: one link at a time
   std::string out_text, err_text;

@@ -1,0 +1,99 @@
+// A compiled Tenor contract on the VM's test embedder: build a source, deploy it (running
+// `tenor_init`), call its entry points with Borsh-encoded arguments, and read results, reverts,
+// traps, events and storage.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tenor/compiler/build.hpp"
+#include "tenor/sdk/borsh.hpp"
+#include "tenor/vm/contract.hpp"
+#include "test_host.hpp"
+
+namespace tenor::test {
+
+using vm::Bytes;
+using vm::ExecResult;
+using vm::ExecStatus;
+
+inline vm::Party party(uint8_t n) {
+  vm::Party p{};
+  p.fill(n);
+  return p;
+}
+
+// Borsh arguments: Args().str("register").fixed(hash).u64(5).bytes()
+class Args {
+ public:
+  Args& str(std::string_view s) { w_.string(s); return *this; }
+  Args& u8(uint8_t v) { w_.u8(v); return *this; }
+  Args& u32(uint32_t v) { w_.u32(v); return *this; }
+  Args& u64(uint64_t v) { w_.u64(v); return *this; }
+  Args& i64(int64_t v) { w_.i64(v); return *this; }
+  Args& i32(int32_t v) { w_.i32(v); return *this; }
+  Args& i128(__int128 v) { w_.i128(v); return *this; }
+  Args& boolean(bool v) { w_.boolean(v); return *this; }
+  Args& fixed(const std::array<uint8_t, 32>& v) { w_.fixed(v); return *this; }
+  Args& money(__int128 minor, std::string_view cur) {
+    w_.i128(minor);
+    for (char c : cur) w_.u8(static_cast<uint8_t>(c));
+    return *this;
+  }
+  Args& raw(const Bytes& b) { w_.fixed(b); return *this; }
+  Bytes bytes() const { return w_.data(); }
+
+ private:
+  sdk::BorshWriter w_;
+};
+
+class Deployed {
+ public:
+  // Builds `source`; the test fails (and the contract is empty) when it does not compile.
+  explicit Deployed(std::string_view source, compiler::OptLevel opt = compiler::OptLevel::O2,
+                    std::string_view name = "test.tnr") {
+    compiler::BuildOptions o;
+    o.opt = opt;
+    build = compiler::build_source(name, source, o);
+    EXPECT_TRUE(build.ok()) << build.diagnostics_text();
+    if (!build.ok()) return;
+    auto h = host.deploy(engine, address, build.wasm);
+    EXPECT_TRUE(h.has_value()) << (h ? "" : h.error().to_string());
+    tx.chain_id = "test";
+    tx.block_height = 1;
+    tx.block_time = 1'800'000'000;  // 2027-01-15
+    sign_as({party(1)});
+  }
+
+  // The sender is the first signer.
+  void sign_as(std::vector<vm::Party> signers) {
+    tx.sender = signers.at(0);
+    tx.signers = std::move(signers);
+  }
+
+  ExecResult init(const Bytes& args) { return run("tenor_init", args); }
+  ExecResult call(const Bytes& input) { return run("tenor_entry", input); }
+
+  ExecResult run(const std::string& entry, const Bytes& input, uint64_t gas = 50'000'000) {
+    vm::ContractCall c{address, input, gas, entry, nullptr};
+    last = engine.execute(host, tx, c);
+    return last;
+  }
+
+  compiler::BuildResult build;
+  vm::ContractEngine engine;
+  vm::test::TestHost host;
+  vm::Address address = party(0xC0);
+  vm::TxContext tx;
+  ExecResult last;
+};
+
+inline std::string status_text(const ExecResult& r) {
+  return std::string(vm::to_string(r.status)) + " " + r.message + " output=" +
+         std::string(r.output.begin(), r.output.end());
+}
+
+}  // namespace tenor::test
