@@ -12,8 +12,9 @@ packages=(
   cmake ninja-build g++ git pkg-config python3
   # clang 14: the sanitizer/fuzzer stage, and wasm32 builds of the examples and benchmark kernels
   clang-14 lld-14 libclang-rt-14-dev
-  # LLVM 14 as a library: the contract compiler (LLVM IR -> wasm, linked with lld)
-  llvm-14-dev liblld-14-dev
+  # LLVM 14 as a library: the contract compiler (LLVM IR -> wasm, linked with lld), and the
+  # compiler-rt wasm32 builtins it links into contracts (128-bit multiply and divide)
+  llvm-14-dev liblld-14-dev libclang-rt-14-dev-wasm32
   # libraries
   libboost-dev libleveldb-dev libsnappy-dev libcli11-dev libsodium-dev nlohmann-json3-dev
   # test and benchmark frameworks
