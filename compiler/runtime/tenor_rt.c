@@ -85,6 +85,31 @@ RT const u8* __tnr_take(tnr_reader* r, u32 n) {
 /* A malformed value (a bad tag, a length over its bound, a non-currency code). */
 RT _Noreturn void __tnr_malformed(const tnr_reader* r) { malformed(r); }
 
+/* Borsh strings are UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF):
+ * anything else is malformed. */
+RT void __tnr_check_utf8(const tnr_reader* r, const u8* s, u32 n) {
+  u32 i = 0;
+  while (i < n) {
+    const u8 c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    u32 len, min, cp;
+    if ((c & 0xE0) == 0xC0) len = 2, min = 0x80, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0) len = 3, min = 0x800, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0) len = 4, min = 0x10000, cp = c & 0x07;
+    else malformed(r);
+    if (len > n - i) malformed(r);
+    for (u32 k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) malformed(r);
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) malformed(r);
+    i += len;
+  }
+}
+
 /* Every byte consumed, or a stop: trailing bytes are an encoding error too. */
 RT void __tnr_finish(const tnr_reader* r) {
   if (r->pos != r->len) malformed(r);

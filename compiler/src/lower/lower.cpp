@@ -268,6 +268,7 @@ class Lowerer {
     rt_malformed = declare("__tnr_malformed", v, {ptr});
     rt_malformed->setDoesNotReturn();
     rt_finish = declare("__tnr_finish", v, {ptr});
+    rt_check_utf8 = declare("__tnr_check_utf8", v, {ptr, ptr, i32});
     rt_input = declare("__tnr_input", v, {ptr});
     rt_storage_read = declare("__tnr_storage_read", i32, {ptr, i32, i32, ptr});
     rt_div_round = declare("__tnr_div_round", i128, {i128, i128, i32, ptr, i32});
@@ -1034,7 +1035,9 @@ class Lowerer {
         Value* len = load(i32, take(rd, 4));
         malformed_unless(B.CreateICmpULE(len, c32(x.bound)), rd);
         store(len, out);
-        copy(gep(out, 4), B.CreateCall(rt_take, {rd, len}), len);
+        Value* src = B.CreateCall(rt_take, {rd, len});
+        if (x.kind == TypeKind::String) B.CreateCall(rt_check_utf8, {rd, src, len});
+        copy(gep(out, 4), src, len);
         return;
       }
       case TypeKind::Array:
@@ -1822,7 +1825,91 @@ class Lowerer {
       B.SetInsertPoint(end);
       return;
     }
+    if (x.kind == TypeKind::Map && f.iterable->kind == ExprKind::Path) {
+      const auto field = storage_field(f.iterable->as<ast::PathExpr>().path.segments[0].name);
+      if (field) {
+        lower_for_map(f, *field);
+        return;
+      }
+    }
     unsupported(f.iterable->range, "iterating over `" + p_.type_name(it) + "`");
+  }
+
+  // `for (k, v) in m`: walks the map's keys in storage order (= key order, docs/abi.md) with
+  // storage_next, from the key after the last one visited, so the body may change the map.
+  void lower_for_map(const ast::ForStmt& f, std::size_t field) {
+    const TypeId mt = p_.storage[field].type;
+    const TypeId kt = ty(mt).key;
+    const TypeId vt = ty(mt).element;
+    const std::uint64_t cap = 2 + mem_size(kt);
+    Value* prefix = field_key(field);
+    Value* after = alloc(cap);
+    Value* key = alloc(cap);
+    Value* after_len = slot(4);
+    copy(after, prefix, 2);
+    store(c32(2), after_len);  // after the bare prefix: the first entry
+    BasicBlock* head = block("formap.head");
+    BasicBlock* body = block("formap.body");
+    BasicBlock* end = block("formap.end");
+    B.CreateBr(head);
+    B.SetInsertPoint(head);
+    Value* n = B.CreateCall(h_storage_next, {prefix, c32(2), after, load(i32, after_len), key, c32(cap)});
+    B.CreateCondBr(B.CreateICmpSGE(n, B.getInt64(0)), body, end);
+    B.SetInsertPoint(body);
+    check(B.CreateICmpULE(n, B.getInt64(cap)), "corrupt storage: a key of `" + p_.storage[field].name + "` is too long",
+          f.iterable->range);
+    Value* len = B.CreateTrunc(n, i32);
+    copy(after, key, len);
+    store(len, after_len);
+    Value* kv = slot(mem_size(kt));
+    ordkey_decode(kt, gep(key, 2), B.CreateSub(len, c32(2)), kv, f.iterable->range);
+    Value* v = read_or_abort(key, len, vt, "corrupt storage: a key of `" + p_.storage[field].name + "` vanished",
+                             f.iterable->range);
+    scopes_.emplace_back();
+    const ast::Pattern* pat = f.pattern.get();
+    if (pat && pat->kind == ast::PatternKind::Tuple && pat->children.size() == 2) {
+      if (pat->children[0]->kind == ast::PatternKind::Binding) bind(pat->children[0]->name.name, kt, load_value(kt, kv), false);
+      if (pat->children[1]->kind == ast::PatternKind::Binding) bind(pat->children[1]->name.name, vt, load_value(vt, v), false);
+    }
+    lower_block(f.body);
+    scopes_.pop_back();
+    if (!terminated()) B.CreateBr(head);
+    B.SetInsertPoint(end);
+  }
+
+  // The inverse of ordkey_encode: the key of `len` bytes at `in` into the value bytes at `out`.
+  void ordkey_decode(TypeId t, Value* in, Value* len, Value* out, SourceRange r) {
+    const Type& x = ty(t);
+    switch (x.kind) {
+      case TypeKind::Bool: store(load(i8, in), out); return;
+      case TypeKind::Int:
+      case TypeKind::Date:
+      case TypeKind::Timestamp:
+      case TypeKind::Duration: {
+        const bool is_signed = x.kind != TypeKind::Int || x.is_signed;
+        llvm::Type* it = scalar_type(t);
+        const unsigned bits = it->getIntegerBitWidth();
+        check(B.CreateICmpEQ(len, c32(bits / 8)), "corrupt storage: a map key of the wrong size", r);
+        Value* u = load(it, in);
+        if (bits > 8) u = B.CreateUnaryIntrinsic(llvm::Intrinsic::bswap, u);
+        if (is_signed) u = B.CreateXor(u, llvm::ConstantInt::get(it, llvm::APInt::getSignMask(bits)));
+        store(u, out);
+        return;
+      }
+      case TypeKind::Party:
+      case TypeKind::Address:
+      case TypeKind::Hash:
+        check(B.CreateICmpEQ(len, c32(32)), "corrupt storage: a map key of the wrong size", r);
+        copy(out, in, 32);
+        return;
+      case TypeKind::Bytes:
+      case TypeKind::String:
+        check(B.CreateICmpULE(len, c32(x.bound)), "corrupt storage: a map key longer than its type", r);
+        store(len, out);
+        copy(gep(out, 4), in, len);
+        return;
+      default: unsupported(r, "a Map key of type `" + p_.type_name(t) + "`");
+    }
   }
 
   void lower_match(const ast::MatchStmt& m) {
@@ -1962,7 +2049,7 @@ class Lowerer {
   llvm::StructType* money_ty;
   llvm::StructType* reader_ty;
 
-  llvm::Function *rt_abort, *rt_revert, *rt_alloc, *rt_take, *rt_malformed, *rt_finish, *rt_input, *rt_storage_read,
+  llvm::Function *rt_abort, *rt_revert, *rt_alloc, *rt_take, *rt_malformed, *rt_finish, *rt_check_utf8, *rt_input, *rt_storage_read,
       *rt_div_round, *rt_apply_rate;
   llvm::Function *h_output_write, *h_storage_has, *h_storage_set, *h_storage_remove, *h_storage_next, *h_emit_event,
       *h_is_signer, *h_sender, *h_self, *h_block_time, *h_sha256;

@@ -195,6 +195,22 @@ TEST_P(Features, MapKeysAreStoredInOrder) {
   ASSERT_EQ(keys.size(), 2u);
   EXPECT_EQ(keys[0], (Bytes{0, 1, 0, 0, 0, 2}));
   EXPECT_EQ(keys[1], (Bytes{0, 1, 0, 0, 1, 44}));
+  // `for (id, name) in names` visits 2 then 300: n = (0 * 1000 + 21) * 1000 + 3001.
+  EXPECT_EQ(ok("names_joined_len"), enc(Args().u64(21 * 1000 + 3001)));
+  // Removing every entry while iterating.
+  ok("clear_names");
+  EXPECT_EQ(ok("names_joined_len"), enc(Args().u64(0)));
+  EXPECT_EQ(ok("has_name", Args().u32(300)), enc(Args().boolean(false)));
+}
+
+TEST_P(Features, StringsMustBeUtf8) {
+  ok("set_name", Args().u32(1).str("caf\xC3\xA9"));
+  for (const Bytes& bad : {Bytes{0xC3}, Bytes{0xC0, 0x80}, Bytes{0xED, 0xA0, 0x80}, Bytes{0xF4, 0x90, 0x80, 0x80}}) {
+    Bytes in = Args().str("set_name").u32(2).u32(static_cast<uint32_t>(bad.size())).bytes();
+    in.insert(in.end(), bad.begin(), bad.end());
+    ExecResult r = c->call(in);
+    EXPECT_EQ(r.status, ExecStatus::Revert) << status_text(r);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, Features, testing::Values(compiler::OptLevel::O0, compiler::OptLevel::O2),
