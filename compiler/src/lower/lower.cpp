@@ -1484,7 +1484,11 @@ class Lowerer {
       return V{out, t};
     }
     auto it = fn_index_.find(n);
-    if (it == fn_index_.end()) unsupported(c.range, "calling `" + n + "`");
+    if (it == fn_index_.end()) {
+      for (const auto& in : p_.interfaces)
+        if (in.name == n) unsupported(c.range, "calling another contract (interface `" + n + "`)");
+      unsupported(c.range, "calling `" + n + "`");
+    }
     const check::FunctionInfo& f = p_.functions[it->second];
     std::vector<Value*> args;
     for (std::size_t k = 0; k < c.args.size(); ++k) args.push_back(coerce(expr(*c.args[k]), f.params[k].type, c.args[k]->range).v);
