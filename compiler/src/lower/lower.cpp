@@ -46,7 +46,6 @@ using llvm::BasicBlock;
 using llvm::Value;
 using ExprKind = ast::ExprKind;
 
-constexpr std::int64_t kRateOne = 1'000'000'000;
 constexpr std::int64_t kDay = 86'400;
 
 // A lowered value: an SSA scalar, or a pointer (i8*) to the bytes of a memory-backed type.

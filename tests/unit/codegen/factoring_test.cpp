@@ -36,9 +36,9 @@ class Factoring : public testing::TestWithParam<compiler::OptLevel> {
     ExecResult r = c->init(Args().i64(800'000'000).bytes());
     ASSERT_TRUE(r.ok()) << status_text(r);
   }
-  ExecResult register_invoice(uint8_t id, vm::Party debtor, __int128 amount) {
+  ExecResult register_invoice(uint8_t id, vm::Party who_owes, __int128 amount) {
     c->sign_as({seller});
-    return c->call(Args().str("register").fixed(invoice_id(id)).fixed(debtor).money(amount, "CNY").i32(20'000).bytes());
+    return c->call(Args().str("register").fixed(invoice_id(id)).fixed(who_owes).money(amount, "CNY").i32(20'000).bytes());
   }
   std::unique_ptr<Deployed> c;
   vm::Party seller = party(1), debtor = party(2), factor = party(3);
