@@ -134,7 +134,7 @@ TEST_P(Factoring, ANegativeAmountIsRefused) {
 
 INSTANTIATE_TEST_SUITE_P(Levels, Factoring,
                          testing::Values(compiler::OptLevel::O0, compiler::OptLevel::O2, compiler::OptLevel::Oz),
-                         [](const auto& info) { return std::string(compiler::opt_level_name(info.param)); });
+                         [](const auto& p) { return std::string(compiler::opt_level_name(p.param)); });
 
 TEST(Build, IsReproducibleAndCarriesItsAbi) {
   const std::string src = docs_example();

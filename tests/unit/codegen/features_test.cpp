@@ -214,7 +214,7 @@ TEST_P(Features, StringsMustBeUtf8) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, Features, testing::Values(compiler::OptLevel::O0, compiler::OptLevel::O2),
-                         [](const auto& info) { return std::string(compiler::opt_level_name(info.param)); });
+                         [](const auto& p) { return std::string(compiler::opt_level_name(p.param)); });
 
 }  // namespace
 }  // namespace tenor::test
