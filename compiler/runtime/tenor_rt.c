@@ -65,10 +65,11 @@ typedef struct {
   const u8* buf;
   u32 len;
   u32 pos;
-  u32 from_storage; /* 1: a stored value (corruption traps), 0: call input (reverts) */
+  u32 from_storage; /* 0: call input (reverts); 1: a stored value, 2: a called contract's result (trap) */
 } tnr_reader;
 
 static _Noreturn void malformed(const tnr_reader* r) {
+  if (r->from_storage == 2) ABORT("malformed result: a called contract's return value does not decode as its interface says");
   if (r->from_storage) ABORT("corrupt storage: a stored value does not decode as its declared type");
   __tnr_revert("malformed input: the arguments do not decode as the entry point's parameters",
                sizeof("malformed input: the arguments do not decode as the entry point's parameters") - 1);

@@ -31,6 +31,7 @@
 #include <boost/multiprecision/cpp_int.hpp>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,7 @@ class Lowerer {
       check_size(f.return_type, f.item->range);
     }
     if (diags_.has_errors()) return nullptr;
+    collect_counted_maps();
     for (std::size_t i = 0; i < p_.functions.size(); ++i) declare_function(i);
     for (std::size_t i = 0; i < p_.functions.size(); ++i) {
       try {
@@ -201,6 +203,7 @@ class Lowerer {
       case TypeKind::Party:
       case TypeKind::Address:
       case TypeKind::Hash: return 32;
+      case TypeKind::Interface: return 40;  // the address, then the u64 gas limit of its calls
       case TypeKind::Bytes:
       case TypeKind::String: return sat(4 + std::min<std::uint64_t>(x.bound, cap));
       case TypeKind::Array: return mul(layout_size(x.element, borsh), x.bound);
@@ -283,6 +286,9 @@ class Lowerer {
     h_self = host("self_address", v, {ptr});
     h_block_time = host("block_time", i64, {});
     h_sha256 = host("sha256", v, {ptr, i32, ptr});
+    h_call_contract = host("call_contract", i32, {ptr, ptr, i32, i64});
+    h_return_data_size = host("return_data_size", i32, {});
+    h_return_data_read = host("return_data_read", v, {ptr, i32, i32});
   }
 
   // --- small IR helpers -----------------------------------------------------------------------
@@ -631,45 +637,69 @@ class Lowerer {
       V old = expr(*a.place);
       value = arith(a.op == ast::AssignOp::AddAssign ? ast::BinaryOp::Add : ast::BinaryOp::Sub, old, value, a.range);
     }
-    // Split the place into its root name and the steps (fields, indexes) after it.
+    // A whole storage value or map entry is written without reading it first.
     std::vector<const ast::Expr*> steps;
-    const ast::Expr* root = a.place.get();
+    const ast::Expr* root = split_place(*a.place, steps);
+    if (root) {
+      const std::string& name = root->as<ast::PathExpr>().path.segments[0].name;
+      if (auto field = storage_field(name)) {
+        const check::FieldInfo& sf = p_.storage[*field];
+        if (kind(sf.type) == TypeKind::Map && steps.size() == 1 && steps[0]->kind == ExprKind::Index) {
+          auto [key, key_len] = map_key(*field, expr(*steps[0]->as<ast::IndexExpr>().index));
+          write_map_entry(*field, key, key_len, coerce(value, ty(sf.type).element, a.value->range));
+          return;
+        }
+        if (kind(sf.type) != TypeKind::Map && steps.empty()) {
+          write_storage_field(*field, coerce(value, sf.type, a.value->range));
+          return;
+        }
+      }
+    }
+    update_place(*a.place, a.range, [&](Value* p, TypeId t) { store_coerced(t, p, value, a.value->range); });
+  }
+
+  // The root name of a place (`x`, `x.a[i].b`) and the steps after it; nullptr when the place is
+  // not rooted in a name.
+  const ast::Expr* split_place(const ast::Expr& e, std::vector<const ast::Expr*>& steps) {
+    const ast::Expr* root = &e;
     while (root->kind == ExprKind::Field || root->kind == ExprKind::Index) {
       steps.push_back(root);
       root = root->kind == ExprKind::Field ? root->as<ast::FieldExpr>().base.get() : root->as<ast::IndexExpr>().base.get();
     }
     std::reverse(steps.begin(), steps.end());
-    if (root->kind != ExprKind::Path) unsupported(a.range, "this assignment target");
+    if (root->kind != ExprKind::Path || root->as<ast::PathExpr>().path.segments.size() != 1) return nullptr;
+    return root;
+  }
+
+  // Runs `change(address, type)` on the place `e` in place: a variable's own bytes, or a storage
+  // value (or map entry, which must exist) read into a temporary and written back afterwards.
+  template <typename F>
+  void update_place(const ast::Expr& e, SourceRange where_, F change) {
+    std::vector<const ast::Expr*> steps;
+    const ast::Expr* root = split_place(e, steps);
+    if (!root) unsupported(where_, "changing this expression");
     const std::string& name = root->as<ast::PathExpr>().path.segments[0].name;
     if (const Local* l = lookup(name)) {
       auto [p, t] = walk(l->slot, l->t, steps, 0);
-      store_coerced(t, p, value, a.value->range);
+      change(p, t);
       return;
     }
     const auto field = storage_field(name);
-    if (!field) unsupported(a.range, "this assignment target");
+    if (!field) unsupported(where_, "changing this expression");
     const check::FieldInfo& sf = p_.storage[*field];
     if (kind(sf.type) == TypeKind::Map) {
-      if (steps.empty() || steps[0]->kind != ExprKind::Index) unsupported(a.range, "assigning a whole Map");
+      if (steps.empty() || steps[0]->kind != ExprKind::Index) unsupported(where_, "changing a whole Map");
       const TypeId vt = ty(sf.type).element;
       auto [key, key_len] = map_key(*field, expr(*steps[0]->as<ast::IndexExpr>().index));
-      if (steps.size() == 1) {
-        write_map_entry(*field, key, key_len, coerce(value, vt, a.value->range));
-        return;
-      }
       Value* cur = read_or_abort(key, key_len, vt, "no entry with this key in `" + sf.name + "`", steps[0]->range);
       auto [p, t] = walk(cur, vt, steps, 1);
-      store_coerced(t, p, value, a.value->range);
+      change(p, t);
       write_map_entry(*field, key, key_len, V{cur, vt});
-      return;
-    }
-    if (steps.empty()) {
-      write_storage_field(*field, coerce(value, sf.type, a.value->range));
       return;
     }
     Value* cur = read_storage_field(*field);
     auto [p, t] = walk(cur, sf.type, steps, 0);
-    store_coerced(t, p, value, a.value->range);
+    change(p, t);
     write_storage_field(*field, V{cur, sf.type});
   }
 
@@ -794,9 +824,55 @@ class Lowerer {
 
   void write_map_entry(std::size_t field, Value* key, Value* key_len, V v) {
     const TypeId vt = ty(p_.storage[field].type).element;
+    Value* had = counted_.count(field) ? B.CreateCall(h_storage_has, {key, key_len}) : nullptr;
     Value* buf = alloc(enc_size(vt));
     Value* len = B.CreateCall(encoder(vt), {buf, c32(0), v.v});
     B.CreateCall(h_storage_set, {key, key_len, buf, len});
+    if (had) adjust_count(field, B.CreateICmpEQ(had, c32(0)), true);
+  }
+
+  // Maps whose `len()` the contract uses keep their entry count (Borsh u64) under the field's bare
+  // key, which sorts before every entry (docs/abi.md). Others pay nothing for it.
+  void collect_counted_maps() {
+    for (const auto& [e, t] : p_.expr_types) {
+      if (e->kind != ExprKind::MethodCall) continue;
+      const auto& m = e->as<ast::MethodCallExpr>();
+      if (m.name.name != "len" || m.receiver->kind != ExprKind::Path) continue;
+      const auto& segs = m.receiver->as<ast::PathExpr>().path.segments;
+      if (segs.size() != 1) continue;
+      for (std::size_t i = 0; i < p_.storage.size(); ++i)
+        if (p_.storage[i].name == segs[0].name && kind(p_.storage[i].type) == TypeKind::Map) counted_.insert(i);
+    }
+  }
+
+  Value* read_count(std::size_t field) {
+    Value* out = alloc(8);
+    store(B.getInt64(0), out);
+    Value* rd = slot(16);
+    Value* present = B.CreateCall(rt_storage_read, {field_key(field), c32(2), c32(8), rd});
+    BasicBlock* dec = block("count.decode");
+    BasicBlock* done = block("count.done");
+    B.CreateCondBr(B.CreateICmpNE(present, c32(0)), dec, done);
+    B.SetInsertPoint(dec);
+    copy(out, take(rd, 8), 8);
+    B.CreateCall(rt_finish, {rd});
+    B.CreateBr(done);
+    B.SetInsertPoint(done);
+    return load(i64, out);
+  }
+
+  // count += 1 (up) or -= 1 when `when` holds.
+  void adjust_count(std::size_t field, Value* when, bool up) {
+    BasicBlock* yes = block("count.adjust");
+    BasicBlock* done = block("count.done");
+    B.CreateCondBr(when, yes, done);
+    B.SetInsertPoint(yes);
+    Value* n = read_count(field);
+    Value* buf = alloc(8);
+    store(up ? B.CreateAdd(n, B.getInt64(1)) : B.CreateSub(n, B.getInt64(1)), buf);
+    B.CreateCall(h_storage_set, {field_key(field), c32(2), buf, c32(8)});
+    B.CreateBr(done);
+    B.SetInsertPoint(done);
   }
 
   // Reads the value under `key` into a fresh temporary; returns (present, pointer).
@@ -1484,8 +1560,13 @@ class Lowerer {
     }
     auto it = fn_index_.find(n);
     if (it == fn_index_.end()) {
-      for (const auto& in : p_.interfaces)
-        if (in.name == n) unsupported(c.range, "calling another contract (interface `" + n + "`)");
+      if (kind(t) == TypeKind::Interface) {
+        // `Iface(address)`: the address, and no gas limit of its own (all the gas left).
+        Value* out = alloc(40);
+        copy(out, expr(*c.args[0]).v, 32);
+        store(B.getInt64(~0ull), gep(out, 32));
+        return V{out, t};
+      }
       unsupported(c.range, "calling `" + n + "`");
     }
     const check::FunctionInfo& f = p_.functions[it->second];
@@ -1502,6 +1583,18 @@ class Lowerer {
       const auto& segs = m.receiver->as<ast::PathExpr>().path.segments;
       if (segs.size() == 1)
         if (auto f = storage_field(segs[0].name); f && kind(p_.storage[*f].type) == TypeKind::Map) return map_method(*f, m, t);
+    }
+    if (n == "push" && kind(type_of(*m.receiver)) == TypeKind::Vec) {
+      // In place on a variable; read, push and write back on storage.
+      V item = expr(*m.args[0]);
+      update_place(*m.receiver, m.range, [&](Value* p, TypeId pt) {
+        Value* len = load(i32, p);
+        check(B.CreateICmpULT(len, c32(ty(pt).bound)), "push onto a full `" + p_.type_name(pt) + "`", m.range);
+        Value* ep = gep(gep(p, 4), B.CreateMul(len, c32(mem_size(ty(pt).element))));
+        store_coerced(ty(pt).element, ep, item, m.args[0]->range);
+        store(B.CreateAdd(len, c32(1)), p);
+      });
+      return V{nullptr, t};
     }
     V recv = expr(*m.receiver);
     const Type& x = ty(recv.t);
@@ -1552,17 +1645,8 @@ class Lowerer {
       }
       case TypeKind::Vec:
         if (n == "len") return V{load(i32, recv.v), t};
-        if (n == "push") {
-          // push on a variable: grow in place (the receiver must be a place rooted in a `var`).
-          auto [p, pt] = place_address(*m.receiver);
-          Value* len = load(i32, p);
-          check(B.CreateICmpULT(len, c32(ty(pt).bound)), "push onto a full `" + p_.type_name(pt) + "`", m.range);
-          Value* ep = gep(gep(p, 4), B.CreateMul(len, c32(mem_size(ty(pt).element))));
-          store_coerced(ty(pt).element, ep, expr(*m.args[0]), m.args[0]->range);
-          store(B.CreateAdd(len, c32(1)), p);
-          return V{nullptr, t};
-        }
         break;
+      case TypeKind::Interface: return interface_call(recv, m, t);
       case TypeKind::Array:
         if (n == "len") return V{c32(x.bound), t};
         break;
@@ -1575,18 +1659,71 @@ class Lowerer {
     unsupported(m.range, "the method `" + n + "` on `" + p_.type_name(recv.t) + "`");
   }
 
-  // The address of a place rooted in a local variable (for in-place updates such as push).
-  std::pair<Value*, TypeId> place_address(const ast::Expr& e) {
-    std::vector<const ast::Expr*> steps;
-    const ast::Expr* root = &e;
-    while (root->kind == ExprKind::Field || root->kind == ExprKind::Index) {
-      steps.push_back(root);
-      root = root->kind == ExprKind::Field ? root->as<ast::FieldExpr>().base.get() : root->as<ast::IndexExpr>().base.get();
+  // `Iface(address).method(args)`: Borsh input (name, arguments), call_contract, then the Borsh
+  // result. A callee that reverts makes this call revert with its message (prefixed with the
+  // method); a trap, running out of gas or a refusal (re-entry, unknown contract) traps here.
+  V interface_call(V recv, const ast::MethodCallExpr& m, TypeId t) {
+    const std::string& n = m.name.name;
+    if (n == "with_gas") {
+      Value* out = alloc(40);
+      copy(out, recv.v, 32);
+      store(expr(*m.args[0]).v, gep(out, 32));
+      return V{out, t};
     }
-    std::reverse(steps.begin(), steps.end());
-    if (root->kind == ExprKind::Path && root->as<ast::PathExpr>().path.segments.size() == 1)
-      if (const Local* l = lookup(root->as<ast::PathExpr>().path.segments[0].name)) return walk(l->slot, l->t, steps, 0);
-    unsupported(e.range, "changing this value in place (a storage Vec: read it into a `var`, push, assign it back)");
+    const check::InterfaceInfo& in = p_.interfaces[ty(recv.t).decl];
+    const check::FunctionInfo* f = nullptr;
+    for (const auto& x : in.methods)
+      if (x.name == n) f = &x;
+    if (!f) unsupported(m.range, "this interface method");
+    std::uint64_t cap = 4 + n.size();
+    for (const auto& prm : f->params) cap += enc_size(prm.type);
+    Value* buf = alloc(cap);
+    store(c32(n.size()), buf);
+    copy(gep(buf, 4), bytes_constant(n), n.size());
+    Value* pos = c32(4 + n.size());
+    for (std::size_t k = 0; k < m.args.size() && k < f->params.size(); ++k) {
+      V a = coerce(expr(*m.args[k]), f->params[k].type, m.args[k]->range);
+      pos = B.CreateCall(encoder(f->params[k].type), {buf, pos, a.v});
+    }
+    Value* status = B.CreateCall(h_call_contract, {recv.v, buf, pos, load(i64, gep(recv.v, 32))});
+    BasicBlock* ok = block("call.ok");
+    BasicBlock* failed = block("call.failed");
+    B.CreateCondBr(B.CreateICmpEQ(status, c32(0)), ok, failed);
+    // Failure: "<prefix><the callee's message>", reverted or aborted.
+    B.SetInsertPoint(failed);
+    const std::string what = in.name + "." + n;
+    const std::string revert_prefix = what + ": ";
+    const std::string abort_prefix = "call to " + what + " failed at " + where(m.range) + ": ";
+    Value* is_revert = B.CreateICmpEQ(status, c32(1));
+    Value* prefix = B.CreateSelect(is_revert, bytes_constant(revert_prefix), bytes_constant(abort_prefix));
+    Value* plen = B.CreateSelect(is_revert, c32(revert_prefix.size()), c32(abort_prefix.size()));
+    Value* dlen = B.CreateCall(h_return_data_size, {});
+    Value* msg = alloc(B.CreateAdd(plen, dlen));
+    copy(msg, prefix, plen);
+    B.CreateCall(h_return_data_read, {gep(msg, plen), c32(0), dlen});
+    BasicBlock* rv = block("call.revert");
+    BasicBlock* ab = block("call.abort");
+    B.CreateCondBr(is_revert, rv, ab);
+    B.SetInsertPoint(rv);
+    B.CreateCall(rt_revert, {msg, B.CreateAdd(plen, dlen)});
+    B.CreateUnreachable();
+    B.SetInsertPoint(ab);
+    B.CreateCall(rt_abort, {msg, B.CreateAdd(plen, dlen)});
+    B.CreateUnreachable();
+    B.SetInsertPoint(ok);
+    if (kind(f->return_type) == TypeKind::Unit) return V{nullptr, t};
+    Value* rlen = B.CreateCall(h_return_data_size, {});
+    Value* data = alloc(rlen);
+    B.CreateCall(h_return_data_read, {data, c32(0), rlen});
+    Value* rd = slot(16);
+    store(data, rd);
+    store(rlen, gep(rd, 4));
+    store(c32(0), gep(rd, 8));
+    store(c32(2), gep(rd, 12));  // a called contract's result: malformed traps
+    Value* out = alloc(mem_size(f->return_type));
+    B.CreateCall(decoder(f->return_type), {rd, out});
+    B.CreateCall(rt_finish, {rd});
+    return V{load_value(f->return_type, out), f->return_type};
   }
 
   V map_method(std::size_t field, const ast::MethodCallExpr& m, TypeId t) {
@@ -1596,7 +1733,8 @@ class Lowerer {
       auto [key, len] = map_key(field, expr(*m.args[0]));
       if (n == "contains") return V{B.CreateICmpNE(B.CreateCall(h_storage_has, {key, len}), c32(0)), t};
       if (n == "remove") {
-        B.CreateCall(h_storage_remove, {key, len});
+        Value* was = B.CreateCall(h_storage_remove, {key, len});
+        if (counted_.count(field)) adjust_count(field, B.CreateICmpNE(was, c32(0)), false);
         return V{nullptr, t};
       }
       // get: Option<V> built around the decoded value.
@@ -1614,6 +1752,7 @@ class Lowerer {
       B.SetInsertPoint(done);
       return V{out, t};
     }
+    if (n == "len" && counted_.count(field)) return V{read_count(field), t};
     unsupported(m.range, "the Map method `" + n + "`");
   }
 
@@ -2055,11 +2194,13 @@ class Lowerer {
   llvm::Function *rt_abort, *rt_revert, *rt_alloc, *rt_take, *rt_malformed, *rt_finish, *rt_check_utf8, *rt_input, *rt_storage_read,
       *rt_div_round, *rt_apply_rate;
   llvm::Function *h_output_write, *h_storage_has, *h_storage_set, *h_storage_remove, *h_storage_next, *h_emit_event,
-      *h_is_signer, *h_sender, *h_self, *h_block_time, *h_sha256;
+      *h_is_signer, *h_sender, *h_self, *h_block_time, *h_sha256, *h_call_contract, *h_return_data_size,
+      *h_return_data_read;
 
   std::vector<llvm::Function*> functions_;
   std::map<std::string, std::size_t> fn_index_;
   std::map<TypeId, llvm::Function*> encoders_, decoders_, eqs_;
+  std::set<std::size_t> counted_;  // map fields whose entry count is kept
   llvm::Function* fn_ = nullptr;
   const check::FunctionInfo* fn_info_ = nullptr;
   std::vector<std::map<std::string, Local>> scopes_;

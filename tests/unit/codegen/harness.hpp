@@ -68,6 +68,20 @@ class Deployed {
     sign_as({party(1)});
   }
 
+  // Builds and deploys another contract into the same world (running its init with `init_args`).
+  vm::Address add(std::string_view source, uint8_t at, const Bytes& init_args = {}) {
+    const compiler::BuildResult b = compiler::build_source("other.tnr", source);
+    EXPECT_TRUE(b.ok()) << b.diagnostics_text();
+    const vm::Address a = party(at);
+    if (!b.ok()) return a;
+    EXPECT_TRUE(host.deploy(engine, a, b.wasm).has_value());
+    if (b.wasm.size() && compiler::read_abi_section(b.wasm).find("\"kind\": \"init\"") != std::string::npos) {
+      vm::ContractCall c{a, init_args, 50'000'000, "tenor_init", nullptr};
+      EXPECT_TRUE(engine.execute(host, tx, c).ok());
+    }
+    return a;
+  }
+
   // The sender is the first signer.
   void sign_as(std::vector<vm::Party> signers) {
     tx.sender = signers.at(0);
