@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "test_util.hpp"
@@ -129,6 +130,40 @@ TEST(Fuzz, LargeInputsTerminateQuickly) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
     EXPECT_LT(ms, 5000) << unit;
   }
+}
+
+// The libFuzzer dictionary of tenor_fuzz_tnr (tests/fuzz/tnr.dict) spells every keyword and every
+// punctuation token of token_kinds.def, so that a new token reaches the fuzzer too.
+TEST(FuzzDictionary, CoversEveryKeywordAndPunctuation) {
+  std::ifstream in(std::filesystem::path(TENOR_FUZZ_DIR) / "tnr.dict", std::ios::binary);
+  ASSERT_TRUE(in) << "cannot open tests/fuzz/tnr.dict";
+  std::set<std::string> entries;
+  for (std::string line; std::getline(in, line);) {
+    // name="value", with \\, \" and \xHH escapes inside the quotes.
+    const std::size_t open = line.find('"');
+    if (line.empty() || line[0] == '#' || open == std::string::npos) continue;
+    ASSERT_EQ(line.back(), '"') << line;
+    std::string value;
+    for (std::size_t i = open + 1; i + 1 < line.size(); ++i) {
+      if (line[i] == '\\' && i + 2 < line.size() && line[i + 1] == 'x') {
+        value += static_cast<char>(std::stoi(line.substr(i + 2, 2), nullptr, 16));
+        i += 3;
+      } else if (line[i] == '\\') {
+        value += line[++i];
+      } else {
+        value += line[i];
+      }
+    }
+    entries.insert(value);
+  }
+  std::size_t covered = 0;
+  for (std::size_t k = 0; k < token_kind_count(); ++k) {
+    const auto kind = static_cast<TokenKind>(k);
+    if (!is_keyword(kind) && !is_punctuation(kind)) continue;
+    EXPECT_TRUE(entries.count(std::string(token_kind_spelling(kind)))) << token_kind_spelling(kind);
+    ++covered;
+  }
+  EXPECT_GT(covered, 50u);
 }
 
 }  // namespace
