@@ -248,6 +248,23 @@ struct Chain::Impl {
   std::map<Party, uint64_t> pending_nonce;  // next nonce per sender, counting pending txs
   std::map<Party, uint64_t> pending_gas;    // gas limits reserved by pending txs
   vm::ContractEngine engine;
+  // ABIs by code hash (nullptr: the code has none); filled by admission and contract_abi.
+  mutable std::map<Hash, std::shared_ptr<const Abi>> abis;
+
+  std::shared_ptr<const Abi> abi_of(const Address& address) const {
+    auto code_hash = db->state().get(state_key::contract(address));
+    if (!code_hash || code_hash->size() != 32) return nullptr;
+    Hash h{};
+    std::copy(code_hash->begin(), code_hash->end(), h.begin());
+    if (auto it = abis.find(h); it != abis.end()) return it->second;
+    std::shared_ptr<const Abi> abi;
+    if (auto code = db->state().get(state_key::code(h))) {
+      auto parsed = Abi::from_wasm(*code);
+      if (parsed && *parsed) abi = std::make_shared<const Abi>(std::move(**parsed));
+    }
+    abis.emplace(h, abi);
+    return abi;
+  }
 
   uint64_t state_u64(const Bytes& key) const {
     auto v = db->state().get(key);
@@ -419,6 +436,8 @@ Status Chain::advance_time(int64_t seconds) {
   return {};
 }
 
+std::shared_ptr<const Abi> Chain::contract_abi(const Address& address) const { return impl_->abi_of(address); }
+
 uint64_t Chain::nonce(const Party& party) const { return impl_->state_u64(state_key::nonce(party)); }
 uint64_t Chain::balance(const Party& party) const { return impl_->state_u64(state_key::balance(party)); }
 
@@ -448,10 +467,24 @@ Result<Hash> Chain::submit(const SignedTransaction& stx) {
   if (const auto* call = std::get_if<CallPayload>(&tx.payload)) {
     if (!s.db->state().get(state_key::contract(call->contract)))
       return err(ErrorCode::UnknownContract, "no contract at " + hex(call->contract));
+    if (auto abi = s.abi_of(call->contract)) {
+      if (auto st = abi->check_call(call->input); !st)
+        return err(ErrorCode::BadArguments, "the input does not match the ABI of " +
+                                                (abi->contract().empty() ? "the contract" : abi->contract()) + " at " +
+                                                hex(call->contract) + ": " + st.error().message);
+    }
   } else {
     const auto& deploy = std::get<DeployPayload>(tx.payload);
     if (auto prepared = s.engine.prepare(deploy.code); !prepared)
       return err(ErrorCode::InvalidArgument, "the code cannot be deployed: " + prepared.error().to_string());
+    auto abi = Abi::from_wasm(deploy.code);
+    if (!abi) return err(ErrorCode::InvalidArgument, "the code cannot be deployed: " + abi.error().message);
+    if (*abi) {
+      if (auto st = (*abi)->check_init(deploy.init_input); !st)
+        return err(ErrorCode::BadArguments, "the init input does not match the ABI of " +
+                                                ((*abi)->contract().empty() ? "the contract" : (*abi)->contract()) +
+                                                ": " + st.error().message);
+    }
   }
   s.pending.push_back(stx);
   s.pending_nonce[tx.sender] = expected + 1;

@@ -168,6 +168,71 @@ TEST_F(ChainTest, AdmissionRejectsBadTransactionsWithClearReasons) {
   EXPECT_EQ(chain->pending(), 0u);
 }
 
+// The counter with a "tenor.abi" custom section appended (the VM ignores custom sections).
+Bytes with_abi_section(Bytes module, const std::string& abi) {
+  auto leb = [](Bytes& out, size_t n) {
+    do {
+      uint8_t b = n & 0x7f;
+      n >>= 7;
+      out.push_back(static_cast<uint8_t>(b | (n ? 0x80 : 0)));
+    } while (n);
+  };
+  const std::string name = "tenor.abi";
+  Bytes body;
+  leb(body, name.size());
+  body.insert(body.end(), name.begin(), name.end());
+  body.insert(body.end(), abi.begin(), abi.end());
+  module.push_back(0);
+  leb(module, body.size());
+  module.insert(module.end(), body.begin(), body.end());
+  return module;
+}
+
+constexpr const char* kCounterAbi = R"({"contract": "Counter", "entries": [
+  {"name": "bump", "kind": "action", "params": [{"name": "by", "type": "u64"}], "returns": "u64"}]})";
+
+TEST_F(ChainTest, AdmissionChecksCallsAgainstTheContractsAbi) {
+  auto expect_code = [&](const Result<Hash>& r, ErrorCode code, std::string_view text) {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, code) << r.error().to_string();
+    EXPECT_NE(r.error().message.find(text), std::string::npos) << r.error().to_string();
+  };
+  const Bytes code = with_abi_section(counter_contract(), kCounterAbi);
+  // The ABI has no init: an init input is refused; a section that is not an ABI too.
+  expect_code(chain->submit(sign(tx_from(seller, DeployPayload{code, {1}}), std::span<const KeyPair>(&seller, 1))),
+              ErrorCode::BadArguments, "the init input does not match the ABI of Counter: Counter has no init");
+  expect_code(chain->submit(sign(tx_from(seller, DeployPayload{with_abi_section(counter_contract(), "{\"entries\": 5}"), {}}),
+                                 std::span<const KeyPair>(&seller, 1))),
+              ErrorCode::InvalidArgument, "the tenor.abi section: ABI: the ABI: expected an array \"entries\"");
+  auto h = chain->submit(sign(tx_from(seller, DeployPayload{code, {}}), std::span<const KeyPair>(&seller, 1)));
+  ASSERT_TRUE(h) << h.error().to_string();
+  ASSERT_TRUE(chain->produce_block());
+  const Address a = *chain->receipt(*h)->deployed;
+  ASSERT_NE(chain->contract_abi(a), nullptr);
+  EXPECT_EQ(chain->contract_abi(a)->contract(), "Counter");
+
+  auto input = chain->contract_abi(a)->encode_call("bump", Json::array({1}));
+  ASSERT_TRUE(input);
+  EXPECT_TRUE(call(a, *input));  // admitted (the counter itself reverts on any input)
+  expect_code(call(a, {}), ErrorCode::BadArguments, "the input is empty");
+  BorshWriter w;
+  w.string("bmp");
+  expect_code(call(a, w.data()), ErrorCode::BadArguments,
+              "the input does not match the ABI of Counter at " + hex(a) + ": unknown entry \"bmp\" (Counter has bump)");
+  Bytes truncated = *input;
+  truncated.pop_back();
+  expect_code(call(a, truncated), ErrorCode::BadArguments, "bump: argument by (u64): offset 8: unexpected end of input");
+  Bytes trailing = *input;
+  trailing.push_back(0);
+  expect_code(call(a, trailing), ErrorCode::BadArguments, "bump: 1 byte after the last argument");
+  EXPECT_EQ(chain->pending(), 1u);
+
+  // A contract without an ABI takes any input.
+  const Address plain = deploy_counter();
+  EXPECT_EQ(chain->contract_abi(plain), nullptr);
+  EXPECT_TRUE(call(plain, {1, 2, 3}));
+}
+
 TEST_F(ChainTest, TwoPartiesSignOneTransaction) {
   Address a = deploy_counter();
   Transaction tx = tx_from(seller, CallPayload{a, {}});

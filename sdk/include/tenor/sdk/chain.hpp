@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "tenor/sdk/abi.hpp"
 #include "tenor/sdk/error.hpp"
 #include "tenor/sdk/merkle.hpp"
 #include "tenor/sdk/state.hpp"
@@ -131,9 +132,12 @@ class Chain {
   // Moves the dev clock forward (for reaching maturity dates); persisted.
   Status advance_time(int64_t seconds);
 
-  // Admission: decodes nothing more, checks signatures, chain id, nonce (replayed or skipped),
-  // gas limit (<= block limit), the sender's balance and the target contract. On success the
-  // transaction waits for the next block; returns its hash.
+  // Admission: checks signatures, chain id, nonce (replayed or skipped), gas limit (<= block
+  // limit), the sender's balance and the target contract. When the code carries an ABI (its
+  // "tenor.abi" section, abi.hpp), the input must decode against it: a call must name an action or
+  // view and give exactly its arguments (BadArguments otherwise), a deployment's init input must
+  // be the init's arguments, and a deployment's ABI section must parse. Code without an ABI skips
+  // these checks. On success the transaction waits for the next block; returns its hash.
   Result<Hash> submit(const SignedTransaction& tx);
   size_t pending() const noexcept;
 
@@ -148,6 +152,10 @@ class Chain {
 
   // Runs a call against the head state without recording anything (views).
   vm::ExecResult query(const Address& contract, Bytes input, uint64_t gas_limit, const Party& as);
+
+  // The ABI of the contract at `address`; nullptr when there is no contract there or its code
+  // carries no (valid) ABI. Cached by code hash.
+  std::shared_ptr<const Abi> contract_abi(const Address& address) const;
 
   uint64_t nonce(const Party& party) const;
   uint64_t balance(const Party& party) const;
