@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Full benchmark figures: a Release build, then the VM against native code on the kernels of
-# ../shared/bench (see its README for the sizes and reference figures).
+# ../shared/bench (see its README for the sizes and reference figures), and the compiler's table.
 #
-#   scripts/bench.sh               time every kernel: a table of vm s, native s, ratio, geometric mean
+#   scripts/bench.sh               time every kernel: a table of vm s, native s, ratio, geometric mean;
+#                                  one contract call; then the compiler's table (tenor_bench_compiler
+#                                  --report): wasm bytes, code section bytes, compile ms and scenario
+#                                  gas of the test contracts and a generated 2,000-line contract at
+#                                  O0 O1 O2 O3 Oz
+#   scripts/bench.sh --compiler    the compiler's table only
 #   scripts/bench.sh --callgrind   instructions per iteration of the `loop` kernel, VM and native,
 #                                  counted by valgrind (repeatable on a noisy machine)
 #   scripts/bench.sh [--] ARGS...  other arguments go to tenor_bench_vm (e.g. --benchmark_filter=fib)
 #
 # Environment: BUILD_DIR (default ./build-release), TENOR_BENCH_REPS (calls per kernel, default 3),
-# TENOR_BENCH_DIR (kernels, default ../shared/bench).
+# TENOR_BENCH_DIR (kernels, default ../shared/bench), TENOR_BENCH_COMPILER_REPS (builds timed per
+# contract and level in the compiler's table, default 3).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -18,11 +24,26 @@ mode="time"
 if [ "${1:-}" = --callgrind ]; then
   mode=callgrind
   shift
+elif [ "${1:-}" = --compiler ]; then
+  mode=compiler
+  shift
 fi
 [ "${1:-}" != -- ] || shift
 
 bash scripts/setup.sh
-BUILD_TYPE=Release TENOR_BUILD_TARGETS="tenor tenor_bench_vm tenor_bench_contract" bash scripts/build.sh
+targets="tenor tenor_bench_vm tenor_bench_contract tenor_bench_compiler"
+[ "$mode" != compiler ] || targets=tenor_bench_compiler
+BUILD_TYPE=Release TENOR_BUILD_TARGETS="$targets" bash scripts/build.sh
+
+# compiler_table: compile time, code size and gas of compiled contracts per optimisation level.
+compiler_table() {
+  echo "bench.sh: the compiler: compile time, code size and gas per optimisation level"
+  "$BUILD_DIR/tests/bench/tenor_bench_compiler" --report --reps "${TENOR_BENCH_COMPILER_REPS:-3}"
+}
+if [ "$mode" = compiler ]; then
+  compiler_table
+  exit
+fi
 
 kernels=$BUILD_DIR/tests/bench/kernels
 if [ ! -x "$BUILD_DIR/tests/bench/tenor_bench_vm" ]; then
@@ -34,7 +55,10 @@ if [ "$mode" = time ]; then
   "$BUILD_DIR/tests/bench/tenor_bench_vm" "$@"
   echo
   echo "bench.sh: one contract call from a warm code cache (goal: under 10 us)"
-  exec "$BUILD_DIR/tests/bench/tenor_bench_contract"
+  "$BUILD_DIR/tests/bench/tenor_bench_contract"
+  echo
+  compiler_table
+  exit
 fi
 
 # Instructions per loop iteration: count the instructions of a whole run for two sizes; the
