@@ -1,6 +1,9 @@
 // The back half of `tenor build` (build.hpp): LLVM IR -> optimised IR -> wasm32 object -> lld ->
 // the contract module with its ABI section, checked by the VM before it is returned.
 #include <lld/Common/Driver.h>
+#include <llvm/DebugInfo/DWARF/DWARFContext.h>
+#include <llvm/Object/Wasm.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/AsmParser/Parser.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
@@ -15,11 +18,13 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/Target/TargetOptions.h>
+#include <llvm/Transforms/Utils/Cloning.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <unistd.h>
 
@@ -128,11 +133,11 @@ void optimize(llvm::Module& m, llvm::TargetMachine& tm, OptLevel level) {
   mpm.run(m, mam);
 }
 
-std::string emit_object(llvm::Module& m, llvm::TargetMachine& tm) {
+std::string emit_object(llvm::Module& m, llvm::TargetMachine& tm, llvm::CodeGenFileType type = llvm::CGFT_ObjectFile) {
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream os(buffer);
   llvm::legacy::PassManager pm;
-  if (tm.addPassesToEmitFile(pm, os, nullptr, llvm::CGFT_ObjectFile))
+  if (tm.addPassesToEmitFile(pm, os, nullptr, type))
     throw BackendError{"the WebAssembly target cannot emit an object file"};
   pm.run(m);
   return std::string(buffer.begin(), buffer.end());
@@ -178,7 +183,7 @@ std::vector<std::uint8_t> link_wasm(const std::string& object, bool has_init) {
   const std::string stack = "stack-size=" + std::to_string(kStackBytes);
   const std::string max_mem = "--max-memory=" + std::to_string(vm::kContractMaxMemoryPages * 65536ull);
   std::vector<const char*> args = {"wasm-ld", obj_s.c_str(), builtins.c_str(), "-o", out_s.c_str(), "--no-entry",
-                                   "--export=tenor_entry", "--stack-first", "--strip-debug", "-z", stack.c_str(), max_mem.c_str()};
+                                   "--export=tenor_entry", "--stack-first", "-z", stack.c_str(), max_mem.c_str()};
   if (has_init) args.push_back("--export=tenor_init");
   static std::mutex lld_mutex;  // lld keeps global state: one link at a time
   std::string out_text, err_text;
@@ -213,6 +218,99 @@ void append_custom_section(std::vector<std::uint8_t>& wasm, const std::string& n
   wasm.insert(wasm.end(), body.begin(), body.end());
 }
 
+// The module's line table (DWARF, from the debug info the lowering attached) as the compact
+// `tenor.srcmap` section (docs/abi.md): rows of (code offset, line, column) sorted by offset, a row
+// covering the offsets up to the next. Consecutive rows at the same position are merged; rows
+// without a line (helpers, runtime) are dropped.
+std::string source_map(const std::vector<std::uint8_t>& wasm, const std::string& file) {
+  auto buffer = llvm::MemoryBuffer::getMemBuffer(
+      llvm::StringRef(reinterpret_cast<const char*>(wasm.data()), wasm.size()), "contract.wasm", false);
+  auto obj = llvm::object::ObjectFile::createWasmObjectFile(buffer->getMemBufferRef());
+  if (!obj) {
+    llvm::consumeError(obj.takeError());
+    throw BackendError{"the linked module cannot be read back for its line table"};
+  }
+  std::unique_ptr<llvm::DWARFContext> dwarf = llvm::DWARFContext::create(**obj);
+  struct Row {
+    std::uint32_t offset, line, column;
+  };
+  std::vector<Row> rows;
+  for (const auto& cu : dwarf->compile_units()) {
+    // Only the contract's own unit: the compiler-rt builtins bring line tables of their own.
+    const char* name = cu->getUnitDIE().getShortName();
+    if (!name || file != name) continue;
+    const llvm::DWARFDebugLine::LineTable* table = dwarf->getLineTableForUnit(cu.get());
+    if (!table) continue;
+    for (const auto& r : table->Rows) {
+      if (r.EndSequence) {
+        rows.push_back({static_cast<std::uint32_t>(r.Address.Address), 0, 0});
+        continue;
+      }
+      rows.push_back({static_cast<std::uint32_t>(r.Address.Address), r.Line, r.Column});
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.offset < b.offset; });
+  std::vector<Row> merged;
+  for (const Row& r : rows) {
+    if (!merged.empty() && merged.back().offset == r.offset) {
+      merged.back() = r;  // the last row at an offset wins
+      continue;
+    }
+    if (!merged.empty() && merged.back().line == r.line && merged.back().column == r.column) continue;
+    merged.push_back(r);
+  }
+  // Rows with line 0 end a covered range; a leading one carries nothing.
+  while (!merged.empty() && merged.front().line == 0) merged.erase(merged.begin());
+  std::string out;
+  auto u32 = [&](std::uint32_t v) {
+    for (int k = 0; k < 4; ++k) out += static_cast<char>((v >> (8 * k)) & 0xFF);
+  };
+  out += static_cast<char>(1);  // version
+  u32(static_cast<std::uint32_t>(file.size()));
+  out += file;
+  u32(static_cast<std::uint32_t>(merged.size()));
+  for (const Row& r : merged) {
+    u32(r.offset);
+    u32(r.line);
+    u32(r.column);
+  }
+  return out;
+}
+
+// The module without its `.debug_*` custom sections (their content now lives in tenor.srcmap).
+std::vector<std::uint8_t> strip_debug_sections(const std::vector<std::uint8_t>& wasm) {
+  std::vector<std::uint8_t> out(wasm.begin(), wasm.begin() + 8);
+  std::size_t pos = 8;
+  auto leb = [&](std::size_t& p, std::uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64 && p < wasm.size(); shift += 7) {
+      const std::uint8_t b = wasm[p++];
+      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) return true;
+    }
+    return false;
+  };
+  while (pos < wasm.size()) {
+    const std::size_t start = pos;
+    const std::uint8_t id = wasm[pos++];
+    std::uint64_t size = 0;
+    if (!leb(pos, size) || size > wasm.size() - pos) throw BackendError{"the linked module has a malformed section"};
+    const std::size_t end = pos + size;
+    bool drop = false;
+    if (id == 0) {
+      std::size_t p = pos;
+      std::uint64_t n = 0;
+      if (leb(p, n) && n <= end - p) {
+        const std::string name(wasm.begin() + static_cast<long>(p), wasm.begin() + static_cast<long>(p + n));
+        drop = name.rfind(".debug", 0) == 0;
+      }
+    }
+    if (!drop) out.insert(out.end(), wasm.begin() + static_cast<long>(start), wasm.begin() + static_cast<long>(end));
+    pos = end;
+  }
+  return out;
+}
+
 }  // namespace
 
 bool parse_opt_level(std::string_view t, OptLevel& out) {
@@ -238,7 +336,10 @@ const char* opt_level_name(OptLevel level) {
   return "O2";
 }
 
-std::string read_abi_section(const std::vector<std::uint8_t>& wasm) {
+namespace {
+// The payload of the custom section `wanted`, or nullopt.
+std::optional<std::string> custom_section(const std::vector<std::uint8_t>& wasm, const std::string& wanted) {
+  if (wasm.size() < 8) return std::nullopt;
   std::size_t pos = 8;
   auto leb = [&](std::uint64_t& v) {
     v = 0;
@@ -252,21 +353,51 @@ std::string read_abi_section(const std::vector<std::uint8_t>& wasm) {
   while (pos < wasm.size()) {
     const std::uint8_t id = wasm[pos++];
     std::uint64_t size = 0;
-    if (!leb(size) || size > wasm.size() - pos) return {};
+    if (!leb(size) || size > wasm.size() - pos) return std::nullopt;
     const std::size_t end = pos + size;
     if (id == 0) {
       std::uint64_t n = 0;
-      if (!leb(n) || n > end - pos) return {};
+      if (!leb(n) || n > end - pos) return std::nullopt;
       const std::string name(wasm.begin() + static_cast<long>(pos), wasm.begin() + static_cast<long>(pos + n));
-      if (name == kAbiSectionName) return std::string(wasm.begin() + static_cast<long>(pos + n), wasm.begin() + static_cast<long>(end));
+      if (name == wanted) return std::string(wasm.begin() + static_cast<long>(pos + n), wasm.begin() + static_cast<long>(end));
     }
     pos = end;
   }
-  return {};
+  return std::nullopt;
+}
+}  // namespace
+
+bool read_source_map(const std::vector<std::uint8_t>& wasm, SourceMap& out) {
+  const auto s = custom_section(wasm, kSourceMapSectionName);
+  if (!s) return false;
+  std::size_t pos = 0;
+  auto u32 = [&](std::uint32_t& v) {
+    if (s->size() - pos < 4) return false;
+    v = 0;
+    for (int k = 0; k < 4; ++k) v |= static_cast<std::uint32_t>(static_cast<unsigned char>((*s)[pos + k])) << (8 * k);
+    pos += 4;
+    return true;
+  };
+  if (s->empty() || (*s)[0] != 1) return false;
+  pos = 1;
+  std::uint32_t n = 0;
+  if (!u32(n) || n > s->size() - pos) return false;
+  out.file = s->substr(pos, n);
+  pos += n;
+  std::uint32_t count = 0;
+  if (!u32(count) || count > (s->size() - pos) / 12) return false;
+  out.rows.resize(count);
+  for (auto& r : out.rows)
+    if (!u32(r.code_offset) || !u32(r.line) || !u32(r.column)) return false;
+  return pos == s->size();
+}
+
+std::string read_abi_section(const std::vector<std::uint8_t>& wasm) {
+  return custom_section(wasm, kAbiSectionName).value_or("");
 }
 
 BuildResult build_source(std::string_view file_name, std::string_view text, const BuildOptions& options) {
-  BuildResult r{check_source(file_name, text), {}, {}, {}};
+  BuildResult r{check_source(file_name, text), {}, {}, {}, {}};
   if (!r.front.ok() || !r.front.program) return r;
   const SourceRange whole{r.front.file, 0, 0};
   try {
@@ -287,8 +418,16 @@ BuildResult build_source(std::string_view file_name, std::string_view text, cons
       llvm::raw_string_ostream os(r.llvm_ir);
       m->print(os, nullptr);
     }
+    if (options.emit_wat) {
+      // The backend's WebAssembly text, before linking (the runtime helpers included).
+      std::unique_ptr<llvm::Module> copy = llvm::CloneModule(*m);
+      r.wat = emit_object(*copy, *tm, llvm::CGFT_AssemblyFile);
+    }
     const std::string object = emit_object(*m, *tm);
     std::vector<std::uint8_t> wasm = link_wasm(object, m->getFunction("tenor_init") != nullptr);
+    const std::string srcmap = source_map(wasm, std::string(file_name));
+    wasm = strip_debug_sections(wasm);
+    append_custom_section(wasm, kSourceMapSectionName, srcmap);
     r.abi_json = abi::to_json(*r.front.ast, *r.front.program, text);
     append_custom_section(wasm, kAbiSectionName, r.abi_json);
     // The VM's own checks: never hand out a module a node would refuse.

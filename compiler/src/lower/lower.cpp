@@ -18,6 +18,7 @@
 
 #include <llvm/ADT/APInt.h>
 #include <llvm/IR/Constants.h>
+#include <llvm/IR/DIBuilder.h>
 #include <llvm/IR/DerivedTypes.h>
 #include <llvm/IR/Function.h>
 #include <llvm/IR/IRBuilder.h>
@@ -117,6 +118,14 @@ class Lowerer {
     }
     if (diags_.has_errors()) return nullptr;
     collect_counted_maps();
+    // Line tables only: they become the module's code-offset -> source-line map (codegen.cpp).
+    // The file is named as given, with no directory, so no build path reaches the output.
+    di_ = std::make_unique<llvm::DIBuilder>(*M);
+    di_file_ = di_->createFile(sm_.file(file_.range.file).name(), "");
+    di_->createCompileUnit(llvm::dwarf::DW_LANG_C, di_file_, "tenor", true, "", 0, "",
+                           llvm::DICompileUnit::DebugEmissionKind::LineTablesOnly);
+    M->addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
+    M->addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
     for (std::size_t i = 0; i < p_.functions.size(); ++i) declare_function(i);
     for (std::size_t i = 0; i < p_.functions.size(); ++i) {
       try {
@@ -130,6 +139,7 @@ class Lowerer {
     } catch (const Unsupported&) {
     }
     if (diags_.has_errors()) return nullptr;
+    di_->finalize();
     std::string err;
     llvm::raw_string_ostream os(err);
     if (llvm::verifyModule(*M, &os)) {
@@ -239,6 +249,25 @@ class Lowerer {
                     {p_.type_name(t), s > kMaxValueBytes ? "more than " + std::to_string(kMaxValueBytes) : std::to_string(s),
                      std::to_string(kMaxValueBytes)},
                     "lower the bound of its Bytes, String or Vec, or store the items in a Map");
+  }
+
+  // --- source locations -----------------------------------------------------------------------
+
+  void attach_subprogram(llvm::Function* f, SourceRange r) {
+    const unsigned line = sm_.line_column(r.start()).line;
+    llvm::DISubprogram* sp = di_->createFunction(
+        di_file_, f->getName(), llvm::StringRef(), di_file_, line, di_->createSubroutineType(di_->getOrCreateTypeArray({})),
+        line, llvm::DINode::FlagZero, llvm::DISubprogram::SPFlagDefinition);
+    f->setSubprogram(sp);
+    scope_ = sp;
+    locate(r);
+  }
+
+  // Instructions emitted from here on belong to the source position `r`.
+  void locate(SourceRange r) {
+    if (!scope_) return;
+    const auto lc = sm_.line_column(r.start());
+    B.SetCurrentDebugLocation(llvm::DILocation::get(C, lc.line, lc.column, scope_));
   }
 
   [[noreturn]] void unsupported(SourceRange where, const std::string& what) {
@@ -451,6 +480,7 @@ class Lowerer {
     fn_info_ = &f;
     scopes_.assign(1, {});
     B.SetInsertPoint(BasicBlock::Create(C, "entry", fn_));
+    attach_subprogram(fn_, f.item->range);
     // Parameters: scalars get a slot (they may be read many times; mem2reg removes it);
     // aggregates are used in place (parameters are immutable).
     for (std::size_t k = 0; k < f.params.size(); ++k) {
@@ -518,6 +548,7 @@ class Lowerer {
   }
 
   void lower_stmt(const ast::Stmt& s) {
+    locate(s.range);
     switch (s.kind) {
       case ast::StmtKind::Let: {
         const auto& l = s.as<ast::LetStmt>();
@@ -906,6 +937,10 @@ class Lowerer {
                                      llvm::GlobalValue::InternalLinkage, "enc." + p_.type_name(t), *M);
     encoders_[t] = f;
     auto saved = B.saveIP();
+    const llvm::DebugLoc saved_loc = B.getCurrentDebugLocation();
+    B.SetCurrentDebugLocation(llvm::DebugLoc());  // generated helpers carry no source lines
+    llvm::DISubprogram* saved_scope = scope_;
+    scope_ = nullptr;
     llvm::Function* saved_fn = fn_;
     fn_ = f;
     B.SetInsertPoint(BasicBlock::Create(C, "entry", f));
@@ -915,6 +950,8 @@ class Lowerer {
     B.CreateRet(encode_body(t, buf, pos, v));
     fn_ = saved_fn;
     B.restoreIP(saved);
+    B.SetCurrentDebugLocation(saved_loc);
+    scope_ = saved_scope;
     return f;
   }
 
@@ -1050,6 +1087,10 @@ class Lowerer {
                                      llvm::GlobalValue::InternalLinkage, "dec." + p_.type_name(t), *M);
     decoders_[t] = f;
     auto saved = B.saveIP();
+    const llvm::DebugLoc saved_loc = B.getCurrentDebugLocation();
+    B.SetCurrentDebugLocation(llvm::DebugLoc());  // generated helpers carry no source lines
+    llvm::DISubprogram* saved_scope = scope_;
+    scope_ = nullptr;
     llvm::Function* saved_fn = fn_;
     fn_ = f;
     B.SetInsertPoint(BasicBlock::Create(C, "entry", f));
@@ -1057,6 +1098,8 @@ class Lowerer {
     B.CreateRetVoid();
     fn_ = saved_fn;
     B.restoreIP(saved);
+    B.SetCurrentDebugLocation(saved_loc);
+    scope_ = saved_scope;
     return f;
   }
 
@@ -1207,6 +1250,10 @@ class Lowerer {
                                      "eq." + p_.type_name(t), *M);
     eqs_[t] = f;
     auto saved = B.saveIP();
+    const llvm::DebugLoc saved_loc = B.getCurrentDebugLocation();
+    B.SetCurrentDebugLocation(llvm::DebugLoc());  // generated helpers carry no source lines
+    llvm::DISubprogram* saved_scope = scope_;
+    scope_ = nullptr;
     llvm::Function* saved_fn = fn_;
     fn_ = f;
     B.SetInsertPoint(BasicBlock::Create(C, "entry", f));
@@ -1312,6 +1359,8 @@ class Lowerer {
     B.CreateRet(B.getFalse());
     fn_ = saved_fn;
     B.restoreIP(saved);
+    B.SetCurrentDebugLocation(saved_loc);
+    scope_ = saved_scope;
     return f;
   }
 
@@ -2140,6 +2189,7 @@ class Lowerer {
                                      "tenor_entry", *M);
     fn_ = f;
     B.SetInsertPoint(BasicBlock::Create(C, "entry", f));
+    attach_subprogram(f, file_.range);
     Value* rd = slot(16);
     B.CreateCall(rt_input, {rd});
     Value* name_len = load(i32, take(rd, 4));
@@ -2172,6 +2222,7 @@ class Lowerer {
                                        "tenor_init", *M);
       fn_ = f;
       B.SetInsertPoint(BasicBlock::Create(C, "entry", f));
+      attach_subprogram(f, p_.functions[i].item ? p_.functions[i].item->range : file_.range);
       Value* rd = slot(16);
       B.CreateCall(rt_input, {rd});
       decode_and_call(i, rd);
@@ -2201,6 +2252,9 @@ class Lowerer {
   std::map<std::string, std::size_t> fn_index_;
   std::map<TypeId, llvm::Function*> encoders_, decoders_, eqs_;
   std::set<std::size_t> counted_;  // map fields whose entry count is kept
+  std::unique_ptr<llvm::DIBuilder> di_;
+  llvm::DIFile* di_file_ = nullptr;
+  llvm::DISubprogram* scope_ = nullptr;  // the function being lowered
   llvm::Function* fn_ = nullptr;
   const check::FunctionInfo* fn_info_ = nullptr;
   std::vector<std::map<std::string, Local>> scopes_;

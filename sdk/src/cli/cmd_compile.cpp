@@ -2,7 +2,7 @@
 // diagnostics (text on stderr, or one JSON object on stdout with --json); --ast prints the syntax
 // tree. Exit status: 0 no errors, 1 the source has errors, 2 usage (no such file).
 //
-// `tenor build FILE.tnr [-o OUT.wasm] [--abi OUT.json] [-O LEVEL] [--emit-llvm FILE] [--json]`:
+// `tenor build FILE.tnr [-o OUT.wasm] [--abi OUT.json] [-O LEVEL] [--emit-llvm FILE] [--emit-wat FILE] [--json]`:
 // compiles a contract to one .wasm (ABI in its `tenor.abi` custom section), checked by the VM's
 // validator and contract profile before it is written. Nothing is written when there are errors.
 #include <fstream>
@@ -64,6 +64,7 @@ struct BuildOptions {
   std::string abi;
   std::string opt = "2";
   std::string emit_llvm;
+  std::string emit_wat;
   bool json = false;
 };
 
@@ -87,6 +88,7 @@ int build(const BuildOptions& opts) {
   compiler::BuildOptions bo;
   if (!compiler::parse_opt_level(opts.opt, bo.opt)) usage_error("unknown optimisation level " + opts.opt + " (use 0, 1, 2, 3 or z)");
   bo.emit_llvm = !opts.emit_llvm.empty();
+  bo.emit_wat = !opts.emit_wat.empty();
   const std::string text = read_source(opts.file);
   std::string out = opts.out;
   if (out.empty()) {
@@ -98,6 +100,7 @@ int build(const BuildOptions& opts) {
     write_text(out, std::string_view(reinterpret_cast<const char*>(r.wasm.data()), r.wasm.size()));
     if (!opts.abi.empty()) write_text(opts.abi, r.abi_json);
     if (bo.emit_llvm) write_text(opts.emit_llvm, r.llvm_ir);
+    if (bo.emit_wat) write_text(opts.emit_wat, r.wat);
   }
   if (opts.json) {
     Json j;
@@ -137,6 +140,7 @@ void register_compile_commands(CLI::App& app, CommandContext& ctx) {
   bc->add_option("--abi", b->abi, "also write the ABI as JSON to this file");
   bc->add_option("-O,--opt", b->opt, "optimisation level: 0, 1, 2 (default), 3 or z");
   bc->add_option("--emit-llvm", b->emit_llvm, "also write the optimised LLVM IR to this file");
+  bc->add_option("--emit-wat", b->emit_wat, "also write the WebAssembly text of LLVM's backend (before linking) to this file");
   bc->add_flag("--json", b->json, "print the result as one JSON object on stdout");
   bc->callback([&ctx, b] { run_command(ctx, [b] { return build(*b); }); });
 }

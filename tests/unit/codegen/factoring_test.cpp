@@ -2,7 +2,9 @@
 // confirmation by the debtor, financing signed by seller and factor in one transaction, the
 // double-financing refusal, signature checks, views, events and storage.
 #include <fstream>
+#include <algorithm>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "harness.hpp"
@@ -146,6 +148,48 @@ TEST(Build, IsReproducibleAndCarriesItsAbi) {
   EXPECT_EQ(abi, a.abi_json);
   EXPECT_NE(abi.find("\"name\": \"finance\""), std::string::npos);
   EXPECT_NE(abi.find("\"signed_by\""), std::string::npos);
+}
+
+// The source map: sorted rows inside the file, covering the lines of the entry points' bodies, and
+// offsets inside the code section; the DWARF sections it came from are gone.
+TEST(Build, CarriesASourceMapFromCodeOffsetsToLines) {
+  const std::string src = docs_example();
+  const auto b = compiler::build_source("factoring.tnr", src);
+  ASSERT_TRUE(b.ok()) << b.diagnostics_text();
+  compiler::SourceMap map;
+  ASSERT_TRUE(compiler::read_source_map(b.wasm, map));
+  EXPECT_EQ(map.file, "factoring.tnr");
+  ASSERT_GT(map.rows.size(), 10u);
+  const auto lines = static_cast<uint32_t>(std::count(src.begin(), src.end(), '\n'));
+  std::set<uint32_t> seen;
+  for (std::size_t i = 0; i < map.rows.size(); ++i) {
+    if (i) {
+      EXPECT_LT(map.rows[i - 1].code_offset, map.rows[i].code_offset);
+    }
+    if (map.rows[i].line == 0) continue;
+    EXPECT_LE(map.rows[i].line, lines);
+    seen.insert(map.rows[i].line);
+  }
+  // `invoices[id].state = State::Confirmed;` and the `require` before it.
+  const auto line_of = [&](const std::string& text) {
+    return static_cast<uint32_t>(std::count(src.begin(), src.begin() + static_cast<long>(src.find(text)), '\n') + 1);
+  };
+  EXPECT_TRUE(seen.count(line_of("invoices[id].state = State::Confirmed;")));
+  EXPECT_TRUE(seen.count(line_of("require(!invoices.contains(id)")));
+  const std::string bytes(b.wasm.begin(), b.wasm.end());
+  EXPECT_EQ(bytes.find(".debug_line"), std::string::npos);
+  EXPECT_EQ(bytes.find("/work"), std::string::npos);  // no build paths
+}
+
+TEST(Build, EmitsLlvmIrAndWebAssemblyTextOnRequest) {
+  compiler::BuildOptions o;
+  o.emit_llvm = true;
+  o.emit_wat = true;
+  const auto b = compiler::build_source("factoring.tnr", docs_example(), o);
+  ASSERT_TRUE(b.ok()) << b.diagnostics_text();
+  EXPECT_NE(b.llvm_ir.find("define void @tenor_entry()"), std::string::npos);
+  EXPECT_NE(b.wat.find("tenor_entry"), std::string::npos);
+  EXPECT_NE(b.wat.find("call"), std::string::npos);
 }
 
 }  // namespace

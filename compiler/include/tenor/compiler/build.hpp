@@ -32,6 +32,8 @@ inline constexpr const char* kWasmFeatures = "+bulk-memory,+mutable-globals,+non
 
 // The custom section carrying the contract's ABI (JSON, docs/abi.md).
 inline constexpr const char* kAbiSectionName = "tenor.abi";
+// The custom section mapping code offsets to source lines (docs/abi.md, "Source map").
+inline constexpr const char* kSourceMapSectionName = "tenor.srcmap";
 
 // The compiler's version, recorded in every ABI.
 inline constexpr const char* kCompilerVersion = "tenor 0.1.0 (LLVM 14)";
@@ -39,6 +41,7 @@ inline constexpr const char* kCompilerVersion = "tenor 0.1.0 (LLVM 14)";
 struct BuildOptions {
   OptLevel opt = OptLevel::O2;
   bool emit_llvm = false;  // keep the optimised LLVM IR text in BuildResult::llvm_ir
+  bool emit_wat = false;   // keep the WebAssembly text LLVM's backend writes in BuildResult::wat
 };
 
 struct BuildResult {
@@ -46,6 +49,7 @@ struct BuildResult {
   std::vector<std::uint8_t> wasm;  // empty unless ok()
   std::string abi_json;            // the ABI (also inside the module)
   std::string llvm_ir;             // with BuildOptions::emit_llvm
+  std::string wat;                 // with BuildOptions::emit_wat: the backend's text (before lld)
 
   bool ok() const { return front.ok() && !wasm.empty(); }
   std::string diagnostics_text() const { return front.diagnostics_text(); }
@@ -54,6 +58,20 @@ struct BuildResult {
 
 // Never throws on any input (bar std::bad_alloc). Failures are diagnostics in `front`.
 BuildResult build_source(std::string_view file_name, std::string_view text, const BuildOptions& options = {});
+
+// One row of a module's source map: code offsets from `code_offset` (relative to the code
+// section's payload, the WebAssembly DWARF convention) up to the next row's come from this line.
+struct SourceMapRow {
+  std::uint32_t code_offset = 0;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+};
+struct SourceMap {
+  std::string file;
+  std::vector<SourceMapRow> rows;  // sorted by code_offset
+};
+// The `tenor.srcmap` section of a module; false when it is absent or malformed.
+bool read_source_map(const std::vector<std::uint8_t>& wasm, SourceMap& out);
 
 // The ABI custom section of a module, or "" when it has none.
 std::string read_abi_section(const std::vector<std::uint8_t>& wasm);
