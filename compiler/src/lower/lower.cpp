@@ -110,7 +110,28 @@ class Lowerer {
   std::unique_ptr<llvm::Module> run() {
     declare_runtime();
     // Sizes of every user type first: a type too large is reported once, here.
-    for (std::size_t i = 0; i < p_.storage.size(); ++i) check_size(p_.storage[i].type, p_.storage[i].range);
+    for (std::size_t i = 0; i < p_.storage.size(); ++i) {
+      check_size(p_.storage[i].type, p_.storage[i].range);
+      if (kind(p_.storage[i].type) == TypeKind::Map) {
+        switch (kind(ty(p_.storage[i].type).key)) {
+          case TypeKind::Bool:
+          case TypeKind::Int:
+          case TypeKind::Date:
+          case TypeKind::Timestamp:
+          case TypeKind::Duration:
+          case TypeKind::Party:
+          case TypeKind::Address:
+          case TypeKind::Hash:
+          case TypeKind::Bytes:
+          case TypeKind::String:
+          case TypeKind::Error: break;
+          default:
+            diags_.report(DiagnosticKind::UnsupportedByCodegen, p_.storage[i].range,
+                          {"a Map key of type `" + p_.type_name(ty(p_.storage[i].type).key) + "`"},
+                          "key maps by an integer, Party, Address, Hash, Date or String (docs/abi.md, Storage layout)");
+        }
+      }
+    }
     for (const auto& f : p_.functions) {
       if (!f.item) continue;
       for (const auto& prm : f.params) check_size(prm.type, prm.range);
@@ -1657,7 +1678,7 @@ class Lowerer {
         if (n == "is_zero") return V{B.CreateICmpEQ(amount, zero), t};
         if (n == "is_negative") return V{B.CreateICmpSLT(amount, zero), t};
         if (n == "currency") {
-          Value* out = alloc(7);
+          Value* out = alloc(8);  // String<3>: u32 length + 3 bytes (the code's 4th byte is 0)
           store(c32(3), out);
           store(cur, gep(out, 4));
           return V{out, t};
@@ -2105,53 +2126,12 @@ class Lowerer {
 
   void lower_match(const ast::MatchStmt& m) {
     V s = expr(*m.scrutinee);
-    const Type& x = ty(s.t);
     BasicBlock* end = block("match.end");
     for (const auto& arm : m.arms) {
       if (!arm.pattern) continue;
-      const ast::Pattern& p = *arm.pattern;
-      BasicBlock* body = block("arm.body");
       BasicBlock* next = block("arm.next");
-      Value* ok = B.getTrue();
-      switch (p.kind) {
-        case ast::PatternKind::Wildcard:
-        case ast::PatternKind::Binding:
-        case ast::PatternKind::Error: break;
-        case ast::PatternKind::Variant: {
-          if (x.kind != TypeKind::Enum) unsupported(p.range, "this pattern");
-          const auto& variants = p_.enums[x.decl].variants;
-          std::size_t k = 0;
-          while (k < variants.size() && variants[k].name != p.path.segments.back().name) ++k;
-          ok = B.CreateICmpEQ(load(i8, s.v), B.getInt8(static_cast<std::uint8_t>(k)));
-          break;
-        }
-        case ast::PatternKind::Some:
-          if (!p.children.empty() && !(p.children[0]->kind == ast::PatternKind::Binding || p.children[0]->kind == ast::PatternKind::Wildcard))
-            unsupported(p.range, "a nested pattern inside `Some(...)`");
-          ok = B.CreateICmpNE(load(i8, s.v), B.getInt8(0));
-          break;
-        case ast::PatternKind::None: ok = B.CreateICmpEQ(load(i8, s.v), B.getInt8(0)); break;
-        case ast::PatternKind::Literal: ok = compare(ast::BinaryOp::Eq, s, expr(*p.literal), p.range); break;
-        case ast::PatternKind::Tuple: unsupported(p.range, "this pattern");
-      }
-      B.CreateCondBr(ok, body, next);
-      B.SetInsertPoint(body);
       scopes_.emplace_back();
-      if (p.kind == ast::PatternKind::Binding) bind(p.name.name, s.t, s.v, false);
-      if (p.kind == ast::PatternKind::Some && !p.children.empty() && p.children[0]->kind == ast::PatternKind::Binding)
-        bind(p.children[0]->name.name, x.element, load_value(x.element, gep(s.v, 1)), false);
-      if (p.kind == ast::PatternKind::Variant) {
-        const auto& variants = p_.enums[x.decl].variants;
-        for (const auto& v : variants)
-          if (v.name == p.path.segments.back().name)
-            for (const ast::Ident& b : p.bindings) {
-              std::uint64_t off = 1;
-              for (const auto& f : v.fields) {
-                if (f.name == b.name) bind(b.name, f.type, load_value(f.type, gep(s.v, off)), false);
-                off += mem_size(f.type);
-              }
-            }
-      }
+      match_pattern(*arm.pattern, s, next);  // binds as it matches
       if (arm.body) lower_stmt(*arm.body);
       scopes_.pop_back();
       if (!terminated()) B.CreateBr(end);
@@ -2160,6 +2140,50 @@ class Lowerer {
     // No arm matched: the checker proved exhaustiveness, so this is unreachable.
     B.CreateUnreachable();
     B.SetInsertPoint(end);
+  }
+
+  // Tests `v` against pattern `p`: continues in the current block when it matches (with the
+  // pattern's names bound in the innermost scope), branches to `fail` when it does not. Inner
+  // values are only looked at once the outer tags matched.
+  void match_pattern(const ast::Pattern& p, V v, BasicBlock* fail) {
+    const Type& x = ty(v.t);
+    auto require_that = [&](Value* ok) {
+      BasicBlock* pass = block("pattern.ok");
+      B.CreateCondBr(ok, pass, fail);
+      B.SetInsertPoint(pass);
+    };
+    switch (p.kind) {
+      case ast::PatternKind::Wildcard:
+      case ast::PatternKind::Error: return;
+      case ast::PatternKind::Binding: bind(p.name.name, v.t, v.v, false); return;
+      case ast::PatternKind::None:
+        require_that(B.CreateICmpEQ(load(i8, v.v), B.getInt8(0)));
+        return;
+      case ast::PatternKind::Some:
+        require_that(B.CreateICmpNE(load(i8, v.v), B.getInt8(0)));
+        if (!p.children.empty()) match_pattern(*p.children[0], V{load_value(x.element, gep(v.v, 1)), x.element}, fail);
+        return;
+      case ast::PatternKind::Literal:
+        require_that(compare(ast::BinaryOp::Eq, v, expr(*p.literal), p.range));
+        return;
+      case ast::PatternKind::Variant: {
+        if (x.kind != TypeKind::Enum) unsupported(p.range, "this pattern");
+        const auto& variants = p_.enums[x.decl].variants;
+        std::size_t k = 0;
+        while (k < variants.size() && variants[k].name != p.path.segments.back().name) ++k;
+        if (k == variants.size()) unsupported(p.range, "this pattern");
+        require_that(B.CreateICmpEQ(load(i8, v.v), B.getInt8(static_cast<std::uint8_t>(k))));
+        for (const ast::Ident& b : p.bindings) {
+          std::uint64_t off = 1;
+          for (const auto& f : variants[k].fields) {
+            if (f.name == b.name) bind(b.name, f.type, load_value(f.type, gep(v.v, off)), false);
+            off += mem_size(f.type);
+          }
+        }
+        return;
+      }
+      case ast::PatternKind::Tuple: unsupported(p.range, "this pattern");
+    }
   }
 
   // --- exports: tenor_entry and tenor_init ----------------------------------------------------

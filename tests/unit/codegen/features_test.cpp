@@ -130,6 +130,14 @@ TEST_P(Features, StructsEnumsAndOptions) {
   diff.insert(diff.end(), other.begin(), other.end());
   EXPECT_EQ(ok("same_line", Args().raw(diff)), enc(Args().boolean(false)));
   EXPECT_EQ(ok("label_len", line(0, 0, 0, 0, "hello")), enc(Args().u32(5)));
+  // Nested patterns: Some(variant with bindings), Some(variant), Some(_), Some(literal), Some(n).
+  EXPECT_EQ(ok("nested", Args().u8(1).u8(1).i64(3).i64(9).u8(0)), enc(Args().u64(9)));
+  EXPECT_EQ(ok("nested", Args().u8(1).u8(0).u8(0)), enc(Args().u64(1)));
+  EXPECT_EQ(ok("nested", Args().u8(1).raw(Args().u8(2).bytes()).raw(line(0, 0, 0, 0, "").bytes()).u8(0)), enc(Args().u64(2)));
+  EXPECT_EQ(ok("nested", Args().u8(0).u8(1).u64(7)), enc(Args().u64(70)));
+  EXPECT_EQ(ok("nested", Args().u8(0).u8(1).u64(8)), enc(Args().u64(8)));
+  EXPECT_EQ(ok("nested", Args().u8(0).u8(0)), enc(Args().u64(0)));
+  EXPECT_EQ(ok("currency_of", Args().money(5, "HKD")), enc(Args().str("HKD")));
   // A String longer than its bound is malformed input.
   EXPECT_EQ(c->call(Args().str("label_len").raw(line(0, 0, 0, 0, "seventeen bytes!!").bytes()).bytes()).status,
             ExecStatus::Revert);
