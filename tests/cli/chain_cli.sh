@@ -271,7 +271,7 @@ expect_err 'odd number of digits'
 run 2 call 12ab --from seller
 expect_err 'unknown contract "12ab"'
 run 2 call counter --from seller amount=5
-expect_err "arrives with the compiler"
+expect_err "contract counter has no ABI .*give the raw input with --input HEX"
 run 2 status --data "$SCRATCH/no-such-folder"
 expect_err "data folder $SCRATCH/no-such-folder does not exist"
 run 2 deploy "$SCRATCH/no-such.wasm" --from seller

@@ -392,6 +392,65 @@ std::string display_bytes(std::span<const uint8_t> bytes) {
   return sdk::hex(bytes);
 }
 
+// --- contract ABIs ---------------------------------------------------------------------------
+
+sdk::PartyResolver party_resolver(const CommonOptions& opts) {
+  return [opts](std::string_view name) -> sdk::Result<sdk::Party> {
+    const std::string n(name);
+    auto key = key_store(opts).load(n);
+    if (key) return key->public_key();
+    if (key.error().code == sdk::ErrorCode::NotFound)
+      return sdk::Error{sdk::ErrorCode::NotFound, "unknown key \"" + n + "\" (no " + key_store(opts).path_of(n).string() +
+                                                      "; a party is a key name or 0x and 64 hex digits)"};
+    return sdk::Error{key.error().code, "key \"" + n + "\": " + key.error().to_string()};
+  };
+}
+
+void decode_result(const sdk::Abi& abi, std::span<const uint8_t> input, std::span<const uint8_t> output,
+                   DecodedReceipt& out) {
+  auto call = abi.decode_call(input);
+  if (!call || !call->entry->returns) return;
+  auto value = abi.decode_value(*call->entry->returns, output);
+  if (value) out.result = std::move(*value);
+  else out.result_error = value.error().message;
+}
+
+DecodedEvent decode_event(const sdk::Chain& chain, const sdk::Event& e) {
+  auto abi = chain.contract_abi(e.contract);
+  if (!abi) return std::nullopt;
+  const sdk::AbiEvent* event = abi->event(e.topic);
+  auto fields = abi->decode_event(e.topic, e.data);
+  if (!event || !fields || !*fields) return std::nullopt;
+  return std::make_pair(event->name, std::move(**fields));
+}
+
+DecodedReceipt decode_receipt(const sdk::Chain& chain, const sdk::Receipt& r) {
+  DecodedReceipt out;
+  for (const auto& e : r.events) out.events.push_back(decode_event(chain, e));
+  if (r.status != vm::ExecStatus::Ok) return out;
+  auto stx = chain.transaction(r.tx_hash);
+  if (!stx) return out;
+  if (const auto* call = std::get_if<sdk::CallPayload>(&stx->tx.payload))
+    if (auto abi = chain.contract_abi(call->contract)) decode_result(*abi, call->input, r.output, out);
+  return out;
+}
+
+std::string inline_json(const Json& j) {
+  auto dump = [](const Json& v) { return v.dump(-1, ' ', false, Json::error_handler_t::replace); };
+  if (j.is_object()) {
+    std::string s = "{";
+    for (auto it = j.begin(); it != j.end(); ++it)
+      s += (it == j.begin() ? "" : ", ") + dump(Json(it.key())) + ": " + inline_json(it.value());
+    return s + "}";
+  }
+  if (j.is_array()) {
+    std::string s = "[";
+    for (size_t i = 0; i < j.size(); ++i) s += (i ? ", " : "") + inline_json(j[i]);
+    return s + "]";
+  }
+  return dump(j);
+}
+
 // --- output ---------------------------------------------------------------------------------
 
 namespace {
@@ -421,17 +480,21 @@ std::string party_text(const CommonOptions& opts, const sdk::Party& p) {
 
 }  // namespace
 
-Json event_json(const sdk::Event& e) {
+Json event_json(const sdk::Event& e, const DecodedEvent& decoded) {
   Json j;
   j["contract"] = sdk::hex(e.contract);
   auto name = as_text(e.topic);
   j["name"] = name ? Json(*name) : Json(nullptr);
   j["topic"] = sdk::hex(e.topic);
   j["data"] = sdk::hex(e.data);
+  if (decoded) {
+    j["event"] = decoded->first;
+    j["fields"] = decoded->second;
+  }
   return j;
 }
 
-Json receipt_json(const sdk::Receipt& r) {
+Json receipt_json(const sdk::Receipt& r, const DecodedReceipt* decoded) {
   Json j;
   j["tx_hash"] = sdk::hex(r.tx_hash);
   j["block"] = r.block_height;
@@ -440,10 +503,13 @@ Json receipt_json(const sdk::Receipt& r) {
   j["ok"] = r.status == vm::ExecStatus::Ok;
   j["gas_used"] = r.gas_used;
   j["output"] = sdk::hex(r.output);
+  if (decoded && decoded->result) j["result"] = *decoded->result;
+  if (decoded && !decoded->result_error.empty()) j["result_error"] = decoded->result_error;
   if (r.trap) j["trap"] = vm::trap_name(static_cast<vm::TrapCode>(*r.trap));
   if (!r.message.empty()) j["message"] = r.message;
   j["events"] = Json::array();
-  for (const auto& e : r.events) j["events"].push_back(event_json(e));
+  for (size_t i = 0; i < r.events.size(); ++i)
+    j["events"].push_back(event_json(r.events[i], decoded && i < decoded->events.size() ? decoded->events[i] : std::nullopt));
   j["deployed"] = r.deployed ? Json(sdk::hex(*r.deployed)) : Json(nullptr);
   j["execution_hash"] = sdk::hex(r.execution_hash);
   return j;
@@ -503,14 +569,15 @@ Json block_json(const sdk::Block& b, const sdk::Chain& chain) {
   return j;
 }
 
-std::string event_text(const sdk::Event& e) {
+std::string event_text(const sdk::Event& e, const DecodedEvent& decoded) {
   std::ostringstream out;
-  out << "contract " << sdk::hex(e.contract) << " name " << display_bytes(e.topic) << " data "
-      << (e.data.empty() ? "(empty)" : sdk::hex(e.data));
+  out << "contract " << sdk::hex(e.contract);
+  if (decoded) out << " event " << decoded->first << " " << inline_json(decoded->second);
+  else out << " name " << display_bytes(e.topic) << " data " << (e.data.empty() ? "(empty)" : sdk::hex(e.data));
   return out.str();
 }
 
-std::string receipt_text(const sdk::Receipt& r) {
+std::string receipt_text(const sdk::Receipt& r, const DecodedReceipt* decoded) {
   std::ostringstream out;
   out << "receipt of transaction " << sdk::hex(r.tx_hash) << "\n";
   line(out, "status", vm::to_string(r.status));
@@ -521,12 +588,16 @@ std::string receipt_text(const sdk::Receipt& r) {
     line(out, "revert message", text ? "\"" + *text + "\"" : sdk::hex(r.output));
   } else {
     line(out, "output", r.output.empty() ? "(empty)" : sdk::hex(r.output));
+    if (decoded && decoded->result) line(out, "result", inline_json(*decoded->result));
+    if (decoded && !decoded->result_error.empty()) line(out, "result", "(does not decode: " + decoded->result_error + ")");
   }
   if (r.trap) line(out, "trap", trap_text(*r.trap));
   if (!r.message.empty() && r.status != vm::ExecStatus::Revert) line(out, "message", r.message);
   if (r.deployed) line(out, "deployed at", sdk::hex(*r.deployed));
   line(out, "events", std::to_string(r.events.size()));
-  for (size_t i = 0; i < r.events.size(); ++i) out << "    [" << i << "] " << event_text(r.events[i]) << "\n";
+  for (size_t i = 0; i < r.events.size(); ++i)
+    out << "    [" << i << "] "
+        << event_text(r.events[i], decoded && i < decoded->events.size() ? decoded->events[i] : std::nullopt) << "\n";
   line(out, "execution hash", sdk::hex(r.execution_hash));
   return out.str();
 }

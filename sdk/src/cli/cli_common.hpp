@@ -1,6 +1,7 @@
 // What the chain and key commands share: the data folder and its layout, the options every such
 // command takes (--data, --keys, --json), resolving names (keys, contract aliases) and hex, times
-// and durations, and printing receipts, blocks, transactions and events as text or JSON.
+// and durations, decoding values through contracts' ABIs, and printing receipts, blocks,
+// transactions and events as text or JSON.
 //
 // The data folder (--data DIR, else $TENOR_DATA, else ./tenor-data):
 //   DIR/chain/           the ledger (LevelDB), created by `tenor init`
@@ -27,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "tenor/sdk/abi.hpp"
 #include "tenor/sdk/chain.hpp"
 #include "tenor/sdk/keys.hpp"
 #include "tenor/sdk/tx.hpp"
@@ -130,17 +132,44 @@ std::string format_duration(int64_t seconds);
 // The bytes as text when they are printable ASCII (quoted), else as hex.
 std::string display_bytes(std::span<const uint8_t> bytes);
 
+// --- contract ABIs ---------------------------------------------------------------------------
+
+// Resolves parties in typed arguments given by key name (hex the ABI reads itself).
+sdk::PartyResolver party_resolver(const CommonOptions& opts);
+
+// An event decoded through its contract's ABI: the event's name and its fields.
+using DecodedEvent = std::optional<std::pair<std::string, Json>>;
+
+// A receipt's values decoded through the ABIs of the contracts involved (nothing for contracts
+// without one).
+struct DecodedReceipt {
+  std::optional<Json> result;  // the call's return value
+  std::string result_error;    // why the output does not decode, when it does not
+  std::vector<DecodedEvent> events;
+};
+
+// The return value of a call with `input` (whose entry it names) from `output`, into `out`.
+void decode_result(const sdk::Abi& abi, std::span<const uint8_t> input, std::span<const uint8_t> output,
+                   DecodedReceipt& out);
+DecodedEvent decode_event(const sdk::Chain& chain, const sdk::Event& e);
+// Looks the transaction up for its input.
+DecodedReceipt decode_receipt(const sdk::Chain& chain, const sdk::Receipt& r);
+
+// JSON on one line, ", " and ": " between items: {"amount": "125000.00 CNY", "due": "2027-03-31"}.
+std::string inline_json(const Json& j);
+
 // --- output ---------------------------------------------------------------------------------
 
-Json receipt_json(const sdk::Receipt& r);
-Json event_json(const sdk::Event& e);
+// With `decoded`: the return value ("result") and the events' fields ("event", "fields") too.
+Json receipt_json(const sdk::Receipt& r, const DecodedReceipt* decoded = nullptr);
+Json event_json(const sdk::Event& e, const DecodedEvent& decoded = std::nullopt);
 Json transaction_json(const sdk::SignedTransaction& stx);
 Json header_json(const sdk::BlockHeader& h);
 Json block_json(const sdk::Block& b, const sdk::Chain& chain);
 
 // Multi-line text, each line ending in a newline.
-std::string receipt_text(const sdk::Receipt& r);
-std::string event_text(const sdk::Event& e);
+std::string receipt_text(const sdk::Receipt& r, const DecodedReceipt* decoded = nullptr);
+std::string event_text(const sdk::Event& e, const DecodedEvent& decoded = std::nullopt);
 std::string transaction_text(const sdk::SignedTransaction& stx, const CommonOptions& opts);
 std::string block_text(const sdk::Block& b, const sdk::Chain& chain);
 
