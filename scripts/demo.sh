@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, and shows the VM and the ledger through the
-# `tenor` CLI: the sample module run plain, metered and traced; then a chain in a scratch folder
-# with a deployed contract, a transaction signed by two parties, a revert, a query, a state proof
-# and the auditor's replay. (The trade-finance demo replaces the counter contract once the
-# compiler and the standard contracts exist.)
+# The main job: installs what is missing, builds, and shows the VM and the trade-finance demo
+# through the `tenor` CLI: the sample module run plain, metered and traced; then
+# examples/factoring/demo.sh: a factoring contract compiled from Tenor, deployed on a dev chain,
+# an invoice registered, confirmed, financed by two signers in one transaction, refused a second
+# financing, settled at maturity, and the chain replayed by an auditor.
 #   BUILD_DIR  build folder (default ./build)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -50,32 +50,8 @@ show wasm run --gas 500 "$rel_sample" fib 90 || true
 show wasm run --trace call --gas 100000 "$rel_sample" add 2 40
 
 echo
-echo "The ledger: a chain in a scratch folder (docs/sdk.md). The contract is tests/cli/counter.wasm:"
-echo "each call adds 1 to a counter in its storage, returns it and emits it as an event."
-export TENOR_DATA
-TENOR_DATA=$(mktemp -d "${TMPDIR:-/tmp}/tenor-demo.XXXXXX")
-trap 'rm -rf "$TENOR_DATA"' EXIT
-show keys new seller >/dev/null
-show keys new factor >/dev/null
-cat >"$TENOR_DATA/genesis.json" <<JSON
-{"chain_id": "tenor-demo", "start_time": "2027-03-31",
- "parties": [{"name": "seller", "key": "seller", "balance": 100000000},
-             {"name": "factor", "key": "factor", "balance": 100000000}]}
-JSON
-show init "$TENOR_DATA/genesis.json"
-show deploy tests/cli/counter.wasm --from seller --name counter
-echo
-echo "One transaction signed by two parties:"
-show call counter --from seller --also-signed-by factor
-echo
-echo "A revert undoes the call's changes, but the transaction is recorded and pays its gas:"
-show call counter --from seller --input 01 || true
-show query counter
-show state prove --contract counter --key n
-show time advance 30d
-show block produce
-echo
-echo "The auditor's replay re-executes every block from genesis and compares roots, receipts, gas:"
-show replay --quiet
+echo "Trade finance on the ledger (examples/factoring): a Tenor contract compiled, deployed and"
+echo "driven through a whole factoring deal by three parties, then replayed by an auditor."
+bash examples/factoring/demo.sh "$tenor"
 echo
 echo "demo.sh: done (the trapping call exited with status ${status})."
