@@ -437,26 +437,48 @@ bool fixed_digits(std::string_view s, size_t pos, size_t len, unsigned& out) {
   return true;
 }
 
-// "YYYY-MM-DD" -> days since 1970-01-01.
-std::optional<int64_t> parse_date_text(std::string_view s) {
-  unsigned y = 0, m = 0, d = 0;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !fixed_digits(s, 0, 4, y) || !fixed_digits(s, 5, 2, m) ||
-      !fixed_digits(s, 8, 2, d))
+// "YYYY-MM-DD" -> days since 1970-01-01; the year has at least 4 digits (at most 12) and may be
+// negative, as format_date prints years outside 0000..9999. `rest` gets what follows the date.
+std::optional<int64_t> parse_date_prefix(std::string_view s, std::string_view& rest) {
+  size_t pos = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) ++pos;
+  const size_t year_start = pos;
+  while (pos < s.size() && is_digit(s[pos])) ++pos;
+  const size_t year_digits = pos - year_start;
+  if (year_digits < 4 || year_digits > 12) return std::nullopt;
+  int64_t y = 0;
+  for (size_t i = year_start; i < pos; ++i) y = y * 10 + (s[i] - '0');
+  if (negative) y = -y;
+  unsigned m = 0, d = 0;
+  if (s.size() < pos + 6 || s[pos] != '-' || s[pos + 3] != '-' || !fixed_digits(s, pos + 1, 2, m) ||
+      !fixed_digits(s, pos + 4, 2, d))
     return std::nullopt;
-  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
+  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y < 0 ? -y : y, m)) return std::nullopt;
+  rest = s.substr(pos + 6);
   return days_from_civil(y, m, d);
 }
 
-// "YYYY-MM-DDTHH:MM:SSZ" (or a date: midnight) -> seconds since 1970.
+std::optional<int64_t> parse_date_text(std::string_view s) {
+  std::string_view rest;
+  auto days = parse_date_prefix(s, rest);
+  if (!days || !rest.empty()) return std::nullopt;
+  return days;
+}
+
+// "YYYY-MM-DDTHH:MM:SSZ" (or a date: midnight) -> seconds since 1970; nullopt also beyond i64.
 std::optional<int64_t> parse_timestamp_text(std::string_view s) {
-  auto days = parse_date_text(s.substr(0, 10));
+  std::string_view rest;
+  auto days = parse_date_prefix(s, rest);
   if (!days) return std::nullopt;
-  if (s.size() == 10) return *days * 86400;
   unsigned h = 0, mi = 0, se = 0;
-  if (s.size() != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' || !fixed_digits(s, 11, 2, h) ||
-      !fixed_digits(s, 14, 2, mi) || !fixed_digits(s, 17, 2, se) || h > 23 || mi > 59 || se > 59)
+  if (!rest.empty() && (rest.size() != 10 || rest[0] != 'T' || rest[3] != ':' || rest[6] != ':' || rest[9] != 'Z' ||
+                        !fixed_digits(rest, 1, 2, h) || !fixed_digits(rest, 4, 2, mi) || !fixed_digits(rest, 7, 2, se) ||
+                        h > 23 || mi > 59 || se > 59))
     return std::nullopt;
-  return *days * 86400 + h * 3600 + mi * 60 + se;
+  const I128 t = static_cast<I128>(*days) * 86400 + h * 3600 + mi * 60 + se;
+  if (t > std::numeric_limits<int64_t>::max() || t < std::numeric_limits<int64_t>::min()) return std::nullopt;
+  return static_cast<int64_t>(t);
 }
 
 bool valid_party_name(std::string_view s) {
@@ -496,6 +518,8 @@ class Encoder {
         if (!v.is_string()) return fail(path, "expected a date such as \"2027-03-31\", got " + show(v));
         auto days = parse_date_text(v.get<std::string>());
         if (!days) return fail(path, quote_text(v.get<std::string>()) + " is not a date (expected YYYY-MM-DD, such as 2027-03-31)");
+        if (*days > std::numeric_limits<int32_t>::max() || *days < std::numeric_limits<int32_t>::min())
+          return fail(path, v.get<std::string>() + " is out of a Date's range (days since 1970 as an i32)");
         w_.i32(static_cast<int32_t>(*days));
         return true;
       }
@@ -1534,8 +1558,9 @@ std::string format_date(int64_t days) {
   int64_t y = 0;
   unsigned m = 0, d = 0;
   civil_from_days(days, y, m, d);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s%04llu-%02u-%02u", y < 0 ? "-" : "",
+                static_cast<unsigned long long>(y < 0 ? -y : y), m, d);
   return buf;
 }
 

@@ -378,6 +378,59 @@ TEST(Abi, ZeroSizedElementsAreCheckedWithoutWork) {
   EXPECT_NE(decoded.error().message.find("too many parts"), std::string::npos) << decoded.error().message;
 }
 
+// Mutated inputs: check_call and decode_call agree, and whatever decodes encodes back to the same
+// bytes (the printed syntax is the input syntax), unless it names a currency the language does not
+// know.
+TEST(Abi, MutatedInputsDecodeConsistentlyAndRoundTrip) {
+  const Abi abis[] = {factoring(), kitchen()};
+  std::vector<Bytes> seeds = {register_input()};
+  {
+    auto a = abis[1].encode_call("ints", Json::array({1, -2, 3, "-4", "5"}));
+    auto b = abis[1].encode_call_assignments("things", {"flag=true", "memo=hé", "blob=0x01", "xs=[1,2]", "pair=[3,4]", "maybe=9"});
+    auto c = abis[1].encode_call_assignments("times", {"at=2027-03-31T08:00:00Z", "span=-90m", "where=" + kId});
+    ASSERT_TRUE(a && b && c);
+    seeds.insert(seeds.end(), {*a, *b, *c});
+  }
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  size_t decoded = 0;
+  for (int round = 0; round < 4000; ++round) {
+    const size_t which = next() % seeds.size();
+    const Abi& abi = abis[which == 0 ? 0 : 1];
+    Bytes input = seeds[which];
+    const int edits = 1 + static_cast<int>(next() % 3);
+    for (int k = 0; k < edits && !input.empty(); ++k) {
+      switch (next() % 4) {
+        case 0: input[next() % input.size()] ^= static_cast<uint8_t>(1u << (next() % 8)); break;
+        case 1: input[next() % input.size()] = static_cast<uint8_t>(next()); break;
+        case 2: input.resize(next() % input.size()); break;
+        default: input.push_back(static_cast<uint8_t>(next())); break;
+      }
+    }
+    auto checked = abi.check_call(input);
+    auto call = abi.decode_call(input);
+    ASSERT_EQ(static_cast<bool>(checked), static_cast<bool>(call)) << hex(input);
+    if (!call) {
+      EXPECT_EQ(call.error().code, ErrorCode::BadArguments);
+      EXPECT_EQ(call.error().message, checked.error().message);
+      continue;
+    }
+    ++decoded;
+    auto again = abi.encode_call(call->entry->name, call->args);
+    if (!again) {
+      EXPECT_NE(again.error().message.find("unknown currency"), std::string::npos) << again.error().message;
+      continue;
+    }
+    EXPECT_EQ(hex(*again), hex(input)) << call->args.dump();
+  }
+  EXPECT_GT(decoded, 100u);
+}
+
 TEST(Abi, Formats) {
   EXPECT_EQ(format_money(10'000'000, "CNY"), "100000.00 CNY");
   EXPECT_EQ(format_money(-5, "USD"), "-0.05 USD");
@@ -390,6 +443,16 @@ TEST(Abi, Formats) {
   EXPECT_EQ(format_rate(-1), "-0.000000001");
   EXPECT_EQ(format_date(20908), "2027-03-31");
   EXPECT_EQ(format_date(-1), "1969-12-31");
+  EXPECT_EQ(format_date(-719529), "-0001-12-31");  // years outside 0000..9999 keep their sign and digits
+  EXPECT_EQ(format_date(3'000'000), "10183-09-21");
+  const Abi abi = factoring();
+  for (const char* date : {"-0001-12-31", "10183-09-21", "0000-02-29"}) {
+    auto bytes = abi.encode_value("Date", Json(date));
+    ASSERT_TRUE(bytes) << bytes.error().to_string();
+    EXPECT_EQ(*abi.decode_value("Date", *bytes), date);
+  }
+  EXPECT_EQ(error_of(abi.encode_value("Date", Json("9999999-01-01"), "due")),
+            "due: 9999999-01-01 is out of a Date's range (days since 1970 as an i32)");
   EXPECT_EQ(format_timestamp(20908 * 86400 + 8 * 3600), "2027-03-31T08:00:00Z");
   EXPECT_EQ(format_duration_literal(30 * 86400), "30d");
   EXPECT_EQ(format_duration_literal(90 * 60), "90m");
