@@ -180,18 +180,49 @@ RT i128 __tnr_div_round(i128 n, i128 d, u32 mode, const char* where, u32 where_l
   return div_round(n, d, mode);
 }
 
+/* Money.divide(k, mode) with a u128 `k`. Fix: the lowering used to pass a u128 k to
+ * __tnr_div_round unchanged, so a k of 2^127 or more was read as a negative i128 (5 / (2^128 - 1)
+ * gave -5). Such a k is at least |n| (|n| <= 2^127), so n / k lies in [-1, 1] and is rounded here. */
+RT i128 __tnr_div_round_u128(i128 n, u128 d, u32 mode, const char* where, u32 where_len) {
+  if (d < (u128)kMin128) return __tnr_div_round(n, (i128)d, mode, where, where_len);
+  const u128 an = uabs(n);
+  if (an == d) return -1; /* n = -2^127, d = 2^127 */
+  if (an == 0) return 0;
+  const i128 sign = n < 0 ? -1 : 1; /* 0 < |n / d| < 1: the neighbours are 0 and sign */
+  switch (mode) {
+    case DOWN: return 0;
+    case UP: return sign;
+    case FLOOR: return sign < 0 ? -1 : 0;
+    case CEILING: return sign > 0 ? 1 : 0;
+    default: break;
+  }
+  const u128 rest = d - an; /* |n| > d / 2 exactly when |n| > d - |n| (2 * |n| may not fit) */
+  if (an > rest) return sign;
+  if (an < rest) return 0;
+  return mode == HALF_UP ? sign : 0; /* a tie: HalfDown and HalfEven (0 is even) give 0 */
+}
+
 #define RATE_ONE 1000000000LL
 
 /* amount * rate / 10^9 rounded by `mode`, exact over the whole i128 range: with
  * amount = a1 * 10^9 + a0 (a0 has amount's sign), amount * rate = a1 * rate * 10^9 + a0 * rate,
  * and a0 * rate (|a0| < 10^9, |rate| < 2^63) fits in i128. Both parts have the same sign, so
- * rounding the second part rounds the whole. Overflow of the result stops with `overflow`. */
+ * rounding the second part rounds the whole, except for HalfEven's ties (below). Overflow of the
+ * result stops with `overflow`. */
 RT i128 __tnr_apply_rate(i128 amount, i64 rate, u32 mode, const char* overflow, u32 overflow_len) {
   const i128 a1 = amount / RATE_ONE;
   const i128 a0 = amount % RATE_ONE;
   i128 whole;
   if (__builtin_mul_overflow(a1, (i128)rate, &whole)) __tnr_abort(overflow, overflow_len);
-  const i128 part = div_round(a0 * (i128)rate, RATE_ONE, mode);
+  const i128 p = a0 * (i128)rate;
+  i128 part = div_round(p, RATE_ONE, mode);
+  /* Fix: HalfEven breaks a tie towards an even *result* (whole + part), not an even `part`: with
+   * an odd `whole`, 1.5 (whole 1, part 0.5) rounded to 1 instead of 2. The parity of the sum is
+   * the xor of the low bits, which needs no addition that could overflow. */
+  if (mode == HALF_EVEN && (p % RATE_ONE == RATE_ONE / 2 || p % RATE_ONE == -(RATE_ONE / 2))) {
+    const i128 t = p / RATE_ONE;
+    part = ((whole ^ t) & 1) == 0 ? t : t + (p < 0 ? -1 : 1);
+  }
   i128 sum;
   if (__builtin_add_overflow(whole, part, &sum)) __tnr_abort(overflow, overflow_len);
   return sum;

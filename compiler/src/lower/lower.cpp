@@ -325,6 +325,7 @@ class Lowerer {
     rt_storage_read = declare("__tnr_storage_read", i32, {ptr, i32, i32, ptr});
     rt_div_round = declare("__tnr_div_round", i128, {i128, i128, i32, ptr, i32});
     rt_apply_rate = declare("__tnr_apply_rate", i128, {i128, i64, i32, ptr, i32});
+    rt_div_round_u128 = declare("__tnr_div_round_u128", i128, {i128, i128, i32, ptr, i32});
     h_output_write = host("output_write", v, {ptr, i32});
     h_storage_has = host("storage_has", i32, {ptr, i32});
     h_storage_set = host("storage_set", v, {ptr, i32, ptr, i32});
@@ -1686,6 +1687,20 @@ class Lowerer {
         if (n == "times") {
           V k = expr(*m.args[0]);
           Value* k128 = ty(k.t).is_signed ? B.CreateSExt(k.v, i128) : B.CreateZExt(k.v, i128);
+          if (!ty(k.t).is_signed && k.v->getType() == i128) {
+            // Fix: a u128 k of 2^127 or more is negative as i128, so smul's overflow flag is wrong
+            // for it; the product fits only when amount is 0, or -1 with k = 2^127 (the wrapped
+            // product is right in both cases).
+            auto* mul = llvm::Intrinsic::getDeclaration(M.get(), llvm::Intrinsic::smul_with_overflow, {i128});
+            Value* res = B.CreateCall(mul, {amount, k128});
+            Value* min = llvm::ConstantInt::get(i128, llvm::APInt::getSignedMinValue(128));
+            Value* big_ok = B.CreateOr(B.CreateICmpEQ(amount, zero),
+                                       B.CreateAnd(B.CreateICmpEQ(amount, llvm::ConstantInt::getSigned(i128, -1)),
+                                                   B.CreateICmpEQ(k128, min)));
+            check(B.CreateSelect(B.CreateICmpSLT(k128, zero), big_ok, B.CreateNot(B.CreateExtractValue(res, 1))),
+                  "Money overflow", m.range);
+            return with(B.CreateExtractValue(res, 0));
+          }
           return with(overflow_op(llvm::Intrinsic::smul_with_overflow, amount, k128, "Money overflow", m.range));
         }
         if (n == "divide") {
@@ -1693,7 +1708,9 @@ class Lowerer {
           Value* k128 = ty(k.t).is_signed ? B.CreateSExt(k.v, i128) : B.CreateZExt(k.v, i128);
           Value* mode = B.CreateZExt(expr(*m.args[1]).v, i32);
           const std::string msg = "division by zero or overflow at " + where(m.range);
-          return with(B.CreateCall(rt_div_round, {amount, k128, mode, bytes_constant(msg), c32(msg.size())}));
+          // Fix: a u128 k (2^127 or more would read as negative) goes to the runtime's u128 variant.
+          llvm::Function* div = !ty(k.t).is_signed && k.v->getType() == i128 ? rt_div_round_u128 : rt_div_round;
+          return with(B.CreateCall(div, {amount, k128, mode, bytes_constant(msg), c32(msg.size())}));
         }
         if (n == "apply") {
           Value* rate = expr(*m.args[0]).v;
@@ -2267,7 +2284,7 @@ class Lowerer {
   llvm::StructType* reader_ty;
 
   llvm::Function *rt_abort, *rt_revert, *rt_alloc, *rt_take, *rt_malformed, *rt_finish, *rt_check_utf8, *rt_input, *rt_storage_read,
-      *rt_div_round, *rt_apply_rate;
+      *rt_div_round, *rt_apply_rate, *rt_div_round_u128;
   llvm::Function *h_output_write, *h_storage_has, *h_storage_set, *h_storage_remove, *h_storage_next, *h_emit_event,
       *h_is_signer, *h_sender, *h_self, *h_block_time, *h_sha256, *h_call_contract, *h_return_data_size,
       *h_return_data_read;
