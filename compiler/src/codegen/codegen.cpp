@@ -1,9 +1,5 @@
 // The back half of `tenor build` (build.hpp): LLVM IR -> optimised IR -> wasm32 object -> lld ->
 // the contract module with its ABI section, checked by the VM before it is returned.
-#include <lld/Common/Driver.h>
-#include <llvm/DebugInfo/DWARF/DWARFContext.h>
-#include <llvm/Object/Wasm.h>
-#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/AsmParser/Parser.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
@@ -29,6 +25,7 @@
 #include <unistd.h>
 
 #include "../abi/abi.hpp"
+#include "link.hpp"
 #include "tenor/compiler/build.hpp"
 #include "tenor/compiler/lower.hpp"
 #include "tenor/vm/config.hpp"
@@ -185,17 +182,8 @@ std::vector<std::uint8_t> link_wasm(const std::string& object, bool has_init) {
   std::vector<const char*> args = {"wasm-ld", obj_s.c_str(), builtins.c_str(), "-o", out_s.c_str(), "--no-entry",
                                    "--export=tenor_entry", "--stack-first", "-z", stack.c_str(), max_mem.c_str()};
   if (has_init) args.push_back("--export=tenor_init");
-  static std::mutex lld_mutex;  // lld keeps global state: one link at a time
-  std::string out_text, err_text;
-  bool ok;
-  {
-    std::lock_guard<std::mutex> lock(lld_mutex);
-    llvm::raw_string_ostream so(out_text), se(err_text);
-    ok = lld::wasm::link(args, so, se, /*exitEarly=*/false, /*disableOutput=*/false);
-    lld::CommonLinkerContext::destroy();
-    so.flush();
-    se.flush();
-  }
+  std::string err_text;
+  const bool ok = link::lld_wasm(args, err_text);
   if (!ok) throw BackendError{"lld failed: " + err_text};
   return read_file(out);
 }
@@ -223,32 +211,15 @@ void append_custom_section(std::vector<std::uint8_t>& wasm, const std::string& n
 // covering the offsets up to the next. Consecutive rows at the same position are merged; rows
 // without a line (helpers, runtime) are dropped.
 std::string source_map(const std::vector<std::uint8_t>& wasm, const std::string& file) {
-  auto buffer = llvm::MemoryBuffer::getMemBuffer(
-      llvm::StringRef(reinterpret_cast<const char*>(wasm.data()), wasm.size()), "contract.wasm", false);
-  auto obj = llvm::object::ObjectFile::createWasmObjectFile(buffer->getMemBufferRef());
-  if (!obj) {
-    llvm::consumeError(obj.takeError());
-    throw BackendError{"the linked module cannot be read back for its line table"};
-  }
-  std::unique_ptr<llvm::DWARFContext> dwarf = llvm::DWARFContext::create(**obj);
+  std::vector<link::LineRow> table;
+  std::string error;
+  if (!link::line_rows(wasm, file, table, error))
+    throw BackendError{"the linked module cannot be read back for its line table: " + error};
   struct Row {
     std::uint32_t offset, line, column;
   };
   std::vector<Row> rows;
-  for (const auto& cu : dwarf->compile_units()) {
-    // Only the contract's own unit: the compiler-rt builtins bring line tables of their own.
-    const char* name = cu->getUnitDIE().getShortName();
-    if (!name || file != name) continue;
-    const llvm::DWARFDebugLine::LineTable* table = dwarf->getLineTableForUnit(cu.get());
-    if (!table) continue;
-    for (const auto& r : table->Rows) {
-      if (r.EndSequence) {
-        rows.push_back({static_cast<std::uint32_t>(r.Address.Address), 0, 0});
-        continue;
-      }
-      rows.push_back({static_cast<std::uint32_t>(r.Address.Address), r.Line, r.Column});
-    }
-  }
+  for (const auto& r : table) rows.push_back({r.offset, r.line, r.column});
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.offset < b.offset; });
   std::vector<Row> merged;
   for (const Row& r : rows) {
