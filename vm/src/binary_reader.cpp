@@ -603,6 +603,7 @@ class Decoder {
   bool read_code_section(ByteReader& r) {
     has_code_section_ = true;
     const size_t at = r.pos();
+    info_.code_section_begin = at;
     uint32_t n;
     if (!r.read_u32(n)) return false;
     if (n != declared_funcs_) {

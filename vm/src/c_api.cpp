@@ -89,12 +89,13 @@ constexpr bool has_field(uint32_t size, size_t offset, size_t field_size) noexce
 struct ResultData {
   Bytes output;
   std::string message;
+  std::optional<TrapSite> site;  // tenor_result_trap_site
 };
 
 const char kEmpty[] = "";
 
 tenor_result make_result(int32_t status, int32_t trap_code, uint64_t gas_used, Bytes output,
-                         std::string message) noexcept {
+                         std::string message, std::optional<TrapSite> site = std::nullopt) noexcept {
   tenor_result r;
   std::memset(&r, 0, sizeof r);
   r.size = sizeof(tenor_result);
@@ -110,6 +111,7 @@ tenor_result make_result(int32_t status, int32_t trap_code, uint64_t gas_used, B
   }
   data->output = std::move(output);
   data->message = std::move(message);
+  data->site = site;
   r.internal = data;
   r.output = data->output.empty() ? nullptr : data->output.data();
   r.output_size = data->output.size();
@@ -395,7 +397,7 @@ tenor_result tenor_execute(tenor_engine* engine, const tenor_host* host, void* h
         message.find(adapter.failed()) == std::string::npos)
       message += std::string(message.empty() ? "" : ": ") + "host callback " + adapter.failed() + " failed";
     return make_result(static_cast<int32_t>(r.status), trap, r.gas_used, std::move(r.output),
-                       std::move(message));
+                       std::move(message), r.site);
   } catch (const std::exception& e) {
     // The engine promises not to throw; should it, the call's state changes are in an unknown
     // state, so report a trap rather than a refusal (which promises nothing ran).
@@ -408,6 +410,15 @@ tenor_result tenor_execute(tenor_engine* engine, const tenor_host* host, void* h
   } catch (...) {
     return make_result(TENOR_TRAP, TENOR_TRAP_CODE_HOST_TRAP, gas_limit, {}, {});
   }
+}
+
+int tenor_result_trap_site(const tenor_result* result, uint32_t* func_index, uint32_t* code_offset) {
+  if (result == nullptr || result->internal == nullptr) return 0;
+  const auto& site = static_cast<const ResultData*>(result->internal)->site;
+  if (!site) return 0;
+  if (func_index != nullptr) *func_index = site->func_index;
+  if (code_offset != nullptr) *code_offset = site->code_offset;
+  return 1;
 }
 
 void tenor_result_release(tenor_result* result) {

@@ -61,6 +61,16 @@ struct CompiledFunction {
   // The first instruction that computes with, loads, stores or produces a float (for the contract
   // profile): its module offset and opcode (0xFCxx for prefixed ones).
   std::optional<std::pair<uint64_t, uint32_t>> first_float_op;
+  // Where each internal instruction came from, for trap sites only (never read while running): a
+  // run of entries (internal pc, wasm code offset), pc strictly increasing, each covering the
+  // instructions up to the next one; stored as LEB128 deltas (pc unsigned, offset signed), about
+  // two bytes an entry. Code offsets are relative to the code section's payload
+  // (ModuleInfo::code_section_begin).
+  std::vector<uint8_t> offset_map;
+
+  // The wasm code offset of the internal instruction containing word `pc` (0 when the map is
+  // empty).
+  uint32_t code_offset_at(uint32_t pc) const noexcept;
 };
 
 // True for instructions that compute with, load, store or produce f32/f64 values.

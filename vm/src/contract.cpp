@@ -301,6 +301,7 @@ struct ContractEngine::Impl final : detail::ExecState {
       return;
     }
     Trap& t = *r.trap;
+    out.site = r.trap_site;
     if (t.code == TrapCode::Revert) {
       out.status = ExecStatus::Revert;
       out.output.assign(t.detail.begin(), t.detail.end());

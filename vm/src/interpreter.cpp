@@ -177,11 +177,40 @@ Interpreter::Outcome Interpreter::invoke(Function* f, const uint64_t* args, uint
   sp_top_ = saved_sp_top;
   if (status != kOk) {
     out.trap = Trap{static_cast<TrapCode>(status), std::move(trap_detail_)};
+    out.trap_site = trap_site(f->instance_, frame);
     trap_detail_.clear();
     return finish();
   }
   for (uint32_t i = 0; i < code->num_results; ++i) results[i] = base[i];
   return finish();
+}
+
+std::optional<TrapSite> Interpreter::trap_site(const Instance* entry_inst, const CallFrame* entry_frame) const noexcept {
+  const uint32_t* pc = trap_pc_;
+  const Instance* inst = trap_inst_;
+  if (pc == nullptr || inst == nullptr) return std::nullopt;
+  if (inst != entry_inst) {
+    // The trap happened in a function of another instance: report the innermost call made from
+    // the entry instance's code. Record r holds the instance and return address of the caller
+    // of the function running at depth r; ret_pc - 1 lies within the call instruction.
+    pc = nullptr;
+    for (const CallFrame* r = trap_frame_; r > entry_frame; --r) {
+      if (r->inst == entry_inst) {
+        pc = r->ret_pc - 1;
+        inst = entry_inst;
+        break;
+      }
+    }
+    if (pc == nullptr) return std::nullopt;
+  }
+  const ModuleData& md = inst->module_->data();
+  for (size_t i = 0; i < md.funcs.size(); ++i) {
+    const std::vector<uint32_t>& code = md.funcs[i].code;
+    if (pc >= code.data() && pc < code.data() + code.size())
+      return TrapSite{static_cast<uint32_t>(i) + md.info.num_imported_funcs,
+                      md.funcs[i].code_offset_at(static_cast<uint32_t>(pc - code.data()))};
+  }
+  return std::nullopt;
 }
 
 // Out of line, so that the dispatch loop holds no objects with destructors.
@@ -269,6 +298,7 @@ uint32_t Interpreter::run(const uint32_t* pc, uint64_t* fp, Instance* inst, Call
     gas -= (c)->entry_gas;                                                                        \
     if (gas < 0) {                                                                                \
       gas = 0;                                                                                    \
+      pc = (c)->code.data(); /* the trap site: the entry block's Gas instruction */               \
       TRAP(OutOfGas);                                                                             \
     }                                                                                             \
   } while (0)
@@ -658,6 +688,9 @@ do_call : {
 
 trap_out:
   gas_ = gas;
+  trap_pc_ = pc;  // for the trap site (trap_site), computed after run() returns
+  trap_inst_ = inst;
+  trap_frame_ = frame;
   return trap;
 
 #undef CASE

@@ -28,6 +28,7 @@ class Interpreter {
 
   struct Outcome {
     std::optional<Trap> trap;
+    std::optional<TrapSite> trap_site;
     uint64_t gas_used = 0;  // 0 for unmetered calls
   };
   // Calls f. `args` holds its parameters as slots; results are written to `results`. A top-level
@@ -47,6 +48,9 @@ class Interpreter {
              int64_t gas) noexcept;
   bool allocate();
   uint32_t call_host(Function* f, Instance* caller, Memory* memory, const uint64_t* args, uint64_t* results);
+  // The trap site of the run that just trapped (trap_pc_, trap_inst_, trap_frame_), in the module
+  // of `entry_inst`, whose function was entered with the call-stack record `entry_frame`.
+  std::optional<TrapSite> trap_site(const Instance* entry_inst, const CallFrame* entry_frame) const noexcept;
 
   Store& store_;
   const VmConfig& config_;
@@ -59,8 +63,13 @@ class Interpreter {
   uint32_t nesting_ = 0;
   int64_t gas_ = INT64_MAX;
   Tracer* tracer_ = nullptr;  // of the running top-level call
-  bool trace_gas_ = false;     // the traced call is metered: events show the gas left  // gas left in the running call (synchronised with run()'s local)
+  bool trace_gas_ = false;     // the traced call is metered: events show the gas left
   std::string trap_detail_;
+  // Where run() stopped with a trap (written only on the trap path): its pc, instance and top call
+  // record.
+  const uint32_t* trap_pc_ = nullptr;
+  const Instance* trap_inst_ = nullptr;
+  const CallFrame* trap_frame_ = nullptr;
 };
 
 }  // namespace tenor::vm::detail

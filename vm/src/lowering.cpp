@@ -162,12 +162,64 @@ class Translator {
     w(static_cast<uint32_t>(v));
     w(static_cast<uint32_t>(v >> 32));
   }
-  // Begins an instruction; the last-instruction peephole state is reset.
+  // Begins an instruction; the last-instruction peephole state is reset. The instruction maps
+  // to the wasm instruction being translated (for trap sites).
   uint32_t begin(IOp op) {
     last_valid_ = false;
     uint32_t p = pos();
+    note_pc(p, code_offset());
     w(static_cast<uint32_t>(op));
     return p;
+  }
+  // Drops the internal code from `size` on (and its entries in the offset map).
+  void truncate_code(uint32_t size) {
+    code_.resize(size);
+    while (!map_.empty() && map_.back().first >= size) map_.pop_back();
+  }
+
+  // ---- the map from internal pc to wasm code offset (CompiledFunction::offset_map) ----
+  // The current wasm instruction's offset relative to the code section's payload.
+  uint32_t code_offset() const { return static_cast<uint32_t>(op_offset_ - info_.code_section_begin); }
+  // The instruction starting at internal pc `p` (at or after every mapped one) comes from `offset`.
+  // Entries at or after `p` are dropped first (p is the last instruction emitted, remapped).
+  void note_pc(uint32_t p, uint32_t offset) {
+    while (!map_.empty() && map_.back().first >= p) map_.pop_back();
+    if (!map_.empty() && map_.back().second == offset) return;  // the previous entry covers it
+    map_.push_back({p, offset});
+  }
+  // The instruction at `p`, the last one emitted, maps to the current wasm instruction instead.
+  void remap(uint32_t p) { note_pc(p, code_offset()); }
+  uint32_t mapped_offset(uint32_t p) const {
+    uint32_t offset = 0;
+    for (const auto& e : map_) {
+      if (e.first > p) break;
+      offset = e.second;
+    }
+    return offset;
+  }
+  void encode_offset_map() {
+    std::vector<uint8_t>& out = out_.offset_map;
+    out.clear();
+    uint32_t prev_pc = 0;
+    int64_t prev_offset = 0;
+    for (const auto& [p, offset] : map_) {
+      uint32_t dp = p - prev_pc;
+      do {
+        uint8_t b = dp & 0x7F;
+        dp >>= 7;
+        out.push_back(static_cast<uint8_t>(b | (dp ? 0x80 : 0)));
+      } while (dp);
+      int64_t d = static_cast<int64_t>(offset) - prev_offset;
+      for (bool more = true; more;) {
+        uint8_t b = static_cast<uint8_t>(d & 0x7F);
+        d >>= 7;  // arithmetic shift
+        more = !((d == 0 && (b & 0x40) == 0) || (d == -1 && (b & 0x40) != 0));
+        out.push_back(static_cast<uint8_t>(b | (more ? 0x80 : 0)));
+      }
+      prev_pc = p;
+      prev_offset = offset;
+    }
+    out.shrink_to_fit();
   }
   // Records that the instruction at `p` wrote only its slot operand at `dst_word`.
   void set_last(uint32_t p, IOp op, uint32_t dst_word) {
@@ -190,7 +242,11 @@ class Translator {
   // the new block reuses it.
   uint32_t start_gas_block() {
     if (!config_.metering) return pos();
-    if (gas_word_ != kNoGasWord && gas_word_ + 1 == pos() && gas_acc_ == 0) return gas_word_ - 1;
+    if (gas_word_ != kNoGasWord && gas_word_ + 1 == pos() && gas_acc_ == 0) {
+      // Nothing was charged since that Gas instruction: the block it charges for starts here.
+      remap(gas_word_ - 1);
+      return gas_word_ - 1;
+    }
     flush_gas();
     if (!live()) return pos();
     uint32_t p = begin(IOp::Gas);
@@ -445,6 +501,7 @@ class Translator {
   uint32_t max_height_ = 0;
   uint64_t op_offset_ = 0;
   Status err_;
+  std::vector<std::pair<uint32_t, uint32_t>> map_;  // (internal pc, wasm code offset), see note_pc
 
   static constexpr uint32_t kNoGasWord = UINT32_MAX;
   uint32_t gas_word_ = kNoGasWord;
@@ -528,7 +585,7 @@ void Translator::emit_cond_branch(const Operand& cond, uint32_t cond_idx, Ctrl& 
       if (is_imm) fused = static_cast<IOp>(static_cast<uint32_t>(fused) + 1);
       // Operands of the comparison: [op, dst, a, b...]; keep a and b (or imm), drop dst.
       std::vector<uint32_t> operands(code_.begin() + last_pos_ + 2, code_.end());
-      code_.resize(last_pos_);
+      truncate_code(last_pos_);
       uint32_t p = begin(fused);
       for (uint32_t word : operands) w(word);
       emit_jump_target(p, target);
@@ -537,7 +594,7 @@ void Translator::emit_cond_branch(const Operand& cond, uint32_t cond_idx, Ctrl& 
     if (last_op_ == IOp::I32Eqz || last_op_ == IOp::I64Eqz) {
       uint32_t src = code_[last_pos_ + 2];
       bool is64 = last_op_ == IOp::I64Eqz;
-      code_.resize(last_pos_);
+      truncate_code(last_pos_);
       // br_if (eqz x) == branch when x == 0.
       IOp op = negate ? (is64 ? IOp::BrIfI64Nez : IOp::BrIf) : (is64 ? IOp::BrIfI64Eqz : IOp::BrUnless);
       uint32_t p = begin(op);
@@ -585,10 +642,12 @@ bool Translator::op_if() {
       // Move the comparison after the materialisation: copy it out, materialise, re-emit.
       std::vector<uint32_t> cmp(code_.begin() + last_pos_, code_.end());
       IOp op = last_op_;
-      code_.resize(last_pos_);
+      const uint32_t cmp_offset = mapped_offset(last_pos_);
+      truncate_code(last_pos_);
       last_valid_ = false;
       materialize_all();
       uint32_t p = pos();
+      note_pc(p, cmp_offset);
       code_.insert(code_.end(), cmp.begin(), cmp.end());
       set_last(p, op, p + 1);
     } else {
@@ -1138,6 +1197,7 @@ Status Translator::run() {
   fn.results = ft.results;
   fn.height = 0;
   ctrls_.push_back(std::move(fn));
+  op_offset_ = body_.code_begin;  // the entry block's Gas maps to the function's first instruction
   start_gas_block();
 
   const NumTables& t = tables();
@@ -1368,10 +1428,42 @@ Status Translator::run() {
     out_.entry_skip = 2;
   }
   code_.shrink_to_fit();
+  encode_offset_map();
   return {};
 }
 
 }  // namespace
+
+uint32_t CompiledFunction::code_offset_at(uint32_t pc) const noexcept {
+  // Decodes the (pc delta, offset delta) LEB128 pairs written by encode_offset_map.
+  const uint8_t* p = offset_map.data();
+  const uint8_t* const end = p + offset_map.size();
+  uint32_t at = 0;
+  int64_t offset = 0, found = 0;
+  while (p < end) {
+    uint64_t dp = 0;
+    for (unsigned shift = 0; p < end; shift += 7) {
+      uint8_t b = *p++;
+      if (shift < 64) dp |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) break;
+    }
+    int64_t d = 0;
+    unsigned shift = 0;
+    uint8_t b = 0;
+    while (p < end) {
+      b = *p++;
+      if (shift < 64) d |= static_cast<int64_t>(static_cast<uint64_t>(b & 0x7F) << shift);
+      shift += 7;
+      if (!(b & 0x80)) break;
+    }
+    if (shift < 64 && (b & 0x40)) d |= static_cast<int64_t>(~uint64_t{0} << shift);
+    at += static_cast<uint32_t>(dp);
+    offset += d;
+    if (at > pc) break;
+    found = offset;
+  }
+  return static_cast<uint32_t>(found);
+}
 
 bool is_float_instruction(uint32_t opcode) noexcept {
   switch (opcode) {

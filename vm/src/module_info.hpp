@@ -101,6 +101,9 @@ struct ModuleInfo {
   std::vector<DataSegment> datas;
   std::optional<uint32_t> data_count;  // from the data count section
   std::vector<FunctionBody> bodies;    // defined functions only
+  // Module offset of the code section's payload (its function-count LEB): code offsets in trap
+  // sites and source maps are relative to it.
+  uint64_t code_section_begin = 0;
   std::vector<CustomSection> customs;
   // Function indices referenced outside function bodies (exports, element segments, globals):
   // the only ones `ref.func` may name. Sorted, unique.

@@ -384,6 +384,7 @@ CallResult Store::call(Function* f, std::span<const Value> args, const CallOptio
   std::vector<uint64_t> res(ft.results.size());
   auto outcome = interp_->invoke(f, a, res.data(), options.gas_limit, options.tracer);
   result.trap = std::move(outcome.trap);
+  result.trap_site = outcome.trap_site;
   result.gas_used = outcome.gas_used;
   if (!result.trap) {
     result.values.reserve(res.size());

@@ -430,11 +430,19 @@ static void deploy(tenor_engine* engine) {
   the_world.contracts = 1;
 }
 
+/* Code offsets in kContract (relative to the code section's payload, the byte after its size):
+ * tenor_entry is function 6 (after the 6 imports), spin function 7. */
+enum { kEntryFunc = 6, kSpinFunc = 7, kRevertCallOffset = 77, kUnreachableOffset = 88, kSpinLoopOffset = 100 };
+
 static void test_ok(tenor_engine* engine) {
   const kv_entry* k;
+  uint32_t func = 123, offset = 456;
   tenor_result r = run(engine, "hello", kGas, NULL);
   CHECK_STATUS(r, TENOR_OK);
   CHECK_EQ(r.trap_code, -1);
+  CHECK_EQ(tenor_result_trap_site(&r, &func, &offset), 0); /* no site, nothing written */
+  CHECK_EQ(func, 123);
+  CHECK_EQ(offset, 456);
   CHECK(r.gas_used > 0 && r.gas_used < kGas);
   CHECK_BYTES(r.output, r.output_size, "hello");
   CHECK(r.message != NULL && r.message[0] == '\0');
@@ -460,6 +468,12 @@ static void test_revert(tenor_engine* engine) {
   CHECK_BYTES(r.output, r.output_size, "bad input");
   CHECK(r.message != NULL && r.message[0] != '\0');
   CHECK(r.gas_used > 0);
+  { /* the call of revert */
+    uint32_t func = 0, offset = 0;
+    CHECK_EQ(tenor_result_trap_site(&r, &func, &offset), 1);
+    CHECK_EQ(func, kEntryFunc);
+    CHECK_EQ(offset, kRevertCallOffset);
+  }
   tenor_result_release(&r);
   /* The contract wrote "rollback me" before reverting: undone. */
   k = stored_k(&the_world, kAddress);
@@ -473,7 +487,16 @@ static void test_trap(tenor_engine* engine) {
   CHECK_STATUS(r, TENOR_TRAP);
   CHECK_EQ(r.trap_code, TENOR_TRAP_CODE_UNREACHABLE);
   CHECK(strstr(r.message, "unreachable") != NULL);
+  {
+    uint32_t func = 0, offset = 0;
+    CHECK_EQ(tenor_result_trap_site(&r, &func, &offset), 1);
+    CHECK_EQ(func, kEntryFunc);
+    CHECK_EQ(offset, kUnreachableOffset);
+    CHECK_EQ(tenor_result_trap_site(&r, NULL, NULL), 1); /* either pointer may be NULL */
+  }
   tenor_result_release(&r);
+  CHECK_EQ(tenor_result_trap_site(&r, NULL, NULL), 0); /* released: no site */
+  CHECK_EQ(tenor_result_trap_site(NULL, NULL, NULL), 0);
   k = stored_k(&the_world, kAddress);
   CHECK_BYTES(k->value, k->value_len, "hello");
 }
@@ -484,11 +507,18 @@ static void test_out_of_gas(tenor_engine* engine) {
   CHECK_STATUS(r, TENOR_OUT_OF_GAS);
   CHECK_EQ(r.gas_used, 1);
   CHECK_EQ(r.trap_code, TENOR_TRAP_CODE_OUT_OF_GAS);
+  CHECK_EQ(tenor_result_trap_site(&r, NULL, NULL), 0); /* instantiation ran out: no code ran */
   tenor_result_release(&r);
 
   r = run(engine, "", 100000, "spin");
   CHECK_STATUS(r, TENOR_OUT_OF_GAS);
   CHECK_EQ(r.gas_used, 100000);
+  { /* the loop header's block */
+    uint32_t func = 0, offset = 0;
+    CHECK_EQ(tenor_result_trap_site(&r, &func, &offset), 1);
+    CHECK_EQ(func, kSpinFunc);
+    CHECK_EQ(offset, kSpinLoopOffset);
+  }
   tenor_result_release(&r);
 
   k = stored_k(&the_world, kAddress);

@@ -597,6 +597,92 @@ TEST_F(ContractTest, CalleeAbortIsATrapForTheCaller) {
   EXPECT_EQ(host.get(A, "a"), str("a"));  // the caller went on
 }
 
+// ---- trap sites ----------------------------------------------------------------------------------
+
+// ExecResult::site: where the top-level contract's code stopped (function index, code offset).
+::testing::AssertionResult stopped_at(const ExecResult& r, uint32_t func, uint32_t offset) {
+  if (!r.site) return ::testing::AssertionFailure() << "no site: " << describe(r);
+  if (r.site->func_index != func || r.site->code_offset != offset)
+    return ::testing::AssertionFailure() << "site (function " << r.site->func_index << ", offset "
+                                         << r.site->code_offset << "), expected (function " << func << ", offset "
+                                         << offset << "): " << describe(r);
+  return ::testing::AssertionSuccess();
+}
+
+TEST_F(ContractTest, ATrapReportsItsSite) {
+  Contract c;
+  const Bytes code = c.build(seq({op::nop, op::nop, op::unreachable, op::end}));
+  deploy(A, code);
+  ExecResult r = run(A);
+  EXPECT_EQ(r.status, ExecStatus::Trap);
+  EXPECT_TRUE(stopped_at(r, 0, code_body_offsets(code)[0] + 2));
+  EXPECT_EQ(r.message, "unreachable");  // the message is unchanged: the site is a separate field
+}
+
+TEST_F(ContractTest, AbortAndRevertReportTheirCall) {
+  const Bytes aborting = abort_with_input_contract();  // imports input_size, input_read, abort
+  deploy(A, aborting);
+  ExecResult r = run(A, str("why"));
+  EXPECT_EQ(r.trap, TrapCode::Abort);
+  // input_size, local.set, 2 x i32.const, local.get, input_read, i32.const, local.get: 16 bytes.
+  EXPECT_TRUE(stopped_at(r, 3, code_body_offsets(aborting)[0] + 16));
+
+  Contract c;
+  c.data(0, str("no"));
+  const Bytes reverting = c.build(seq({op::nop, i32c(0), i32c(2), c.call("revert"), op::end}));
+  deploy(B, reverting);
+  r = run(B);
+  EXPECT_EQ(r.status, ExecStatus::Revert) << describe(r);
+  EXPECT_TRUE(stopped_at(r, 1, code_body_offsets(reverting)[0] + 5));
+}
+
+TEST_F(ContractTest, OutOfGasReportsTheBlockThatRanOut) {
+  Contract c;
+  const Bytes code = c.build(seq({i32c(1), op::drop, op::loop, bt::void_, op::br, 0, op::end, op::end}));
+  deploy(A, code);
+  ExecResult r = run(A, {}, 200'000);
+  EXPECT_EQ(r.status, ExecStatus::OutOfGas);
+  EXPECT_TRUE(stopped_at(r, 0, code_body_offsets(code)[0] + 3));  // the loop
+  // Less than instantiating the memory costs: no code ran, no site.
+  r = run(A, {}, 100);
+  EXPECT_EQ(r.status, ExecStatus::OutOfGas);
+  EXPECT_FALSE(r.site);
+  // Nor for a refusal, or a success.
+  EXPECT_FALSE(run(C).site);
+  Contract ok;
+  deploy(B, ok.build(seq({op::end})));
+  r = run(B);
+  EXPECT_TRUE(r.ok());
+  EXPECT_FALSE(r.site);
+}
+
+TEST_F(ContractTest, ACalleesTrapIsNotTheCallersSite) {
+  deploy(B, Contract().build(seq({op::unreachable, op::end})));
+  // The caller goes on after the callee trapped (call_contract returns its status), then traps
+  // itself: the site is the caller's.
+  Contract c;
+  c.data(0, bytes_of(B));
+  const Bytes caller = c.build(seq({i32c(0), i32c(32), i32c(0), i64c(1'000'000), c.call("call_contract"),
+                                    op::drop, op::unreachable, op::end}));
+  deploy(A, caller);
+  ExecResult r = run(A);
+  EXPECT_EQ(r.status, ExecStatus::Trap) << describe(r);
+  const std::optional<size_t> payload = code_section_payload(caller);
+  ASSERT_TRUE(payload);
+  ASSERT_TRUE(r.site);
+  EXPECT_EQ(r.site->func_index, 1u);  // after the one import
+  EXPECT_EQ(caller.at(*payload + r.site->code_offset), op::unreachable);
+
+  // Without the trap of its own the caller succeeds, with no site.
+  Contract d;
+  d.data(0, bytes_of(B));
+  deploy(C, d.build(seq({i32c(0), i32c(32), i32c(0), i64c(1'000'000), d.call("call_contract"), op::drop,
+                         op::end})));
+  r = run(C);
+  EXPECT_TRUE(r.ok()) << describe(r);
+  EXPECT_FALSE(r.site);
+}
+
 TEST_F(ContractTest, OutOfGasUndoesStateAndUsesTheWholeLimit) {
   Contract c;
   c.data(0, str("k"));

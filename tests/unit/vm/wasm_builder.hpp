@@ -472,6 +472,57 @@ inline FuncBuilder& FuncBuilder::export_(const std::string& name) {
 }
 inline uint32_t FuncBuilder::index() const { return b_.num_func_imports_ + defined_; }
 
+// ---- reading modules back --------------------------------------------------------------------
+
+namespace detail_walk {
+inline uint64_t leb(const Bytes& wasm, size_t& p) {
+  uint64_t v = 0;
+  for (unsigned shift = 0;; shift += 7) {
+    if (p >= wasm.size() || shift > 63) throw std::invalid_argument("bad LEB128 in a module");
+    uint8_t b = wasm[p++];
+    v |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if (!(b & 0x80)) return v;
+  }
+}
+}  // namespace detail_walk
+
+// Module offset of the code section's payload (the byte holding its function count), the origin
+// of code offsets in trap sites (TrapSite) and source maps; nullopt without a code section.
+inline std::optional<size_t> code_section_payload(const Bytes& wasm) {
+  size_t p = 8;
+  while (p < wasm.size()) {
+    uint8_t id = wasm[p++];
+    uint64_t size = detail_walk::leb(wasm, p);
+    if (id == 10) return p;
+    p += size;
+  }
+  return std::nullopt;
+}
+
+// For each defined function, the offset of its first instruction (after its local declarations)
+// relative to the code section's payload: a test names the instruction `k` bytes into a
+// function's code list as body[f] + k. Empty without a code section; throws on a module it cannot
+// walk.
+inline std::vector<uint32_t> code_body_offsets(const Bytes& wasm) {
+  std::vector<uint32_t> out;
+  const std::optional<size_t> payload = code_section_payload(wasm);
+  if (!payload) return out;
+  size_t q = *payload;
+  uint64_t n = detail_walk::leb(wasm, q);
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t body_size = detail_walk::leb(wasm, q);
+    const size_t body = q;
+    uint64_t groups = detail_walk::leb(wasm, q);
+    for (uint64_t g = 0; g < groups; ++g) {
+      detail_walk::leb(wasm, q);  // count
+      ++q;                        // value type
+    }
+    out.push_back(static_cast<uint32_t>(q - *payload));
+    q = body + body_size;
+  }
+  return out;
+}
+
 // ---- running modules -------------------------------------------------------------------------
 
 // Loads (with the store's config) and instantiates a module.

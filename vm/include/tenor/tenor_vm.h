@@ -250,6 +250,16 @@ tenor_result tenor_execute(tenor_engine* engine, const tenor_host* host, void* h
                            const tenor_tx* tx, const uint8_t address[32], const uint8_t* input,
                            size_t input_len, uint64_t gas_limit, const char* entry);
 
+/* Where the called contract's code stopped, for TENOR_TRAP, TENOR_OUT_OF_GAS and TENOR_REVERT:
+ * returns 1 and writes the function index (in the module's function index space, imports first)
+ * and the code offset of the wasm instruction (relative to the start of the code section's payload,
+ * the WebAssembly DWARF convention that the "tenor.srcmap" section uses); returns 0, writing
+ * nothing, when there is no site (TENOR_OK, TENOR_REFUSED, no code ran, a released result). Either
+ * pointer may be NULL. The instruction is the one that trapped, the call of the host function that
+ * trapped (revert, abort, a failing host function), or for out of gas the instruction whose charge
+ * failed (for a basic block's charge: where the block starts); docs/vm.md, "Trap sites". */
+int tenor_result_trap_site(const tenor_result* result, uint32_t* func_index, uint32_t* code_offset);
+
 /* Frees what the result owns and empties it (output NULL, message ""). Releasing twice, or a
  * zero-filled result, is harmless. NULL is a no-op. */
 void tenor_result_release(tenor_result* result);

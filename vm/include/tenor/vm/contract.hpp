@@ -99,6 +99,13 @@ struct ExecResult {
   Bytes output;                    // return data (Ok) or the UTF-8 revert message (Revert)
   std::optional<TrapCode> trap;    // Trap and OutOfGas
   std::string message;             // human-readable reason when not Ok ("aborted: <msg>" for abort)
+  // Where the top-level contract's code stopped, for Trap, OutOfGas and Revert (the call of
+  // `revert`): a function and code offset of the called contract's module (TrapSite, trap.hpp).
+  // A failure inside a contract it called is not a trap of the caller (call_contract returns its
+  // status), so this is always a site in the top-level contract's own code; a trap of the caller
+  // at its call_contract call (out of gas instantiating the callee) is reported there. Nullopt
+  // when no code ran (Refused, out of gas instantiating the top-level contract).
+  std::optional<TrapSite> site;
   bool ok() const noexcept { return status == ExecStatus::Ok; }
 };
 

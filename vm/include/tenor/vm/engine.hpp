@@ -242,6 +242,11 @@ class Instance {
 struct CallResult {
   std::vector<Value> values;   // results, when no trap
   std::optional<Trap> trap;
+  // Where the trap happened (trap.hpp): set when wasm code of the call ran and trapped; nullopt
+  // when nothing ran (bad arguments, no stack) or the called function is a host function. A trap
+  // returned by a host function is located at the call instruction that called it (whatever site
+  // a nested call made by that host function had).
+  std::optional<TrapSite> trap_site;
   uint64_t gas_used = 0;       // for every outcome; equals the limit after running out of gas
   bool ok() const noexcept { return !trap.has_value(); }
 };
