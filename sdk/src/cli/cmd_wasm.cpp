@@ -20,6 +20,7 @@
 #include "commands.hpp"
 #include "tenor/sdk/spec_runner.hpp"
 #include "tenor/sdk/spectest_host.hpp"
+#include "tenor/sdk/srcmap.hpp"
 #include "tenor/sdk/wasm_values.hpp"
 #include "tenor/vm/engine.hpp"
 #include "tenor/vm/profile.hpp"
@@ -280,7 +281,20 @@ int run(const RunRequest& req) {
   vm::CallResult result = store.call(fn, args, call_options);
   if (tracer) print_trace(*tracer, req.trace_limit);
   if (result.trap) {
-    std::cout << "trap: " << result.trap->to_string() << "\n";
+    // With a trap site and a "tenor.srcmap" section: "trap: REASON (file:line:col)", then the site.
+    std::string where;
+    if (result.trap_site) {
+      auto map = sdk::SourceMap::from_wasm(*bytes);
+      if (!map) std::cerr << "tenor: warning: " << path << ": " << map.error().message << "\n";
+      else if (*map)
+        if (auto loc = (*map)->lookup(result.trap_site->code_offset)) where = " (" + loc->to_string() + ")";
+    }
+    std::cout << "trap: " << result.trap->to_string() << where << "\n";
+    if (result.trap_site) {
+      char offset[16];
+      std::snprintf(offset, sizeof offset, "0x%x", result.trap_site->code_offset);
+      std::cout << "trap site: function " << result.trap_site->func_index << ", code offset " << offset << "\n";
+    }
     if (gas) std::cout << "gas used: " << result.gas_used << "\n";
     return kExitFailure;
   }
@@ -359,8 +373,9 @@ void register_wasm_commands(CLI::App& app, CommandContext& ctx) {
   CLI::App* run_cmd = wasm->add_subcommand(
       "run",
       "Instantiate a module (imports may come from the `spectest` host module only) and call an "
-      "exported function. Prints each result on its own line; a trap prints `trap: REASON` and "
-      "exits 1.");
+      "exported function. Prints each result on its own line; a trap prints `trap: REASON` (with "
+      "` (FILE:LINE:COL)` when the module has a tenor.srcmap section), then `trap site: function N, "
+      "code offset 0xOFFSET`, and exits 1.");
   run_cmd->add_option("FILE", opts->file, "the .wasm file")->required();
   run_cmd->add_option("FUNC", opts->func, "the exported function to call")->required();
   run_cmd->add_option(

@@ -14,6 +14,7 @@
 
 #include "tenor/sdk/borsh.hpp"
 #include "tenor/sdk/keys.hpp"
+#include "tenor/sdk/srcmap.hpp"
 #include "tenor/vm/trace.hpp"
 
 namespace tenor::sdk {
@@ -27,6 +28,23 @@ constexpr uint64_t kDeployBaseGas = 10'000;
 constexpr uint64_t kDeployPerByteGas = 10;
 
 Error err(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+
+// The receipt message of an execution: the engine's, plus the source location of the trap site
+// when the call trapped or ran out of gas and the top-level contract's code (`code`, fetched only
+// then) carries a "tenor.srcmap" section with a location there: "unreachable (factoring.tnr:12:5)".
+// Part of the consensus rules (receipts hash it): it depends only on the code and the trap site.
+// An abort's message already names its location (the compiler writes "... at file:line:col", and
+// the abort call is in the runtime's helper), and a revert's message is the contract's own text:
+// neither is annotated. A map that is absent, malformed or without a location there adds nothing.
+template <class GetCode>
+std::string receipt_message(vm::ExecResult& r, GetCode&& code) {
+  const bool trapped = r.status == vm::ExecStatus::Trap || r.status == vm::ExecStatus::OutOfGas;
+  if (!trapped || !r.site || r.trap == vm::TrapCode::Abort) return std::move(r.message);
+  std::optional<Bytes> bytes = code();
+  if (!bytes) return std::move(r.message);
+  if (auto loc = source_location(*bytes, r.site->code_offset)) r.message += " (" + loc->to_string() + ")";
+  return std::move(r.message);
+}
 
 Hash domain_hash(std::string_view domain, std::span<const uint8_t> payload) {
   Bytes m(domain.begin(), domain.end());
@@ -328,7 +346,7 @@ struct Chain::Impl {
           rc.status = r.status;
           rc.output = std::move(r.output);
           if (r.trap) rc.trap = static_cast<uint8_t>(*r.trap);
-          rc.message = std::move(r.message);
+          rc.message = receipt_message(r, [&] { return std::optional<Bytes>(deploy->code); });
           if (!r.ok()) txo.rollback(0);  // no contract when its initialisation failed
         }
       }
@@ -340,7 +358,10 @@ struct Chain::Impl {
       rc.gas_used = r.gas_used;
       rc.output = std::move(r.output);
       if (r.trap) rc.trap = static_cast<uint8_t>(*r.trap);
-      rc.message = std::move(r.message);
+      rc.message = receipt_message(r, [&]() -> std::optional<Bytes> {
+        auto hash = txo.code_hash(call.contract);
+        return hash ? txo.code(*hash) : std::nullopt;
+      });
     }
     rc.events = txo.events();
     rc.execution_hash = vm::sha256(u64_le(tracer.hash_at(vm::TraceLevel::Block)));
