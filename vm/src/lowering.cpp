@@ -167,7 +167,9 @@ class Translator {
   uint32_t begin(IOp op) {
     last_valid_ = false;
     uint32_t p = pos();
-    note_pc(p, code_offset());
+    // note_pc's common case (nothing at or after p is mapped: truncate_code drops such entries).
+    const uint32_t offset = code_offset();
+    if (map_.empty() || map_.back().second != offset) map_.push_back({p, offset});
     w(static_cast<uint32_t>(op));
     return p;
   }
@@ -184,8 +186,7 @@ class Translator {
   // Entries at or after `p` are dropped first (p is the last instruction emitted, remapped).
   void note_pc(uint32_t p, uint32_t offset) {
     while (!map_.empty() && map_.back().first >= p) map_.pop_back();
-    if (!map_.empty() && map_.back().second == offset) return;  // the previous entry covers it
-    map_.push_back({p, offset});
+    if (map_.empty() || map_.back().second != offset) map_.push_back({p, offset});  // else covered
   }
   // The instruction at `p`, the last one emitted, maps to the current wasm instruction instead.
   void remap(uint32_t p) { note_pc(p, code_offset()); }
@@ -197,28 +198,31 @@ class Translator {
     }
     return offset;
   }
+  // Writes map_ into CompiledFunction::offset_map as LEB128 deltas (at most 5 + 5 bytes an entry).
   void encode_offset_map() {
     std::vector<uint8_t>& out = out_.offset_map;
-    out.clear();
+    out.resize(map_.size() * 10);
+    uint8_t* q = out.data();
     uint32_t prev_pc = 0;
     int64_t prev_offset = 0;
     for (const auto& [p, offset] : map_) {
       uint32_t dp = p - prev_pc;
-      do {
-        uint8_t b = dp & 0x7F;
+      while (dp >= 0x80) {
+        *q++ = static_cast<uint8_t>(dp | 0x80);
         dp >>= 7;
-        out.push_back(static_cast<uint8_t>(b | (dp ? 0x80 : 0)));
-      } while (dp);
+      }
+      *q++ = static_cast<uint8_t>(dp);
       int64_t d = static_cast<int64_t>(offset) - prev_offset;
       for (bool more = true; more;) {
         uint8_t b = static_cast<uint8_t>(d & 0x7F);
         d >>= 7;  // arithmetic shift
         more = !((d == 0 && (b & 0x40) == 0) || (d == -1 && (b & 0x40) != 0));
-        out.push_back(static_cast<uint8_t>(b | (more ? 0x80 : 0)));
+        *q++ = static_cast<uint8_t>(b | (more ? 0x80 : 0));
       }
       prev_pc = p;
       prev_offset = offset;
     }
+    out.resize(static_cast<size_t>(q - out.data()));
     out.shrink_to_fit();
   }
   // Records that the instruction at `p` wrote only its slot operand at `dst_word`.
@@ -1191,6 +1195,7 @@ Status Translator::run() {
   out_.num_locals = num_locals_;
   code_.clear();
   code_.reserve((body_.code_end - body_.code_begin) * 2 + 4);
+  map_.reserve((body_.code_end - body_.code_begin) / 4 + 4);  // about one entry per 4 bytes of wasm
 
   Ctrl fn;
   fn.kind = CtrlKind::Function;
