@@ -1191,9 +1191,18 @@ class Checker {
 
   TypeId check_call(const ast::CallExpr& c) {
     if (c.callee->kind != ExprKind::Path || c.callee->as<ast::PathExpr>().path.segments.size() != 1) {
-      check_expr(*c.callee, kErrorType);
       for (const auto& a : c.args) check_expr(*a, kErrorType);
-      diags_.report(DiagnosticKind::UnknownName, c.callee->range, {"function", "this expression"});
+      if (c.callee->kind == ExprKind::Path) {
+        // `Money::of(...)`: one report naming the path (there are no associated functions).
+        std::string name;
+        for (const auto& seg : c.callee->as<ast::PathExpr>().path.segments) name += (name.empty() ? "" : "::") + seg.name;
+        diags_.report(DiagnosticKind::UnknownName, c.callee->range, {"function", name},
+                      "only `fn`s of this contract, built-in functions and interfaces can be called");
+      } else {
+        check_expr(*c.callee, kErrorType);
+        diags_.report(DiagnosticKind::UnknownName, c.callee->range, {"function", "this expression"},
+                      "call a function by its name: `name(args)`, or a method: `value.name(args)`");
+      }
       return kErrorType;
     }
     const ast::Ident& id = c.callee->as<ast::PathExpr>().path.segments[0];
