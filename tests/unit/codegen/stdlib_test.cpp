@@ -47,7 +47,6 @@ Bytes fixed_bytes(const vm::Hash& h) { return Bytes(h.begin(), h.end()); }
 constexpr int32_t kToday = 20833;              // 2027-01-15: the harness's block time
 constexpr int64_t kDay = 86'400;
 constexpr int64_t kRate = 1'000'000'000;       // Rate scale: 1.0
-constexpr int64_t kStartTime = 1'800'000'000;  // the harness's block time
 
 // A standard contract on the test embedder, with call helpers that check outcomes.
 class Stdlib : public testing::TestWithParam<OptLevel> {
