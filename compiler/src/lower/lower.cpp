@@ -950,6 +950,31 @@ class Lowerer {
     return out;
   }
 
+  // While a generated helper (encoder, decoder, equality) is written: the builder, the current
+  // function and the debug scope are switched to it, and restored when this goes out of scope.
+  // Helpers carry no source lines.
+  struct HelperScope {
+    HelperScope(Lowerer& l, llvm::Function* f)
+        : l_(l), ip_(l.B.saveIP()), loc_(l.B.getCurrentDebugLocation()), scope_(l.scope_), fn_(l.fn_) {
+      l.B.SetCurrentDebugLocation(llvm::DebugLoc());
+      l.scope_ = nullptr;
+      l.fn_ = f;
+    }
+    ~HelperScope() {
+      l_.fn_ = fn_;
+      l_.B.restoreIP(ip_);
+      l_.B.SetCurrentDebugLocation(loc_);
+      l_.scope_ = scope_;
+    }
+    HelperScope(const HelperScope&) = delete;
+    HelperScope& operator=(const HelperScope&) = delete;
+    Lowerer& l_;
+    llvm::IRBuilderBase::InsertPoint ip_;
+    llvm::DebugLoc loc_;
+    llvm::DISubprogram* scope_;
+    llvm::Function* fn_;
+  };
+
   // --- Borsh encoders and decoders (one function per type) -------------------------------------
 
   // enc.T(buf, pos, value) -> new pos
@@ -958,22 +983,12 @@ class Lowerer {
     auto* f = llvm::Function::Create(llvm::FunctionType::get(i32, {ptr, i32, value_type(t)}, false),
                                      llvm::GlobalValue::InternalLinkage, "enc." + p_.type_name(t), *M);
     encoders_[t] = f;
-    auto saved = B.saveIP();
-    const llvm::DebugLoc saved_loc = B.getCurrentDebugLocation();
-    B.SetCurrentDebugLocation(llvm::DebugLoc());  // generated helpers carry no source lines
-    llvm::DISubprogram* saved_scope = scope_;
-    scope_ = nullptr;
-    llvm::Function* saved_fn = fn_;
-    fn_ = f;
+    HelperScope helper(*this, f);
     B.SetInsertPoint(BasicBlock::Create(C, "entry", f));
     Value* buf = f->getArg(0);
     Value* pos = f->getArg(1);
     Value* v = f->getArg(2);
     B.CreateRet(encode_body(t, buf, pos, v));
-    fn_ = saved_fn;
-    B.restoreIP(saved);
-    B.SetCurrentDebugLocation(saved_loc);
-    scope_ = saved_scope;
     return f;
   }
 
@@ -1108,20 +1123,10 @@ class Lowerer {
     auto* f = llvm::Function::Create(llvm::FunctionType::get(B.getVoidTy(), {ptr, ptr}, false),
                                      llvm::GlobalValue::InternalLinkage, "dec." + p_.type_name(t), *M);
     decoders_[t] = f;
-    auto saved = B.saveIP();
-    const llvm::DebugLoc saved_loc = B.getCurrentDebugLocation();
-    B.SetCurrentDebugLocation(llvm::DebugLoc());  // generated helpers carry no source lines
-    llvm::DISubprogram* saved_scope = scope_;
-    scope_ = nullptr;
-    llvm::Function* saved_fn = fn_;
-    fn_ = f;
+    HelperScope helper(*this, f);
     B.SetInsertPoint(BasicBlock::Create(C, "entry", f));
     decode_body(t, f->getArg(0), f->getArg(1));
     B.CreateRetVoid();
-    fn_ = saved_fn;
-    B.restoreIP(saved);
-    B.SetCurrentDebugLocation(saved_loc);
-    scope_ = saved_scope;
     return f;
   }
 
@@ -1271,13 +1276,7 @@ class Lowerer {
     auto* f = llvm::Function::Create(llvm::FunctionType::get(i1, {ptr, ptr}, false), llvm::GlobalValue::InternalLinkage,
                                      "eq." + p_.type_name(t), *M);
     eqs_[t] = f;
-    auto saved = B.saveIP();
-    const llvm::DebugLoc saved_loc = B.getCurrentDebugLocation();
-    B.SetCurrentDebugLocation(llvm::DebugLoc());  // generated helpers carry no source lines
-    llvm::DISubprogram* saved_scope = scope_;
-    scope_ = nullptr;
-    llvm::Function* saved_fn = fn_;
-    fn_ = f;
+    HelperScope helper(*this, f);
     B.SetInsertPoint(BasicBlock::Create(C, "entry", f));
     Value* a = f->getArg(0);
     Value* b = f->getArg(1);
@@ -1379,10 +1378,6 @@ class Lowerer {
     if (!terminated()) B.CreateRet(B.getTrue());
     B.SetInsertPoint(no);
     B.CreateRet(B.getFalse());
-    fn_ = saved_fn;
-    B.restoreIP(saved);
-    B.SetCurrentDebugLocation(saved_loc);
-    scope_ = saved_scope;
     return f;
   }
 
