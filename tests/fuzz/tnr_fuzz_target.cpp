@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "tenor/common/utf8.hpp"
 #include "tenor/compiler/ast_printer.hpp"
 #include "tenor/compiler/driver.hpp"
 
@@ -20,41 +21,10 @@ using namespace tenor::compiler;
   std::abort();
 }
 
-// Strict UTF-8 (as the lexer decodes it): no overlong forms, no surrogates, nothing past U+10FFFF.
-// Returns the length of the sequence at s[i], or 0 when it is invalid.
+// The length of the UTF-8 sequence at s[i], or 0 when it is invalid (as the lexer decodes it).
 std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto c0 = static_cast<unsigned char>(s[i]);
-  if (c0 < 0x80) return 1;
-  std::size_t n;
-  std::uint32_t v;
-  if ((c0 & 0xE0) == 0xC0) {
-    n = 2, v = c0 & 0x1F;
-  } else if ((c0 & 0xF0) == 0xE0) {
-    n = 3, v = c0 & 0x0F;
-  } else if ((c0 & 0xF8) == 0xF0) {
-    n = 4, v = c0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + k]);
-    if ((c & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (c & 0x3F);
-  }
-  if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10FFFF ||
-      (v >= 0xD800 && v <= 0xDFFF))
-    return 0;
-  return n;
-}
-
-bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
+  std::uint32_t cp = 0;
+  return common::decode_utf8(s, i, cp);
 }
 
 // A strict JSON syntax check (RFC 8259) of the whole text: one value, strings in valid UTF-8 with
@@ -213,8 +183,8 @@ std::string run_front_end(std::string_view text, const FrontEndLimits& limits, T
       if (d.range.end > text.size()) fail("a diagnostic's range reaches past the end of the file", d.message);
       if (d.message.empty()) fail("a diagnostic without a message", diagnostic_kind_name(d.kind));
       const std::string_view kind = diagnostic_kind_name(d.kind);
-      if (!valid_utf8(d.message)) fail("a diagnostic's message is not valid UTF-8", kind);
-      if (!valid_utf8(d.help)) fail("a diagnostic's help is not valid UTF-8", kind);
+      if (!common::is_valid_utf8(d.message)) fail("a diagnostic's message is not valid UTF-8", kind);
+      if (!common::is_valid_utf8(d.help)) fail("a diagnostic's help is not valid UTF-8", kind);
       if (d.severity != diagnostic_kind_severity(d.kind)) fail("a diagnostic's severity is wrong", kind);
       if (d.severity == Severity::Error) ++kept_errors;
     }

@@ -1,5 +1,5 @@
 // The contract runtime: ContractEngine (loading through the code cache, one top-level execution,
-// contract-to-contract calls), CodeCache, sha256 and to_hex. The host functions themselves are in
+// contract-to-contract calls) and CodeCache. The host functions themselves are in
 // host_api.cpp.
 //
 // One Store per engine is reused by every execution: Store::reset() after each top-level call
@@ -22,23 +22,6 @@
 #include "tenor/vm/gas.hpp"
 
 namespace tenor::vm {
-
-Hash sha256(std::span<const uint8_t> data) noexcept {
-  Hash h{};
-  crypto_hash_sha256(h.data(), data.data(), data.size());
-  return h;
-}
-
-std::string to_hex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
 
 const char* to_string(ExecStatus s) noexcept {
   switch (s) {

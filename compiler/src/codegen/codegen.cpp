@@ -26,6 +26,7 @@
 
 #include "../abi/abi.hpp"
 #include "link.hpp"
+#include "tenor/common/wasm_sections.hpp"
 #include "tenor/compiler/build.hpp"
 #include "tenor/compiler/lower.hpp"
 #include "tenor/vm/config.hpp"
@@ -188,22 +189,9 @@ std::vector<std::uint8_t> link_wasm(const std::string& object, bool has_init) {
   return read_file(out);
 }
 
-void put_leb(std::vector<std::uint8_t>& out, std::uint64_t v) {
-  do {
-    std::uint8_t b = v & 0x7F;
-    v >>= 7;
-    out.push_back(static_cast<std::uint8_t>(b | (v ? 0x80 : 0)));
-  } while (v);
-}
-
-void append_custom_section(std::vector<std::uint8_t>& wasm, const std::string& name, const std::string& payload) {
-  std::vector<std::uint8_t> body;
-  put_leb(body, name.size());
-  body.insert(body.end(), name.begin(), name.end());
-  body.insert(body.end(), payload.begin(), payload.end());
-  wasm.push_back(0);
-  put_leb(wasm, body.size());
-  wasm.insert(wasm.end(), body.begin(), body.end());
+void append_custom_section(std::vector<std::uint8_t>& wasm, std::string_view name, const std::string& payload) {
+  common::append_custom_section(wasm, name,
+                                std::span(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()));
 }
 
 // The module's line table (DWARF, from the debug info the lowering attached) as the compact
@@ -250,36 +238,10 @@ std::string source_map(const std::vector<std::uint8_t>& wasm, const std::string&
 
 // The module without its `.debug_*` custom sections (their content now lives in tenor.srcmap).
 std::vector<std::uint8_t> strip_debug_sections(const std::vector<std::uint8_t>& wasm) {
-  std::vector<std::uint8_t> out(wasm.begin(), wasm.begin() + 8);
-  std::size_t pos = 8;
-  auto leb = [&](std::size_t& p, std::uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 64 && p < wasm.size(); shift += 7) {
-      const std::uint8_t b = wasm[p++];
-      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
-      if (!(b & 0x80)) return true;
-    }
-    return false;
-  };
-  while (pos < wasm.size()) {
-    const std::size_t start = pos;
-    const std::uint8_t id = wasm[pos++];
-    std::uint64_t size = 0;
-    if (!leb(pos, size) || size > wasm.size() - pos) throw BackendError{"the linked module has a malformed section"};
-    const std::size_t end = pos + size;
-    bool drop = false;
-    if (id == 0) {
-      std::size_t p = pos;
-      std::uint64_t n = 0;
-      if (leb(p, n) && n <= end - p) {
-        const std::string name(wasm.begin() + static_cast<long>(p), wasm.begin() + static_cast<long>(p + n));
-        drop = name.rfind(".debug", 0) == 0;
-      }
-    }
-    if (!drop) out.insert(out.end(), wasm.begin() + static_cast<long>(start), wasm.begin() + static_cast<long>(end));
-    pos = end;
-  }
-  return out;
+  auto out = common::remove_wasm_sections(
+      wasm, [](const common::WasmSection& s) { return s.id == 0 && s.name.substr(0, 6) == ".debug"; });
+  if (!out) throw BackendError{"the linked module has a malformed section: " + out.error()};
+  return std::move(*out);
 }
 
 }  // namespace
@@ -308,33 +270,11 @@ const char* opt_level_name(OptLevel level) {
 }
 
 namespace {
-// The payload of the custom section `wanted`, or nullopt.
-std::optional<std::string> custom_section(const std::vector<std::uint8_t>& wasm, const std::string& wanted) {
-  if (wasm.size() < 8) return std::nullopt;
-  std::size_t pos = 8;
-  auto leb = [&](std::uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 64 && pos < wasm.size(); shift += 7) {
-      const std::uint8_t b = wasm[pos++];
-      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
-      if (!(b & 0x80)) return true;
-    }
-    return false;
-  };
-  while (pos < wasm.size()) {
-    const std::uint8_t id = wasm[pos++];
-    std::uint64_t size = 0;
-    if (!leb(size) || size > wasm.size() - pos) return std::nullopt;
-    const std::size_t end = pos + size;
-    if (id == 0) {
-      std::uint64_t n = 0;
-      if (!leb(n) || n > end - pos) return std::nullopt;
-      const std::string name(wasm.begin() + static_cast<long>(pos), wasm.begin() + static_cast<long>(pos + n));
-      if (name == wanted) return std::string(wasm.begin() + static_cast<long>(pos + n), wasm.begin() + static_cast<long>(end));
-    }
-    pos = end;
-  }
-  return std::nullopt;
+// The payload of the custom section `wanted`, or nullopt (also for a malformed module).
+std::optional<std::string> custom_section(const std::vector<std::uint8_t>& wasm, std::string_view wanted) {
+  auto found = common::find_custom_section(wasm, wanted);
+  if (!found || !*found) return std::nullopt;
+  return std::string(reinterpret_cast<const char*>((*found)->data()), (*found)->size());
 }
 }  // namespace
 

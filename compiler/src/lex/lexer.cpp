@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <optional>
 
+#include "tenor/common/civil_date.hpp"
+#include "tenor/common/utf8.hpp"
+
 namespace tenor::compiler {
 namespace {
 
@@ -24,59 +27,6 @@ constexpr std::array kKeywords = {
 constexpr std::array<std::string_view, 10> kIntSuffixes = {"u8",  "u16", "u32", "u64", "u128",
                                                             "i8",  "i16", "i32", "i64", "i128"};
 
-// Decodes one UTF-8 sequence at `s[i]`; returns its length, or 0 when invalid.
-std::size_t utf8_length(std::string_view s, std::size_t i, std::uint32_t* cp) {
-  const auto c0 = static_cast<unsigned char>(s[i]);
-  std::size_t n;
-  std::uint32_t v;
-  if (c0 < 0x80) {
-    *cp = c0;
-    return 1;
-  } else if ((c0 & 0xE0) == 0xC0) {
-    n = 2;
-    v = c0 & 0x1F;
-  } else if ((c0 & 0xF0) == 0xE0) {
-    n = 3;
-    v = c0 & 0x0F;
-  } else if ((c0 & 0xF8) == 0xF0) {
-    n = 4;
-    v = c0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + k]);
-    if ((c & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (c & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are invalid.
-  if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10FFFF ||
-      (v >= 0xD800 && v <= 0xDFFF))
-    return 0;
-  *cp = v;
-  return n;
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 class Lexer {
  public:
@@ -175,7 +125,7 @@ class Lexer {
     }
     // Invalid: one whole UTF-8 character, or one byte of invalid UTF-8.
     std::uint32_t cp = 0;
-    const std::size_t n = utf8_length(text_, pos_, &cp);
+    const std::size_t n = common::decode_utf8(text_, pos_, cp);
     if (n == 0) {
       char buf[4];
       std::snprintf(buf, sizeof buf, "%02X", static_cast<unsigned char>(c));
@@ -360,12 +310,11 @@ class Lexer {
             "subtraction put spaces around `-`");
       return;
     }
-    static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     std::string why;
     if (month < 1 || month > 12) {
       why = "month " + std::to_string(month) + " is not in 1..12";
     } else {
-      const int max_day = kDays[static_cast<std::size_t>(month - 1)] + (month == 2 && is_leap(year) ? 1 : 0);
+      const int max_day = static_cast<int>(common::days_in_month(year, static_cast<unsigned>(month)));
       if (day < 1 || day > max_day)
         why = "day " + std::to_string(day) + " is not in 1.." + std::to_string(max_day);
       else if (timestamp && hh > 23)
@@ -401,7 +350,7 @@ class Lexer {
         continue;
       }
       std::uint32_t cp = 0;
-      const std::size_t n = utf8_length(text_, pos_, &cp);
+      const std::size_t n = common::decode_utf8(text_, pos_, cp);
       if (n == 0) {
         char buf[4];
         std::snprintf(buf, sizeof buf, "%02X", static_cast<unsigned char>(c));
@@ -431,7 +380,7 @@ class Lexer {
           return;
         }
         std::uint32_t cp = 0;
-        std::size_t n = utf8_length(text_, pos_ + 1, &cp);
+        std::size_t n = common::decode_utf8(text_, pos_ + 1, cp);
         std::string shown = std::string(text_.substr(start, 1 + n));
         if (n == 0) {  // not UTF-8: show the byte, keep messages valid UTF-8
           char buf[8];
@@ -466,7 +415,7 @@ class Lexer {
             "write \\u{...} with 1 to 6 hex digits naming a Unicode scalar value (not a surrogate)");
       return;
     }
-    append_utf8(t.value, cp);
+    common::append_utf8(t.value, cp);
   }
 
   std::string_view text_;

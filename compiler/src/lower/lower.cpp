@@ -14,6 +14,7 @@
 //
 // Temporaries come from the runtime's bump allocator (`__tnr_alloc`); variables live in allocas
 // of the entry block. Run-time checks call `__tnr_abort` with "what at file:line:col".
+#include "tenor/common/civil_date.hpp"
 #include "tenor/compiler/lower.hpp"
 
 #include <llvm/ADT/APInt.h>
@@ -71,16 +72,6 @@ int rounding_index(const std::string& name) {
   for (int i = 0; i < 7; ++i)
     if (name == k[i]) return i;
   return -1;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
 std::string digits_of(const std::string& text) {
@@ -1534,8 +1525,8 @@ class Lowerer {
   }
 
   static std::int64_t date_days(const std::string& t) {
-    return days_from_civil(std::stoll(t.substr(0, 4)), static_cast<unsigned>(std::stoi(t.substr(5, 2))),
-                           static_cast<unsigned>(std::stoi(t.substr(8, 2))));
+    return common::days_from_civil(std::stoll(t.substr(0, 4)), static_cast<unsigned>(std::stoi(t.substr(5, 2))),
+                                   static_cast<unsigned>(std::stoi(t.substr(8, 2))));
   }
   static std::int64_t timestamp_seconds(const std::string& t) {
     return date_days(t) * kDay + std::stoll(t.substr(11, 2)) * 3600 + std::stoll(t.substr(14, 2)) * 60 + std::stoll(t.substr(17, 2));

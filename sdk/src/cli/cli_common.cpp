@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "tenor/common/civil_date.hpp"
 #include "tenor/vm/trap.hpp"
 
 namespace tenor::cli {
@@ -295,38 +296,6 @@ std::optional<int64_t> parse_duration(std::string_view text) {
   return n * unit;
 }
 
-namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
-}
-
-unsigned days_in_month(int64_t y, unsigned m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
-}  // namespace
-
 std::optional<int64_t> parse_time(std::string_view s) {
   if (!s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     int64_t v = 0;
@@ -334,40 +303,10 @@ std::optional<int64_t> parse_time(std::string_view s) {
     if (r.ec != std::errc()) return std::nullopt;
     return v;
   }
-  auto num = [&](size_t pos, size_t len, unsigned& out) {
-    if (pos + len > s.size()) return false;
-    for (size_t i = pos; i < pos + len; ++i)
-      if (s[i] < '0' || s[i] > '9') return false;
-    std::from_chars(s.data() + pos, s.data() + pos + len, out);
-    return true;
-  };
-  unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d))
-    return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)) return std::nullopt;
-  if (s.size() > 10) {
-    if (s.size() != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' || !num(11, 2, h) ||
-        !num(14, 2, mi) || !num(17, 2, se) || h > 23 || mi > 59 || se > 59)
-      return std::nullopt;
-  }
-  return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+  return common::parse_timestamp(s);
 }
 
-std::string format_time(int64_t seconds) {
-  int64_t days = seconds / 86400, rem = seconds % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  int64_t y = 0;
-  unsigned m = 0, d = 0;
-  civil_from_days(days, y, m, d);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y), m, d,
-                static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-                static_cast<long long>(rem % 60));
-  return buf;
-}
+std::string format_time(int64_t seconds) { return common::format_timestamp(seconds); }
 
 std::string format_duration(int64_t seconds) {
   if (seconds == 0) return "0s";

@@ -11,6 +11,7 @@
 #include <set>
 #include <utility>
 
+#include "tenor/common/wasm_sections.hpp"
 #include "tenor/sdk/keys.hpp"
 
 namespace tenor::sdk {
@@ -399,88 +400,6 @@ std::string plural(int n, const char* one, const char* many) {
 constexpr std::array<std::pair<std::string_view, int>, 10> kCurrencies = {{
     {"CNY", 2}, {"USD", 2}, {"EUR", 2}, {"GBP", 2}, {"HKD", 2}, {"SGD", 2}, {"JPY", 0}, {"KRW", 0}, {"BHD", 3}, {"KWD", 3}}};
 
-// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
-}
-
-unsigned days_in_month(int64_t y, unsigned m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
-bool fixed_digits(std::string_view s, size_t pos, size_t len, unsigned& out) {
-  if (pos + len > s.size()) return false;
-  out = 0;
-  for (size_t i = pos; i < pos + len; ++i) {
-    if (!is_digit(s[i])) return false;
-    out = out * 10 + static_cast<unsigned>(s[i] - '0');
-  }
-  return true;
-}
-
-// "YYYY-MM-DD" -> days since 1970-01-01; the year has at least 4 digits (at most 12) and may be
-// negative, as format_date prints years outside 0000..9999. `rest` gets what follows the date.
-std::optional<int64_t> parse_date_prefix(std::string_view s, std::string_view& rest) {
-  size_t pos = 0;
-  const bool negative = !s.empty() && s[0] == '-';
-  if (negative) ++pos;
-  const size_t year_start = pos;
-  while (pos < s.size() && is_digit(s[pos])) ++pos;
-  const size_t year_digits = pos - year_start;
-  if (year_digits < 4 || year_digits > 12) return std::nullopt;
-  int64_t y = 0;
-  for (size_t i = year_start; i < pos; ++i) y = y * 10 + (s[i] - '0');
-  if (negative) y = -y;
-  unsigned m = 0, d = 0;
-  if (s.size() < pos + 6 || s[pos] != '-' || s[pos + 3] != '-' || !fixed_digits(s, pos + 1, 2, m) ||
-      !fixed_digits(s, pos + 4, 2, d))
-    return std::nullopt;
-  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y < 0 ? -y : y, m)) return std::nullopt;
-  rest = s.substr(pos + 6);
-  return days_from_civil(y, m, d);
-}
-
-std::optional<int64_t> parse_date_text(std::string_view s) {
-  std::string_view rest;
-  auto days = parse_date_prefix(s, rest);
-  if (!days || !rest.empty()) return std::nullopt;
-  return days;
-}
-
-// "YYYY-MM-DDTHH:MM:SSZ" (or a date: midnight) -> seconds since 1970; nullopt also beyond i64.
-std::optional<int64_t> parse_timestamp_text(std::string_view s) {
-  std::string_view rest;
-  auto days = parse_date_prefix(s, rest);
-  if (!days) return std::nullopt;
-  unsigned h = 0, mi = 0, se = 0;
-  if (!rest.empty() && (rest.size() != 10 || rest[0] != 'T' || rest[3] != ':' || rest[6] != ':' || rest[9] != 'Z' ||
-                        !fixed_digits(rest, 1, 2, h) || !fixed_digits(rest, 4, 2, mi) || !fixed_digits(rest, 7, 2, se) ||
-                        h > 23 || mi > 59 || se > 59))
-    return std::nullopt;
-  const I128 t = static_cast<I128>(*days) * 86400 + h * 3600 + mi * 60 + se;
-  if (t > std::numeric_limits<int64_t>::max() || t < std::numeric_limits<int64_t>::min()) return std::nullopt;
-  return static_cast<int64_t>(t);
-}
-
 bool valid_party_name(std::string_view s) {
   return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
@@ -516,7 +435,7 @@ class Encoder {
       case Kind::Rate: return rate(v, path);
       case Kind::Date: {
         if (!v.is_string()) return fail(path, "expected a date such as \"2027-03-31\", got " + show(v));
-        auto days = parse_date_text(v.get<std::string>());
+        auto days = common::parse_date(v.get<std::string>());
         if (!days) return fail(path, quote_text(v.get<std::string>()) + " is not a date (expected YYYY-MM-DD, such as 2027-03-31)");
         if (*days > std::numeric_limits<int32_t>::max() || *days < std::numeric_limits<int32_t>::min())
           return fail(path, v.get<std::string>() + " is out of a Date's range (days since 1970 as an i32)");
@@ -525,7 +444,7 @@ class Encoder {
       }
       case Kind::Timestamp: {
         if (!v.is_string()) return fail(path, "expected a time such as \"2027-03-31T08:00:00Z\", got " + show(v));
-        auto ts = parse_timestamp_text(v.get<std::string>());
+        auto ts = common::parse_timestamp(v.get<std::string>());
         if (!ts) return fail(path, quote_text(v.get<std::string>()) + " is not a time (expected YYYY-MM-DDTHH:MM:SSZ, such as 2027-03-31T08:00:00Z)");
         w_.i64(*ts);
         return true;
@@ -1195,38 +1114,10 @@ Result<Abi> Abi::parse(std::string_view text) {
 }
 
 Result<std::optional<std::string>> Abi::section(std::span<const uint8_t> code) {
-  static constexpr uint8_t kMagic[] = {0x00, 0x61, 0x73, 0x6d};
-  if (code.size() < 8 || !std::equal(std::begin(kMagic), std::end(kMagic), code.begin()))
-    return malformed("not a WebAssembly module (it does not start with \\0asm)");
-  size_t pos = 8;
-  auto leb = [&](uint32_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
-      if (pos >= code.size()) return false;
-      const uint8_t b = code[pos++];
-      v |= static_cast<uint32_t>(b & 0x7F) << shift;
-      if (!(b & 0x80)) return shift < 28 || (b & 0x70) == 0;
-    }
-    return false;
-  };
-  while (pos < code.size()) {
-    const size_t at = pos;
-    const uint8_t id = code[pos++];
-    uint32_t size = 0;
-    if (!leb(size) || size > code.size() - pos)
-      return malformed("the section at offset " + std::to_string(at) + " runs past the end of the module");
-    const size_t end = pos + size;
-    if (id == 0) {
-      uint32_t n = 0;
-      if (!leb(n) || pos > end || n > end - pos)
-        return malformed("the custom section at offset " + std::to_string(at) + " has a bad name");
-      const std::string_view name(reinterpret_cast<const char*>(code.data() + pos), n);
-      if (name == kAbiSectionName)
-        return std::optional<std::string>(std::string(reinterpret_cast<const char*>(code.data() + pos + n), end - pos - n));
-    }
-    pos = end;
-  }
-  return std::optional<std::string>();
+  auto found = common::find_custom_section(code, kAbiSectionName);
+  if (!found) return malformed(std::move(found).error());
+  if (!*found) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(reinterpret_cast<const char*>((*found)->data()), (*found)->size()));
 }
 
 Result<std::optional<Abi>> Abi::from_wasm(std::span<const uint8_t> code) {
@@ -1552,28 +1443,6 @@ std::string format_rate(int64_t scaled) {
   frac = std::string(9 - frac.size(), '0') + frac;
   while (frac.size() > 1 && frac.back() == '0') frac.pop_back();
   return (negative ? "-" : "") + std::to_string(mag / 1'000'000'000) + "." + frac;
-}
-
-std::string format_date(int64_t days) {
-  int64_t y = 0;
-  unsigned m = 0, d = 0;
-  civil_from_days(days, y, m, d);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%04llu-%02u-%02u", y < 0 ? "-" : "",
-                static_cast<unsigned long long>(y < 0 ? -y : y), m, d);
-  return buf;
-}
-
-std::string format_timestamp(int64_t seconds) {
-  int64_t days = seconds / 86400, rem = seconds % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "T%02lld:%02lld:%02lldZ", static_cast<long long>(rem / 3600),
-                static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
-  return format_date(days) + buf;
 }
 
 std::string format_duration_literal(int64_t seconds) {

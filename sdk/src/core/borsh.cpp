@@ -6,49 +6,6 @@
 
 namespace tenor::sdk {
 
-namespace {
-
-// The offset of the first byte that starts an ill-formed sequence, or npos when `s` is UTF-8.
-size_t first_invalid_utf8(std::string_view s) noexcept {
-  constexpr size_t kValid = std::string_view::npos;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte (RFC 3629, table)
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;  // no overlong forms
-      if (c == 0xED) hi = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;  // no overlong forms
-      if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-    } else {
-      return i;  // a continuation byte, C0/C1 (overlong) or F5..FF
-    }
-    if (n - i < len) return i;
-    if (p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (size_t k = 2; k < len; ++k) {
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
-    }
-    i += len;
-  }
-  return kValid;
-}
-
-}  // namespace
-
-bool is_valid_utf8(std::string_view s) noexcept { return first_invalid_utf8(s) == std::string_view::npos; }
-
 // ---- writer ------------------------------------------------------------------------------------
 
 void BorshWriter::u128(U128 v) {
@@ -191,7 +148,7 @@ bool BorshReader::string(std::string& out, size_t max_len) {
   const uint8_t* p = take(n, "string");
   if (p == nullptr) return false;
   std::string_view s(reinterpret_cast<const char*>(p), n);
-  if (size_t bad = first_invalid_utf8(s); bad != std::string_view::npos) {
+  if (size_t bad = common::first_invalid_utf8(s); bad != std::string_view::npos) {
     return fail_at(at + bad, "string is not valid UTF-8");
   }
   out.assign(s);

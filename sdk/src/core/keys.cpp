@@ -99,26 +99,6 @@ bool verify(const Party& party, std::span<const uint8_t> message, const Signatur
 
 // ---- hex ---------------------------------------------------------------------------------------
 
-std::string hex(std::span<const uint8_t> bytes) { return vm::to_hex(bytes); }
-
-std::optional<Bytes> from_hex(std::string_view text) {
-  if (text.size() % 2 != 0) return std::nullopt;
-  auto digit = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  Bytes out;
-  out.reserve(text.size() / 2);
-  for (size_t i = 0; i < text.size(); i += 2) {
-    const int hi = digit(text[i]), lo = digit(text[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<uint8_t>(hi << 4 | lo));
-  }
-  return out;
-}
-
 Result<Party> parse_party(std::string_view text) { return parse_fixed_hex<32>(text, "party"); }
 Result<Address> parse_address(std::string_view text) { return parse_fixed_hex<32>(text, "address"); }
 Result<Signature> parse_signature(std::string_view text) { return parse_fixed_hex<64>(text, "signature"); }

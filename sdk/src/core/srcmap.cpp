@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "tenor/common/wasm_sections.hpp"
 #include "tenor/sdk/borsh.hpp"
 
 namespace tenor::sdk {
@@ -51,38 +52,9 @@ Result<SourceMap> SourceMap::parse(std::span<const uint8_t> payload) {
 }
 
 Result<std::optional<std::span<const uint8_t>>> SourceMap::section(std::span<const uint8_t> code) {
-  static constexpr uint8_t kMagic[] = {0x00, 0x61, 0x73, 0x6d};
-  if (code.size() < 8 || !std::equal(std::begin(kMagic), std::end(kMagic), code.begin()))
-    return malformed("not a WebAssembly module (it does not start with \\0asm)");
-  size_t pos = 8;
-  // A u32 LEB128 (at most 5 bytes, no bits beyond 32).
-  auto leb = [&](uint32_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
-      if (pos >= code.size()) return false;
-      const uint8_t b = code[pos++];
-      v |= static_cast<uint32_t>(b & 0x7F) << shift;
-      if (!(b & 0x80)) return shift < 28 || (b & 0x70) == 0;
-    }
-    return false;
-  };
-  while (pos < code.size()) {
-    const size_t at = pos;
-    const uint8_t id = code[pos++];
-    uint32_t size = 0;
-    if (!leb(size) || size > code.size() - pos)
-      return malformed("the section at offset " + std::to_string(at) + " runs past the end of the module");
-    const size_t end = pos + size;
-    if (id == 0) {
-      uint32_t n = 0;
-      if (!leb(n) || pos > end || n > end - pos)
-        return malformed("the custom section at offset " + std::to_string(at) + " has a bad name");
-      const std::string_view name(reinterpret_cast<const char*>(code.data() + pos), n);
-      if (name == kSrcmapSectionName) return std::optional<std::span<const uint8_t>>(code.subspan(pos + n, end - pos - n));
-    }
-    pos = end;
-  }
-  return std::optional<std::span<const uint8_t>>();
+  auto found = common::find_custom_section(code, kSrcmapSectionName);
+  if (!found) return malformed(std::move(found).error());
+  return *found;
 }
 
 Result<std::optional<SourceMap>> SourceMap::from_wasm(std::span<const uint8_t> code) {

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tenor/common/civil_date.hpp"
 #include "tenor/sdk/borsh.hpp"
 #include "tenor/sdk/keys.hpp"
 #include "tenor/sdk/srcmap.hpp"
@@ -68,34 +69,6 @@ Bytes u64_be(uint64_t v) {
   return b;
 }
 
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-// "2027-01-01", "2027-01-01T08:30:00Z" -> seconds since the epoch (UTC).
-std::optional<int64_t> parse_utc(std::string_view s) {
-  auto num = [&](size_t pos, size_t len, unsigned& out) {
-    if (pos + len > s.size()) return false;
-    auto r = std::from_chars(s.data() + pos, s.data() + pos + len, out);
-    return r.ec == std::errc() && r.ptr == s.data() + pos + len;
-  };
-  unsigned y, mo, d, h = 0, mi = 0, se = 0;
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d)) return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
-  if (s.size() > 10) {
-    if (s.size() != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' || !num(11, 2, h) ||
-        !num(14, 2, mi) || !num(17, 2, se) || h > 23 || mi > 59 || se > 59)
-      return std::nullopt;
-  }
-  return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
-}
 
 void write_event(BorshWriter& w, const Event& e) {
   w.fixed(e.contract);
@@ -210,7 +183,7 @@ Result<Genesis> Genesis::from_json(std::string_view text) {
     if (t.is_number_integer()) {
       g.start_time = t.get<int64_t>();
     } else if (t.is_string()) {
-      auto s = parse_utc(t.get<std::string>());
+      auto s = common::parse_timestamp(t.get<std::string>());
       if (!s) return err(ErrorCode::Malformed, "genesis: \"start_time\" must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
       g.start_time = *s;
     } else {

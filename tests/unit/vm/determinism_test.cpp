@@ -149,7 +149,7 @@ std::string golden_line(uint64_t seed, uint32_t input_no, uint64_t wasm_hash, co
 }
 
 std::filesystem::path golden_path() {
-  return (std::filesystem::path(__FILE__).parent_path() / "../../golden/determinism.golden").lexically_normal();
+  return std::filesystem::path(TENOR_SOURCE_DIR) / "tests" / "golden" / "determinism.golden";
 }
 
 const char* const kGoldenHeader =

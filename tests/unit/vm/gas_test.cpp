@@ -351,7 +351,7 @@ std::map<std::string, DocRow> read_doc_table(const std::string& doc, const std::
 }
 
 std::string read_gas_doc() {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / ".." / ".." / ".." / "docs" / "gas.md";
+  const auto path = std::filesystem::path(TENOR_SOURCE_DIR) / "docs" / "gas.md";
   std::ifstream in(path);
   if (!in) {
     ADD_FAILURE() << "cannot read " << path;

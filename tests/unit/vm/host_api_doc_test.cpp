@@ -54,7 +54,7 @@ std::string letters(const std::string& types, std::string& error) {
 
 std::map<std::string, DocRow> read_doc_table(std::string& error) {
   std::map<std::string, DocRow> rows;
-  auto path = std::filesystem::path(__FILE__).parent_path() / "../../../docs/host-api.md";
+  auto path = std::filesystem::path(TENOR_SOURCE_DIR) / "docs" / "host-api.md";
   std::ifstream in(path);
   if (!in) {
     error = "cannot open " + path.string();

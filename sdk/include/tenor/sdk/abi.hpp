@@ -50,6 +50,7 @@
 
 #include "tenor/sdk/borsh.hpp"
 #include "tenor/sdk/error.hpp"
+#include "tenor/common/civil_date.hpp"
 #include "tenor/vm/contract.hpp"
 
 namespace tenor::sdk {
@@ -184,8 +185,8 @@ std::string format_money(I128 minor_units, std::string_view currency);
 // 800000000 -> "0.8", 35000000 -> "0.035", 1000000000 -> "1.0".
 std::string format_rate(int64_t scaled);
 // Days since 1970-01-01 -> "2027-03-31"; seconds -> "2027-03-31T08:00:00Z".
-std::string format_date(int64_t days);
-std::string format_timestamp(int64_t seconds);
+using common::format_date;
+using common::format_timestamp;
 // Seconds -> the largest unit that divides them: "30d", "12h", "90m", "45s", "-2d".
 std::string format_duration_literal(int64_t seconds);
 

@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "tenor/common/utf8.hpp"
 #include "tenor/vm/contract.hpp"
 
 namespace tenor::sdk {
@@ -41,7 +42,7 @@ __extension__ typedef __int128 I128;
 
 // True when `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, <= U+10FFFF),
 // the rule Borsh strings are decoded with.
-[[nodiscard]] bool is_valid_utf8(std::string_view s) noexcept;
+using common::is_valid_utf8;
 
 class BorshWriter {
  public:

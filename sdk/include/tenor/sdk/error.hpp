@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
-#include <variant>
+
+#include "tenor/common/result.hpp"
 
 namespace tenor::sdk {
 
@@ -71,42 +71,9 @@ struct Error {
   }
 };
 
-// A value or an Error (the same shape as vm::Result).
+// A value or an Error, and Result<void> (common/include/tenor/common/result.hpp).
 template <class T>
-class [[nodiscard]] Result {
- public:
-  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
-
-  bool has_value() const noexcept { return v_.index() == 0; }
-  explicit operator bool() const noexcept { return has_value(); }
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  T* operator->() { return &std::get<0>(v_); }
-  const T* operator->() const { return &std::get<0>(v_); }
-  T& operator*() & { return std::get<0>(v_); }
-  const T& operator*() const& { return std::get<0>(v_); }
-  const Error& error() const& { return std::get<1>(v_); }
-  Error&& error() && { return std::get<1>(std::move(v_)); }
-
- private:
-  std::variant<T, Error> v_;
-};
-
-// Result<void>.
-class [[nodiscard]] Status {
- public:
-  Status() = default;
-  Status(Error error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
-  static Status ok() { return {}; }
-  bool is_ok() const noexcept { return !error_.has_value(); }
-  explicit operator bool() const noexcept { return is_ok(); }
-  const Error& error() const& { return *error_; }
-  Error&& error() && { return std::move(*error_); }
-
- private:
-  std::optional<Error> error_;
-};
+using Result = common::Result<T, Error>;
+using Status = common::Status<Error>;
 
 }  // namespace tenor::sdk

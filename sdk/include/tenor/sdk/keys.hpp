@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tenor/sdk/error.hpp"
+#include "tenor/common/hex.hpp"
 #include "tenor/vm/contract.hpp"
 
 namespace tenor::sdk {
@@ -67,10 +68,10 @@ std::ostream& operator<<(std::ostream& os, const KeyPair& key);
 [[nodiscard]] bool verify(const Party& party, std::span<const uint8_t> message,
                           const Signature& signature) noexcept;
 
-// Lowercase hex, two digits a byte.
-std::string hex(std::span<const uint8_t> bytes);
+// Lowercase hex, two digits a byte (common::to_hex).
+inline std::string hex(std::span<const uint8_t> bytes) { return common::to_hex(bytes); }
 // Hex (either case, an even number of digits, no "0x") to bytes; nullopt when it is not.
-std::optional<Bytes> from_hex(std::string_view text);
+using common::from_hex;
 
 // Exactly 64 hex digits (32 bytes); errors are InvalidArgument and say what was wrong:
 // "party must be 64 hex digits (32 bytes), got 10 characters".

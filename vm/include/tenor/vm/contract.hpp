@@ -20,6 +20,9 @@
 #include <string>
 #include <vector>
 
+#include "tenor/common/bytes.hpp"
+#include "tenor/common/hex.hpp"
+#include "tenor/common/sha256.hpp"
 #include "tenor/vm/config.hpp"
 #include "tenor/vm/engine.hpp"
 #include "tenor/vm/error.hpp"
@@ -28,13 +31,13 @@
 
 namespace tenor::vm {
 
-using Bytes = std::vector<uint8_t>;
-using Hash = std::array<uint8_t, 32>;     // SHA-256
+using Bytes = common::Bytes;
+using Hash = common::Hash;                // SHA-256
 using Address = std::array<uint8_t, 32>;  // a contract
 using Party = std::array<uint8_t, 32>;    // an Ed25519 public key
 
-Hash sha256(std::span<const uint8_t> data) noexcept;
-std::string to_hex(std::span<const uint8_t> bytes);
+using common::sha256;
+using common::to_hex;
 
 // What the embedder implements: the world contracts see. Storage is per contract (the VM passes
 // the executing contract's address). Changes (storage writes and events) are journaled:
