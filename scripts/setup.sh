@@ -10,6 +10,8 @@ set -euo pipefail
 packages=(
   # build tools (python3: the CLI tests parse --json output with it)
   cmake ninja-build g++ git pkg-config python3
+  # the layout check (scripts/format.sh --check)
+  clang-format
   # clang 14: the sanitizer/fuzzer stage, and wasm32 builds of the examples and benchmark kernels
   clang-14 lld-14 libclang-rt-14-dev
   # LLVM 14 as a library: the contract compiler (LLVM IR -> wasm, linked with lld), and the
