@@ -15,6 +15,7 @@
 #include <boost/multiprecision/cpp_int.hpp>
 
 #include "tenor/compiler/check.hpp"
+#include "tenor/compiler/value_types.hpp"
 
 namespace tenor::compiler::check {
 
@@ -26,16 +27,6 @@ std::string Program::type_name(TypeId id) const {
   switch (t.kind) {
     case TypeKind::Error: return "{error}";
     case TypeKind::Unit: return "()";
-    case TypeKind::Bool: return "bool";
-    case TypeKind::Int: return std::string(t.is_signed ? "i" : "u") + std::to_string(t.bits);
-    case TypeKind::Money: return "Money";
-    case TypeKind::Rate: return "Rate";
-    case TypeKind::Date: return "Date";
-    case TypeKind::Timestamp: return "Timestamp";
-    case TypeKind::Duration: return "Duration";
-    case TypeKind::Party: return "Party";
-    case TypeKind::Address: return "Address";
-    case TypeKind::Hash: return "Hash";
     case TypeKind::Rounding: return "Rounding";
     case TypeKind::Bytes: return "Bytes<" + std::to_string(t.bound) + ">";
     case TypeKind::String: return "String<" + std::to_string(t.bound) + ">";
@@ -47,7 +38,10 @@ std::string Program::type_name(TypeId id) const {
     case TypeKind::Struct: return structs.at(t.decl).name;
     case TypeKind::Enum: return enums.at(t.decl).name;
     case TypeKind::Interface: return interfaces.at(t.decl).name;
+    default: break;
   }
+  // bool, the integers, Money, Rate, ...: spelled as in the registry.
+  if (const ScalarType* s = scalar_type_of(t)) return std::string(s->spelling);
   return "?";
 }
 
@@ -78,14 +72,6 @@ std::string suggest(std::string_view name, const std::vector<std::string>& candi
 }
 
 std::string quote(const std::string& s) { return "`" + s + "`"; }
-
-// Currencies and their minor-unit exponents (docs/language.md §1).
-int currency_exponent(const std::string& code) {
-  static const std::map<std::string, int> k = {{"CNY", 2}, {"USD", 2}, {"EUR", 2}, {"GBP", 2}, {"HKD", 2},
-                                               {"SGD", 2}, {"JPY", 0}, {"KRW", 0}, {"BHD", 3}, {"KWD", 3}};
-  auto it = k.find(code);
-  return it == k.end() ? -1 : it->second;
-}
 
 const char* const kRoundingModes[] = {"Down", "Up", "Floor", "Ceiling", "HalfUp", "HalfDown", "HalfEven"};
 
@@ -211,11 +197,13 @@ class Checker {
       if (t.args[i].type) return {};
       return parse_bound(t.args[i].integer);
     };
-    static const std::map<std::string, TypeKind> kSimple = {
-        {"bool", TypeKind::Bool}, {"Money", TypeKind::Money}, {"Rate", TypeKind::Rate},
-        {"Date", TypeKind::Date}, {"Timestamp", TypeKind::Timestamp}, {"Duration", TypeKind::Duration},
-        {"Party", TypeKind::Party}, {"Address", TypeKind::Address}, {"Hash", TypeKind::Hash},
-        {"Rounding", TypeKind::Rounding}};
+    // The registry's scalars other than the integers, and Rounding: types named by a word alone.
+    static const std::map<std::string, TypeKind> kSimple = [] {
+      std::map<std::string, TypeKind> m = {{"Rounding", TypeKind::Rounding}};
+      for (const ScalarType& s : kScalarTypes)
+        if (s.kind != TypeKind::Int) m.emplace(s.spelling, s.kind);
+      return m;
+    }();
     if (auto it = kSimple.find(n); it != kSimple.end()) {
       if (!t.args.empty()) return bad_args(t, "no type arguments");
       return simple(it->second);
@@ -256,21 +244,24 @@ class Checker {
       return it->second;
     }
     if (n.empty()) return kErrorType;
-    std::vector<std::string> candidates = {"bool", "u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64",
-                                           "i128", "Bytes", "String", "Vec", "Option", "Map"};
+    // "did you mean": bool and the integers, the generic types, Map, the other simple types, the
+    // file's own types (the first of equally close candidates wins).
+    std::vector<std::string> candidates;
+    for (const ScalarType& s : kScalarTypes)
+      if (s.kind == TypeKind::Bool || s.kind == TypeKind::Int) candidates.emplace_back(s.spelling);
+    for (const GenericType& g : kGenericTypes)
+      if (g.kind != TypeKind::Array) candidates.emplace_back(g.spelling);
+    candidates.push_back("Map");
     for (const auto& [k, v] : kSimple) candidates.push_back(k);
     for (const auto& [k, v] : type_names_) candidates.push_back(k);
     diags_.report(DiagnosticKind::UnknownType, t.name.range, {n}, suggest(n, candidates));
     return kErrorType;
   }
 
-  std::optional<TypeId> int_named(const std::string& n) {
-    static const std::map<std::string, std::pair<std::uint16_t, bool>> k = {
-        {"u8", {8, false}}, {"u16", {16, false}}, {"u32", {32, false}}, {"u64", {64, false}}, {"u128", {128, false}},
-        {"i8", {8, true}},  {"i16", {16, true}},  {"i32", {32, true}},  {"i64", {64, true}},  {"i128", {128, true}}};
-    auto it = k.find(n);
-    if (it == k.end()) return {};
-    return int_type(it->second.first, it->second.second);
+  std::optional<TypeId> int_named(std::string_view n) {
+    const ScalarType* s = scalar_type_named(n);
+    if (s == nullptr || s->kind != TypeKind::Int) return {};
+    return int_type(s->bits, s->is_signed);
   }
 
   // --- depth ----------------------------------------------------------------------------------
@@ -934,9 +925,10 @@ class Checker {
 
   // The integer literal's suffix type, if any (the lexer has already validated it).
   std::optional<TypeId> literal_suffix(const std::string& text) {
-    for (const char* s : {"u128", "i128", "u16", "u32", "u64", "i16", "i32", "i64", "u8", "i8"}) {
-      const std::string suf(s);
-      if (text.size() > suf.size() && text.compare(text.size() - suf.size(), suf.size(), suf) == 0 &&
+    for (const ScalarType& s : kScalarTypes) {
+      if (s.kind != TypeKind::Int) continue;
+      const std::string_view suf = s.spelling;  // no integer spelling is a suffix of another
+      if (text.size() > suf.size() && std::string_view(text).substr(text.size() - suf.size()) == suf &&
           !(text.size() > 2 && (text[1] == 'x' || text[1] == 'X')))
         return int_named(suf);
     }
@@ -1003,7 +995,7 @@ class Checker {
         const int exp = currency_exponent(m.currency.name);
         if (exp < 0) {
           diags_.report(DiagnosticKind::InvalidDecimalLiteral, m.currency.range, {"unknown currency `" + m.currency.name + "`"},
-                        "the currencies are CNY, USD, EUR, GBP, HKD, SGD, JPY, KRW, BHD and KWD");
+                        "the currencies are " + currency_list());
         } else {
           const std::size_t dot = m.amount.find('.');
           const std::size_t frac = dot == std::string::npos ? 0 : m.amount.size() - dot - 1;

@@ -3,9 +3,12 @@
 #include <array>
 #include <cstdio>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "tenor/common/civil_date.hpp"
 #include "tenor/common/utf8.hpp"
+#include "tenor/compiler/value_types.hpp"
 
 namespace tenor::compiler {
 namespace {
@@ -24,8 +27,18 @@ constexpr std::array kKeywords = {
 #include "lex/token_kinds.def"
 };
 
-constexpr std::array<std::string_view, 10> kIntSuffixes = {"u8",  "u16", "u32", "u64", "u128",
-                                                            "i8",  "i16", "i32", "i64", "i128"};
+// Integer literal suffixes: the integer types' spellings (common/.../value_types.def).
+bool is_int_suffix(std::string_view s) {
+  const check::ScalarType* t = check::scalar_type_named(s);
+  return t != nullptr && t->kind == check::TypeKind::Int;
+}
+
+std::string int_suffix_list() {
+  std::string out;
+  for (const check::ScalarType& t : check::kScalarTypes)
+    if (t.kind == check::TypeKind::Int) out += (out.empty() ? "" : " ") + std::string(t.spelling);
+  return out;
+}
 
 
 class Lexer {
@@ -218,16 +231,13 @@ class Lexer {
     const std::size_t s = pos_;
     while (pos_ < text_.size() && is_ident_char(text_[pos_])) ++pos_;
     const std::string_view suffix = text_.substr(s, pos_ - s);
-    if (allow_int_suffix)
-      for (std::string_view k : kIntSuffixes)
-        if (suffix == k) return;
+    if (allow_int_suffix && is_int_suffix(suffix)) return;
     if (allow_duration && suffix.size() == 1 &&
         (suffix[0] == 'd' || suffix[0] == 'h' || suffix[0] == 'm' || suffix[0] == 's')) {
       t.kind = TokenKind::DurationLiteral;
       return;
     }
-    std::string help = "integer suffixes are u8 u16 u32 u64 u128 i8 i16 i32 i64 i128; durations "
-                       "end in d, h, m or s";
+    std::string help = "integer suffixes are " + int_suffix_list() + "; durations end in d, h, m or s";
     if (suffix.size() == 3 && suffix[0] >= 'A' && suffix[0] <= 'Z')
       help = "put a space between the amount and the currency code: `" +
              std::string(text_.substr(start, s - start)) + " " + std::string(suffix) + "`";

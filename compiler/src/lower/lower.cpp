@@ -16,6 +16,7 @@
 // of the entry block. Run-time checks call `__tnr_abort` with "what at file:line:col".
 #include "tenor/common/civil_date.hpp"
 #include "tenor/compiler/lower.hpp"
+#include "tenor/compiler/value_types.hpp"
 
 #include <llvm/ADT/APInt.h>
 #include <llvm/IR/Constants.h>
@@ -35,6 +36,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tenor::compiler::lower {
@@ -81,6 +83,13 @@ std::string digits_of(const std::string& text) {
   return s;
 }
 
+// The host functions a contract may import, in the order of vm/include/tenor/vm/host_api.def.
+enum class Host : std::size_t {
+#define TENOR_HOST(name, params, results, gas, description) name,
+#include "tenor/vm/host_api.def"
+#undef TENOR_HOST
+};
+
 class Lowerer {
  public:
   Lowerer(const ast::File& file, const Program& p, const SourceManager& sm, DiagnosticEngine& d, llvm::LLVMContext& c)
@@ -104,23 +113,10 @@ class Lowerer {
     for (std::size_t i = 0; i < p_.storage.size(); ++i) {
       check_size(p_.storage[i].type, p_.storage[i].range);
       if (kind(p_.storage[i].type) == TypeKind::Map) {
-        switch (kind(ty(p_.storage[i].type).key)) {
-          case TypeKind::Bool:
-          case TypeKind::Int:
-          case TypeKind::Date:
-          case TypeKind::Timestamp:
-          case TypeKind::Duration:
-          case TypeKind::Party:
-          case TypeKind::Address:
-          case TypeKind::Hash:
-          case TypeKind::Bytes:
-          case TypeKind::String:
-          case TypeKind::Error: break;
-          default:
-            diags_.report(DiagnosticKind::UnsupportedByCodegen, p_.storage[i].range,
-                          {"a Map key of type `" + p_.type_name(ty(p_.storage[i].type).key) + "`"},
-                          "key maps by an integer, Party, Address, Hash, Date or String (docs/abi.md, Storage layout)");
-        }
+        if (!is_key_type(ty(p_.storage[i].type).key))
+          diags_.report(DiagnosticKind::UnsupportedByCodegen, p_.storage[i].range,
+                        {"a Map key of type `" + p_.type_name(ty(p_.storage[i].type).key) + "`"},
+                        "key maps by an integer, Party, Address, Hash, Date or String (docs/abi.md, Storage layout)");
       }
     }
     for (const auto& f : p_.functions) {
@@ -167,6 +163,14 @@ class Lowerer {
   const Type& ty(TypeId t) const { return p_.type(t); }
   TypeKind kind(TypeId t) const { return ty(t).kind; }
 
+  // A registry scalar with an ordered key encoding, Bytes or String (their bytes are the key).
+  bool is_key_type(TypeId t) const {
+    const Type& x = ty(t);
+    if (x.kind == TypeKind::Error || x.kind == TypeKind::Bytes || x.kind == TypeKind::String) return true;
+    const check::ScalarType* s = check::scalar_type_of(x);
+    return s != nullptr && s->key != check::KeyEncoding::NotAKey;
+  }
+
   bool is_scalar(TypeId t) const {
     switch (kind(t)) {
       case TypeKind::Bool:
@@ -212,19 +216,12 @@ class Lowerer {
     auto sat = [&](std::uint64_t a) { return a > cap ? cap : a; };
     auto mul = [&](std::uint64_t a, std::uint64_t n) { return n != 0 && a > cap / n ? cap : sat(a * n); };
     const Type& x = ty(t);
+    // The registry's scalars have their Borsh size in memory too, except Money: { i128, u32 }.
+    if (const check::ScalarType* s = check::scalar_type_of(x))
+      return !borsh && x.kind == TypeKind::Money ? 20 : s->borsh_bytes;
     switch (x.kind) {
       case TypeKind::Unit: return 0;
-      case TypeKind::Bool: return 1;
-      case TypeKind::Int: return x.bits / 8;
-      case TypeKind::Money: return borsh ? 19 : 20;
-      case TypeKind::Rate: return 8;
-      case TypeKind::Date: return 4;
-      case TypeKind::Timestamp:
-      case TypeKind::Duration: return 8;
       case TypeKind::Rounding: return 1;
-      case TypeKind::Party:
-      case TypeKind::Address:
-      case TypeKind::Hash: return 32;
       case TypeKind::Interface: return 40;  // the address, then the u64 gas limit of its calls
       case TypeKind::Bytes:
       case TypeKind::String: return sat(4 + std::min<std::uint64_t>(x.bound, cap));
@@ -293,11 +290,35 @@ class Lowerer {
     return llvm::cast<llvm::Function>(M->getOrInsertFunction(name, llvm::FunctionType::get(ret, params, false)).getCallee());
   }
 
-  llvm::Function* host(const std::string& name, llvm::Type* ret, std::vector<llvm::Type*> params) {
-    llvm::Function* f = declare("tenor_" + name, ret, std::move(params));
-    f->addFnAttr("wasm-import-module", "tenor");
-    f->addFnAttr("wasm-import-name", name);
-    return f;
+  // A call of host function `h` (vm/include/tenor/vm/host_api.def). Its import is declared on
+  // first use, typed from its row: `i` is an i32 or, where the contract passes a pointer, an i8*
+  // (an i32 offset on wasm32); `I` is an i64; no result letter is void. The imports keep the
+  // table's order, after the runtime's declarations, and a module declares only those it calls.
+  Value* host_call(Host h, std::vector<Value*> args) {
+    HostImport& imp = hosts_[static_cast<std::size_t>(h)];
+    auto fits = [&](char c, llvm::Type* t) { return c == 'I' ? t == i64 : t == i32 || t == ptr; };
+    bool ok = args.size() == imp.params.size();
+    for (std::size_t k = 0; ok && k < args.size(); ++k) ok = fits(imp.params[k], args[k]->getType());
+    if (imp.f == nullptr && ok) {
+      std::vector<llvm::Type*> ps;
+      for (Value* a : args) ps.push_back(a->getType());
+      llvm::Type* ret = imp.results.empty() ? B.getVoidTy() : imp.results[0] == 'I' ? i64 : i32;
+      imp.f = llvm::Function::Create(llvm::FunctionType::get(ret, ps, false), llvm::Function::ExternalLinkage,
+                                     std::string("tenor_") + imp.name);
+      llvm::Function* after = rt_div_round_u128;  // the last runtime declaration
+      for (std::size_t j = 0; j < static_cast<std::size_t>(h); ++j)
+        if (hosts_[j].f != nullptr) after = hosts_[j].f;
+      M->getFunctionList().insertAfter(after->getIterator(), imp.f);
+      imp.f->addFnAttr("wasm-import-module", "tenor");
+      imp.f->addFnAttr("wasm-import-name", imp.name);
+    }
+    for (std::size_t k = 0; ok && k < args.size(); ++k) ok = imp.f->getFunctionType()->getParamType(k) == args[k]->getType();
+    if (!ok) {
+      diags_.report(DiagnosticKind::BackendFailure, file_.range,
+                    {std::string("a call of host function `") + imp.name + "` that does not match host_api.def"});
+      throw Unsupported{};
+    }
+    return B.CreateCall(imp.f, args);
   }
 
   void declare_runtime() {
@@ -317,20 +338,6 @@ class Lowerer {
     rt_div_round = declare("__tnr_div_round", i128, {i128, i128, i32, ptr, i32});
     rt_apply_rate = declare("__tnr_apply_rate", i128, {i128, i64, i32, ptr, i32});
     rt_div_round_u128 = declare("__tnr_div_round_u128", i128, {i128, i128, i32, ptr, i32});
-    h_output_write = host("output_write", v, {ptr, i32});
-    h_storage_has = host("storage_has", i32, {ptr, i32});
-    h_storage_set = host("storage_set", v, {ptr, i32, ptr, i32});
-    h_storage_remove = host("storage_remove", i32, {ptr, i32});
-    h_storage_next = host("storage_next", i64, {ptr, i32, ptr, i32, ptr, i32});
-    h_emit_event = host("emit_event", v, {ptr, i32, ptr, i32});
-    h_is_signer = host("is_signer", i32, {ptr});
-    h_sender = host("sender", v, {ptr});
-    h_self = host("self_address", v, {ptr});
-    h_block_time = host("block_time", i64, {});
-    h_sha256 = host("sha256", v, {ptr, i32, ptr});
-    h_call_contract = host("call_contract", i32, {ptr, ptr, i32, i64});
-    h_return_data_size = host("return_data_size", i32, {});
-    h_return_data_read = host("return_data_read", v, {ptr, i32, i32});
   }
 
   // --- small IR helpers -----------------------------------------------------------------------
@@ -503,7 +510,7 @@ class Lowerer {
     // signed_by: every listed party must have signed; the first that did not is named.
     for (const auto& e : f.item->signed_by) {
       V party = expr(*e);
-      Value* ok = B.CreateICmpNE(B.CreateCall(h_is_signer, {party.v}), c32(0));
+      Value* ok = B.CreateICmpNE(host_call(Host::is_signer, {party.v}), c32(0));
       BasicBlock* pass = block("signed");
       BasicBlock* fail = block("unsigned");
       B.CreateCondBr(ok, pass, fail);
@@ -666,7 +673,7 @@ class Lowerer {
       pos = B.CreateCall(encoder(f.type), {buf, pos, v.v});
     }
     const std::string& topic = ev->name;
-    B.CreateCall(h_emit_event, {bytes_constant(topic), c32(topic.size()), buf, pos});
+    host_call(Host::emit_event, {bytes_constant(topic), c32(topic.size()), buf, pos});
   }
 
   // --- assignment -----------------------------------------------------------------------------
@@ -825,7 +832,7 @@ class Lowerer {
     const TypeId t = p_.storage[field].type;
     Value* buf = alloc(enc_size(t));
     Value* len = B.CreateCall(encoder(t), {buf, c32(0), v.v});
-    B.CreateCall(h_storage_set, {field_key(field), c32(2), buf, len});
+    host_call(Host::storage_set, {field_key(field), c32(2), buf, len});
   }
 
   // The storage key of entry `k` of map field `field`: (pointer, length).
@@ -840,22 +847,24 @@ class Lowerer {
   // Writes the order-preserving encoding of key `v` at `out`; returns its length.
   Value* ordkey_encode(TypeId t, Value* v, Value* out) {
     const Type& x = ty(t);
-    switch (x.kind) {
-      case TypeKind::Bool: store(B.CreateZExt(v, i8), out); return c32(1);
-      case TypeKind::Int:
-      case TypeKind::Date:
-      case TypeKind::Timestamp:
-      case TypeKind::Duration: {
-        const bool is_signed = x.kind != TypeKind::Int || x.is_signed;
-        llvm::Type* it = v->getType();
-        const unsigned bits = it->getIntegerBitWidth();
-        Value* u = is_signed ? B.CreateXor(v, llvm::ConstantInt::get(it, llvm::APInt::getSignMask(bits))) : v;
-        store(bits > 8 ? B.CreateUnaryIntrinsic(llvm::Intrinsic::bswap, u) : u, out);
-        return c32(bits / 8);
+    if (const check::ScalarType* s = check::scalar_type_of(x)) {
+      switch (s->key) {
+        case check::KeyEncoding::Bool: store(B.CreateZExt(v, i8), out); return c32(1);
+        case check::KeyEncoding::Unsigned:
+        case check::KeyEncoding::Signed: {
+          llvm::Type* it = v->getType();
+          const unsigned bits = it->getIntegerBitWidth();
+          Value* u = s->key == check::KeyEncoding::Signed
+                         ? B.CreateXor(v, llvm::ConstantInt::get(it, llvm::APInt::getSignMask(bits)))
+                         : v;
+          store(bits > 8 ? B.CreateUnaryIntrinsic(llvm::Intrinsic::bswap, u) : u, out);
+          return c32(bits / 8);
+        }
+        case check::KeyEncoding::Fixed: copy(out, v, s->borsh_bytes); return c32(s->borsh_bytes);
+        case check::KeyEncoding::NotAKey: break;
       }
-      case TypeKind::Party:
-      case TypeKind::Address:
-      case TypeKind::Hash: copy(out, v, 32); return c32(32);
+    }
+    switch (x.kind) {
       case TypeKind::Bytes:
       case TypeKind::String: {
         Value* len = load(i32, v);
@@ -868,10 +877,10 @@ class Lowerer {
 
   void write_map_entry(std::size_t field, Value* key, Value* key_len, V v) {
     const TypeId vt = ty(p_.storage[field].type).element;
-    Value* had = counted_.count(field) ? B.CreateCall(h_storage_has, {key, key_len}) : nullptr;
+    Value* had = counted_.count(field) ? host_call(Host::storage_has, {key, key_len}) : nullptr;
     Value* buf = alloc(enc_size(vt));
     Value* len = B.CreateCall(encoder(vt), {buf, c32(0), v.v});
-    B.CreateCall(h_storage_set, {key, key_len, buf, len});
+    host_call(Host::storage_set, {key, key_len, buf, len});
     if (had) adjust_count(field, B.CreateICmpEQ(had, c32(0)), true);
   }
 
@@ -914,7 +923,7 @@ class Lowerer {
     Value* n = read_count(field);
     Value* buf = alloc(8);
     store(up ? B.CreateAdd(n, B.getInt64(1)) : B.CreateSub(n, B.getInt64(1)), buf);
-    B.CreateCall(h_storage_set, {field_key(field), c32(2), buf, c32(8)});
+    host_call(Host::storage_set, {field_key(field), c32(2), buf, c32(8)});
     B.CreateBr(done);
     B.SetInsertPoint(done);
   }
@@ -1007,8 +1016,8 @@ class Lowerer {
       case TypeKind::Party:
       case TypeKind::Address:
       case TypeKind::Hash:
-        copy(gep(buf, pos), v, 32);
-        return B.CreateAdd(pos, c32(32));
+        copy(gep(buf, pos), v, enc_size(t));
+        return B.CreateAdd(pos, c32(enc_size(t)));
       case TypeKind::Bytes:
       case TypeKind::String: {
         Value* len = load(i32, v);
@@ -1155,8 +1164,9 @@ class Lowerer {
         return;
       }
       case TypeKind::Money: {
-        copy(out, take(rd, 19), 19);
-        store(B.getInt8(0), gep(out, 19));
+        const std::uint64_t n = enc_size(t);  // the amount, then three letters
+        copy(out, take(rd, n), n);
+        store(B.getInt8(0), gep(out, n));
         // The currency is three upper-case ASCII letters.
         Value* ok = B.getTrue();
         for (int k = 16; k < 19; ++k) {
@@ -1384,7 +1394,7 @@ class Lowerer {
     }
     if (n == "sender" || n == "self") {
       Value* out = alloc(32);
-      B.CreateCall(n == "sender" ? h_sender : h_self, {out});
+      host_call(n == "sender" ? Host::sender : Host::self_address, {out});
       return V{out, const_cast<Program&>(p_).types.size() ? find_simple(n == "sender" ? TypeKind::Party : TypeKind::Address) : 0};
     }
     unsupported(id.range, "the name `" + n + "`");
@@ -1602,17 +1612,17 @@ class Lowerer {
 
   V call(const ast::CallExpr& c, TypeId t) {
     const std::string& n = c.callee->as<ast::PathExpr>().path.segments[0].name;
-    if (n == "now") return V{B.CreateCall(h_block_time, {}), t};
+    if (n == "now") return V{host_call(Host::block_time, {}), t};
     if (n == "today") {
-      Value* s = B.CreateCall(h_block_time, {});
+      Value* s = host_call(Host::block_time, {});
       return V{B.CreateTrunc(B.CreateSDiv(s, B.getInt64(kDay)), i32), t};
     }
-    if (n == "is_signer") return V{B.CreateICmpNE(B.CreateCall(h_is_signer, {expr(*c.args[0]).v}), c32(0)), t};
+    if (n == "is_signer") return V{B.CreateICmpNE(host_call(Host::is_signer, {expr(*c.args[0]).v}), c32(0)), t};
     if (n == "sha256") {
       V a = expr(*c.args[0]);
       Value* out = alloc(32);
-      if (kind(a.t) == TypeKind::Hash) B.CreateCall(h_sha256, {a.v, c32(32), out});
-      else B.CreateCall(h_sha256, {gep(a.v, 4), load(i32, a.v), out});
+      if (kind(a.t) == TypeKind::Hash) host_call(Host::sha256, {a.v, c32(32), out});
+      else host_call(Host::sha256, {gep(a.v, 4), load(i32, a.v), out});
       return V{out, t};
     }
     auto it = fn_index_.find(n);
@@ -1758,7 +1768,7 @@ class Lowerer {
       V a = coerce(expr(*m.args[k]), f->params[k].type, m.args[k]->range);
       pos = B.CreateCall(encoder(f->params[k].type), {buf, pos, a.v});
     }
-    Value* status = B.CreateCall(h_call_contract, {recv.v, buf, pos, load(i64, gep(recv.v, 32))});
+    Value* status = host_call(Host::call_contract, {recv.v, buf, pos, load(i64, gep(recv.v, 32))});
     BasicBlock* ok = block("call.ok");
     BasicBlock* failed = block("call.failed");
     B.CreateCondBr(B.CreateICmpEQ(status, c32(0)), ok, failed);
@@ -1770,10 +1780,10 @@ class Lowerer {
     Value* is_revert = B.CreateICmpEQ(status, c32(1));
     Value* prefix = B.CreateSelect(is_revert, bytes_constant(revert_prefix), bytes_constant(abort_prefix));
     Value* plen = B.CreateSelect(is_revert, c32(revert_prefix.size()), c32(abort_prefix.size()));
-    Value* dlen = B.CreateCall(h_return_data_size, {});
+    Value* dlen = host_call(Host::return_data_size, {});
     Value* msg = alloc(B.CreateAdd(plen, dlen));
     copy(msg, prefix, plen);
-    B.CreateCall(h_return_data_read, {gep(msg, plen), c32(0), dlen});
+    host_call(Host::return_data_read, {gep(msg, plen), c32(0), dlen});
     BasicBlock* rv = block("call.revert");
     BasicBlock* ab = block("call.abort");
     B.CreateCondBr(is_revert, rv, ab);
@@ -1785,9 +1795,9 @@ class Lowerer {
     B.CreateUnreachable();
     B.SetInsertPoint(ok);
     if (kind(f->return_type) == TypeKind::Unit) return V{nullptr, t};
-    Value* rlen = B.CreateCall(h_return_data_size, {});
+    Value* rlen = host_call(Host::return_data_size, {});
     Value* data = alloc(rlen);
-    B.CreateCall(h_return_data_read, {data, c32(0), rlen});
+    host_call(Host::return_data_read, {data, c32(0), rlen});
     Value* rd = slot(16);
     store(data, rd);
     store(rlen, gep(rd, 4));
@@ -1804,9 +1814,9 @@ class Lowerer {
     const TypeId vt = ty(p_.storage[field].type).element;
     if (n == "get" || n == "contains" || n == "remove") {
       auto [key, len] = map_key(field, expr(*m.args[0]));
-      if (n == "contains") return V{B.CreateICmpNE(B.CreateCall(h_storage_has, {key, len}), c32(0)), t};
+      if (n == "contains") return V{B.CreateICmpNE(host_call(Host::storage_has, {key, len}), c32(0)), t};
       if (n == "remove") {
-        Value* was = B.CreateCall(h_storage_remove, {key, len});
+        Value* was = host_call(Host::storage_remove, {key, len});
         if (counted_.count(field)) adjust_count(field, B.CreateICmpNE(was, c32(0)), false);
         return V{nullptr, t};
       }
@@ -2068,7 +2078,7 @@ class Lowerer {
     BasicBlock* end = block("formap.end");
     B.CreateBr(head);
     B.SetInsertPoint(head);
-    Value* n = B.CreateCall(h_storage_next, {prefix, c32(2), after, load(i32, after_len), key, c32(cap)});
+    Value* n = host_call(Host::storage_next, {prefix, c32(2), after, load(i32, after_len), key, c32(cap)});
     B.CreateCondBr(B.CreateICmpSGE(n, B.getInt64(0)), body, end);
     B.SetInsertPoint(body);
     check(B.CreateICmpULE(n, B.getInt64(cap)), "corrupt storage: a key of `" + p_.storage[field].name + "` is too long",
@@ -2095,28 +2105,29 @@ class Lowerer {
   // The inverse of ordkey_encode: the key of `len` bytes at `in` into the value bytes at `out`.
   void ordkey_decode(TypeId t, Value* in, Value* len, Value* out, SourceRange r) {
     const Type& x = ty(t);
-    switch (x.kind) {
-      case TypeKind::Bool: store(load(i8, in), out); return;
-      case TypeKind::Int:
-      case TypeKind::Date:
-      case TypeKind::Timestamp:
-      case TypeKind::Duration: {
-        const bool is_signed = x.kind != TypeKind::Int || x.is_signed;
-        llvm::Type* it = scalar_type(t);
-        const unsigned bits = it->getIntegerBitWidth();
-        check(B.CreateICmpEQ(len, c32(bits / 8)), "corrupt storage: a map key of the wrong size", r);
-        Value* u = load(it, in);
-        if (bits > 8) u = B.CreateUnaryIntrinsic(llvm::Intrinsic::bswap, u);
-        if (is_signed) u = B.CreateXor(u, llvm::ConstantInt::get(it, llvm::APInt::getSignMask(bits)));
-        store(u, out);
-        return;
+    if (const check::ScalarType* s = check::scalar_type_of(x)) {
+      switch (s->key) {
+        case check::KeyEncoding::Bool: store(load(i8, in), out); return;
+        case check::KeyEncoding::Unsigned:
+        case check::KeyEncoding::Signed: {
+          llvm::Type* it = scalar_type(t);
+          const unsigned bits = it->getIntegerBitWidth();
+          check(B.CreateICmpEQ(len, c32(bits / 8)), "corrupt storage: a map key of the wrong size", r);
+          Value* u = load(it, in);
+          if (bits > 8) u = B.CreateUnaryIntrinsic(llvm::Intrinsic::bswap, u);
+          if (s->key == check::KeyEncoding::Signed)
+            u = B.CreateXor(u, llvm::ConstantInt::get(it, llvm::APInt::getSignMask(bits)));
+          store(u, out);
+          return;
+        }
+        case check::KeyEncoding::Fixed:
+          check(B.CreateICmpEQ(len, c32(s->borsh_bytes)), "corrupt storage: a map key of the wrong size", r);
+          copy(out, in, s->borsh_bytes);
+          return;
+        case check::KeyEncoding::NotAKey: break;
       }
-      case TypeKind::Party:
-      case TypeKind::Address:
-      case TypeKind::Hash:
-        check(B.CreateICmpEQ(len, c32(32)), "corrupt storage: a map key of the wrong size", r);
-        copy(out, in, 32);
-        return;
+    }
+    switch (x.kind) {
       case TypeKind::Bytes:
       case TypeKind::String:
         check(B.CreateICmpULE(len, c32(x.bound)), "corrupt storage: a map key longer than its type", r);
@@ -2208,7 +2219,7 @@ class Lowerer {
     if (kind(t) == TypeKind::Unit) return;
     Value* buf = alloc(enc_size(t));
     Value* len = B.CreateCall(encoder(t), {buf, c32(0), v});
-    B.CreateCall(h_output_write, {buf, len});
+    host_call(Host::output_write, {buf, len});
   }
 
   void define_dispatcher() {
@@ -2271,9 +2282,17 @@ class Lowerer {
 
   llvm::Function *rt_abort, *rt_revert, *rt_alloc, *rt_take, *rt_malformed, *rt_finish, *rt_check_utf8, *rt_input, *rt_storage_read,
       *rt_div_round, *rt_apply_rate, *rt_div_round_u128;
-  llvm::Function *h_output_write, *h_storage_has, *h_storage_set, *h_storage_remove, *h_storage_next, *h_emit_event,
-      *h_is_signer, *h_sender, *h_self, *h_block_time, *h_sha256, *h_call_contract, *h_return_data_size,
-      *h_return_data_read;
+  // The host imports, one per row of host_api.def, declared on first call (host_call).
+  struct HostImport {
+    const char* name;
+    std::string_view params, results;
+    llvm::Function* f = nullptr;
+  };
+  std::vector<HostImport> hosts_ = {
+#define TENOR_HOST(name, params, results, gas, description) {#name, params, results},
+#include "tenor/vm/host_api.def"
+#undef TENOR_HOST
+  };
 
   std::vector<llvm::Function*> functions_;
   std::map<std::string, std::size_t> fn_index_;
