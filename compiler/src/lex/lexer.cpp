@@ -24,7 +24,7 @@ struct Keyword {
 };
 constexpr std::array kKeywords = {
 #define KEYWORD(Id, Spelling) Keyword{Spelling, TokenKind::Id},
-#include "lex/token_kinds.def"
+#include "tenor/compiler/token_kinds.def"
 };
 
 // Integer literal suffixes: the integer types' spellings (common/.../value_types.def).
