@@ -112,6 +112,19 @@ class Lexer {
     diags_.report(k, range(b, e), std::move(args), std::move(help));
   }
 
+  // The UTF-8 character at pos_ into cp, and its length; 0 (reported, and the byte skipped) when
+  // the bytes there are not UTF-8.
+  std::size_t decode_char(std::uint32_t& cp) {
+    const std::size_t n = common::decode_utf8(text_, pos_, cp);
+    if (n == 0) {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%02X", static_cast<unsigned char>(text_[pos_]));
+      error(DiagnosticKind::InvalidUtf8, pos_, pos_ + 1, {buf}, "Tenor source files are UTF-8");
+      ++pos_;
+    }
+    return n;
+  }
+
   // Lexes one token at pos_ into t.kind (and t.value); false when the character was invalid.
   bool lex_token(Token& t) {
     const char c = text_[pos_];
@@ -138,14 +151,8 @@ class Lexer {
     }
     // Invalid: one whole UTF-8 character, or one byte of invalid UTF-8.
     std::uint32_t cp = 0;
-    const std::size_t n = common::decode_utf8(text_, pos_, cp);
-    if (n == 0) {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%02X", static_cast<unsigned char>(c));
-      error(DiagnosticKind::InvalidUtf8, pos_, pos_ + 1, {buf}, "Tenor source files are UTF-8");
-      ++pos_;
-      return false;
-    }
+    const std::size_t n = decode_char(cp);
+    if (n == 0) return false;
     std::string shown;
     if (cp < 0x20 || cp == 0x7F) {
       char buf[16];
@@ -360,14 +367,8 @@ class Lexer {
         continue;
       }
       std::uint32_t cp = 0;
-      const std::size_t n = common::decode_utf8(text_, pos_, cp);
-      if (n == 0) {
-        char buf[4];
-        std::snprintf(buf, sizeof buf, "%02X", static_cast<unsigned char>(c));
-        error(DiagnosticKind::InvalidUtf8, pos_, pos_ + 1, {buf}, "Tenor source files are UTF-8");
-        ++pos_;
-        continue;
-      }
+      const std::size_t n = decode_char(cp);
+      if (n == 0) continue;
       t.value.append(text_.substr(pos_, n));
       pos_ += n;
     }
