@@ -3,8 +3,6 @@
 // what the compiler and the SDK are derived from; and the checker's names against the registry.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -31,13 +29,6 @@ constexpr KindRow kKinds[] = {
 };
 
 using Table = std::vector<std::pair<std::string, std::string>>;  // first and second column
-
-std::string read_abi_md() {
-  std::ifstream in(std::filesystem::path(TENOR_DOCS_DIR) / "abi.md", std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string trim(std::string s) {
   while (!s.empty() && s.front() == ' ') s.erase(0, 1);
@@ -78,7 +69,7 @@ bool lists(const std::string& cell, std::string_view spelling) {
 }
 
 TEST(ValueTypes, AbiDocBorshTableAgreesWithTheRegistry) {
-  const Table t = table_after(read_abi_md(), "| Tenor type | Borsh |");
+  const Table t = table_after(test::read_doc("abi.md"), "| Tenor type | Borsh |");
   ASSERT_FALSE(t.empty());
   // Every scalar spelling and generic form appears, on the row of its kind.
   auto row_of = [&](const std::string& spelled) -> const std::pair<std::string, std::string>* {
@@ -120,7 +111,7 @@ TEST(ValueTypes, AbiDocBorshTableAgreesWithTheRegistry) {
 }
 
 TEST(ValueTypes, AbiDocKeyTableAgreesWithTheRegistry) {
-  const Table t = table_after(read_abi_md(), "| key type | ordered encoding |");
+  const Table t = table_after(test::read_doc("abi.md"), "| key type | ordered encoding |");
   ASSERT_FALSE(t.empty());
   auto find = [&](const std::string& prefix) -> const std::pair<std::string, std::string>* {
     for (const auto& r : t)
