@@ -4,7 +4,7 @@
 namespace tenor::compiler::check {
 
 void Checker::check_args(const std::string& callee, const std::vector<FieldInfo>& params, const std::vector<ast::ExprPtr>& args,
-                SourceRange where) {
+                         SourceRange where) {
   if (params.size() != args.size())
     diags_.report(DiagnosticKind::WrongArgumentCount, where,
                   {callee, std::to_string(params.size()) + (params.size() == 1 ? " argument" : " arguments"),

@@ -70,7 +70,7 @@ void Checker::collect() {
 }
 
 std::vector<FieldInfo> Checker::resolve_fields(const std::vector<ast::Field>& fields, const std::string& owner,
-                                      bool storage) {
+                                               bool storage) {
   std::vector<FieldInfo> out;
   std::map<std::string, SourceRange> seen;
   for (const ast::Field& f : fields) {

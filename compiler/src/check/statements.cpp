@@ -188,7 +188,7 @@ void Checker::check_emit(const ast::EmitStmt& e) {
 }
 
 void Checker::check_field_inits(const std::vector<FieldInfo>& decl, const std::vector<ast::FieldInit>& inits,
-                       const std::string& owner, SourceRange where) {
+                                const std::string& owner, SourceRange where) {
   std::map<std::string, SourceRange> given;
   for (const ast::FieldInit& f : inits) {
     const FieldInfo* d = nullptr;
