@@ -16,6 +16,10 @@ typedef unsigned long long u64;
 typedef __int128 i128;
 typedef unsigned __int128 u128;
 
+// The host functions the runtime calls. They are typed here by hand, with pointer types that the
+// letters of vm/include/tenor/vm/host_api.def cannot spell (a generated i32-only prototype would
+// turn every pointer argument into a cast and change the runtime's code);
+// tests/unit/codegen/runtime_imports_test.cpp checks each one against its row.
 #define HOST(name) __attribute__((import_module("tenor"), import_name(#name)))
 
 HOST(input_size) u32 tenor_input_size(void);

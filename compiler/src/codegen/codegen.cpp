@@ -22,6 +22,8 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <string_view>
+#include <utility>
 #include <unistd.h>
 
 #include "../abi/abi.hpp"
@@ -246,26 +248,26 @@ std::vector<std::uint8_t> strip_debug_sections(const std::vector<std::uint8_t>& 
 
 }  // namespace
 
+namespace {
+// Each level and its name; parse_opt_level accepts the name with or without `-` and `O`.
+constexpr std::pair<OptLevel, std::string_view> kOptLevels[] = {
+    {OptLevel::O0, "O0"}, {OptLevel::O1, "O1"}, {OptLevel::O2, "O2"}, {OptLevel::O3, "O3"}, {OptLevel::Oz, "Oz"}};
+}  // namespace
+
 bool parse_opt_level(std::string_view t, OptLevel& out) {
   if (!t.empty() && t[0] == '-') t.remove_prefix(1);
   if (!t.empty() && t[0] == 'O') t.remove_prefix(1);
-  if (t == "0") out = OptLevel::O0;
-  else if (t == "1") out = OptLevel::O1;
-  else if (t == "2") out = OptLevel::O2;
-  else if (t == "3") out = OptLevel::O3;
-  else if (t == "z") out = OptLevel::Oz;
-  else return false;
-  return true;
+  for (const auto& [level, name] : kOptLevels)
+    if (t == name.substr(1)) {
+      out = level;
+      return true;
+    }
+  return false;
 }
 
 const char* opt_level_name(OptLevel level) {
-  switch (level) {
-    case OptLevel::O0: return "O0";
-    case OptLevel::O1: return "O1";
-    case OptLevel::O2: return "O2";
-    case OptLevel::O3: return "O3";
-    case OptLevel::Oz: return "Oz";
-  }
+  for (const auto& [l, name] : kOptLevels)
+    if (l == level) return name.data();  // the literals are NUL-terminated
   return "O2";
 }
 

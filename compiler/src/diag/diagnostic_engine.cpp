@@ -15,7 +15,7 @@ struct KindInfo {
 
 constexpr std::array kKinds = {
 #define DIAGNOSTIC(Id, Sev, Format) KindInfo{#Id, Severity::Sev, Format},
-#include "diag/diagnostic_kinds.def"
+#include "tenor/compiler/diagnostic_kinds.def"
 #undef DIAGNOSTIC
 };
 

@@ -3,9 +3,12 @@
 #include <array>
 #include <cstdio>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "tenor/common/civil_date.hpp"
 #include "tenor/common/utf8.hpp"
+#include "tenor/compiler/value_types.hpp"
 
 namespace tenor::compiler {
 namespace {
@@ -21,11 +24,21 @@ struct Keyword {
 };
 constexpr std::array kKeywords = {
 #define KEYWORD(Id, Spelling) Keyword{Spelling, TokenKind::Id},
-#include "lex/token_kinds.def"
+#include "tenor/compiler/token_kinds.def"
 };
 
-constexpr std::array<std::string_view, 10> kIntSuffixes = {"u8",  "u16", "u32", "u64", "u128",
-                                                            "i8",  "i16", "i32", "i64", "i128"};
+// Integer literal suffixes: the integer types' spellings (common/.../value_types.def).
+bool is_int_suffix(std::string_view s) {
+  const check::ScalarType* t = check::scalar_type_named(s);
+  return t != nullptr && t->kind == check::TypeKind::Int;
+}
+
+std::string int_suffix_list() {
+  std::string out;
+  for (const check::ScalarType& t : check::kScalarTypes)
+    if (t.kind == check::TypeKind::Int) out += (out.empty() ? "" : " ") + std::string(t.spelling);
+  return out;
+}
 
 
 class Lexer {
@@ -99,6 +112,19 @@ class Lexer {
     diags_.report(k, range(b, e), std::move(args), std::move(help));
   }
 
+  // The UTF-8 character at pos_ into cp, and its length; 0 (reported, and the byte skipped) when
+  // the bytes there are not UTF-8.
+  std::size_t decode_char(std::uint32_t& cp) {
+    const std::size_t n = common::decode_utf8(text_, pos_, cp);
+    if (n == 0) {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%02X", static_cast<unsigned char>(text_[pos_]));
+      error(DiagnosticKind::InvalidUtf8, pos_, pos_ + 1, {buf}, "Tenor source files are UTF-8");
+      ++pos_;
+    }
+    return n;
+  }
+
   // Lexes one token at pos_ into t.kind (and t.value); false when the character was invalid.
   bool lex_token(Token& t) {
     const char c = text_[pos_];
@@ -125,14 +151,8 @@ class Lexer {
     }
     // Invalid: one whole UTF-8 character, or one byte of invalid UTF-8.
     std::uint32_t cp = 0;
-    const std::size_t n = common::decode_utf8(text_, pos_, cp);
-    if (n == 0) {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%02X", static_cast<unsigned char>(c));
-      error(DiagnosticKind::InvalidUtf8, pos_, pos_ + 1, {buf}, "Tenor source files are UTF-8");
-      ++pos_;
-      return false;
-    }
+    const std::size_t n = decode_char(cp);
+    if (n == 0) return false;
     std::string shown;
     if (cp < 0x20 || cp == 0x7F) {
       char buf[16];
@@ -218,16 +238,13 @@ class Lexer {
     const std::size_t s = pos_;
     while (pos_ < text_.size() && is_ident_char(text_[pos_])) ++pos_;
     const std::string_view suffix = text_.substr(s, pos_ - s);
-    if (allow_int_suffix)
-      for (std::string_view k : kIntSuffixes)
-        if (suffix == k) return;
+    if (allow_int_suffix && is_int_suffix(suffix)) return;
     if (allow_duration && suffix.size() == 1 &&
         (suffix[0] == 'd' || suffix[0] == 'h' || suffix[0] == 'm' || suffix[0] == 's')) {
       t.kind = TokenKind::DurationLiteral;
       return;
     }
-    std::string help = "integer suffixes are u8 u16 u32 u64 u128 i8 i16 i32 i64 i128; durations "
-                       "end in d, h, m or s";
+    std::string help = "integer suffixes are " + int_suffix_list() + "; durations end in d, h, m or s";
     if (suffix.size() == 3 && suffix[0] >= 'A' && suffix[0] <= 'Z')
       help = "put a space between the amount and the currency code: `" +
              std::string(text_.substr(start, s - start)) + " " + std::string(suffix) + "`";
@@ -350,14 +367,8 @@ class Lexer {
         continue;
       }
       std::uint32_t cp = 0;
-      const std::size_t n = common::decode_utf8(text_, pos_, cp);
-      if (n == 0) {
-        char buf[4];
-        std::snprintf(buf, sizeof buf, "%02X", static_cast<unsigned char>(c));
-        error(DiagnosticKind::InvalidUtf8, pos_, pos_ + 1, {buf}, "Tenor source files are UTF-8");
-        ++pos_;
-        continue;
-      }
+      const std::size_t n = decode_char(cp);
+      if (n == 0) continue;
       t.value.append(text_.substr(pos_, n));
       pos_ += n;
     }

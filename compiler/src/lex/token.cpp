@@ -16,7 +16,7 @@ constexpr std::array kTokens = {
 #define TOKEN(Id, Desc) TokenInfo{#Id, Desc, Group::Other},
 #define KEYWORD(Id, Spelling) TokenInfo{#Id, Spelling, Group::Keyword},
 #define PUNCT(Id, Spelling) TokenInfo{#Id, Spelling, Group::Punct},
-#include "lex/token_kinds.def"
+#include "tenor/compiler/token_kinds.def"
 };
 
 const TokenInfo& info(TokenKind k) { return kTokens[static_cast<std::size_t>(k)]; }

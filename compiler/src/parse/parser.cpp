@@ -186,29 +186,20 @@ class Parser {
 
   // Skips to the `,` or `close` that ends a list element (brackets balanced), or to a `;`, a `}`
   // not opened here, or an item keyword.
-  void skip_list_element(TokenKind close) {
-    int depth = 0;
-    while (!at(TokenKind::EndOfFile)) {
-      const TokenKind k = peek().kind;
-      if (is_item_keyword(k)) return;
-      if (depth == 0 && (k == TokenKind::Comma || k == close || k == TokenKind::Semicolon)) return;
-      if (is_opener(k, false)) ++depth;
-      if (is_closer(k, false)) {
-        if (depth == 0) return;
-        --depth;
-      }
-      advance();
-    }
-  }
+  void skip_list_element(TokenKind close) { skip_balanced(false, close); }
 
   // After NestingTooDeep: skips the rest of the nested construct, brackets balanced, stopping
   // before the closer of an enclosing level or a `;` or `,` at this level.
-  void skip_nested(bool angle) {
+  void skip_nested(bool angle) { skip_balanced(angle, TokenKind::Comma); }
+
+  // Skips tokens, brackets balanced (`<>` too when `angle`), stopping before an item keyword, a
+  // closer not opened here, or a `;`, `,` or `stop` at this level.
+  void skip_balanced(bool angle, TokenKind stop) {
     int depth = 0;
     while (!at(TokenKind::EndOfFile)) {
       const TokenKind k = peek().kind;
       if (is_item_keyword(k)) return;
-      if (depth == 0 && (k == TokenKind::Semicolon || k == TokenKind::Comma)) return;
+      if (depth == 0 && (k == TokenKind::Comma || k == stop || k == TokenKind::Semicolon)) return;
       if (is_opener(k, angle)) ++depth;
       if (is_closer(k, angle)) {
         if (depth == 0) return;

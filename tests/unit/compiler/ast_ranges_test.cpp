@@ -222,12 +222,7 @@ TEST(AstRanges, EveryNodeOfEveryConstructIsInsideItsParent) {
 }
 
 TEST(AstRanges, DocsExample) {
-  std::ifstream in(std::filesystem::path(TENOR_DOCS_DIR) / "language.md", std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string doc = ss.str();
-  const std::size_t start = doc.find("```tenor\n") + 9;
-  const std::string text = doc.substr(start, doc.find("\n```", start) - start + 1);
+  const std::string text = test::language_md_example();
   const CheckResult r = check_source("language.md", text);
   ASSERT_TRUE(r.ok());
   RangeChecker c(text);

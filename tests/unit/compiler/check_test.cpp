@@ -31,12 +31,7 @@ std::string type_of(const CheckResult& r, const std::string& text, const std::st
 }
 
 TEST(Check, DocsExampleChecksWithoutErrors) {
-  std::ifstream in(std::filesystem::path(TENOR_DOCS_DIR) / "language.md", std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string doc = ss.str();
-  const std::size_t start = doc.find("```tenor\n") + 9;
-  const std::string text = doc.substr(start, doc.find("\n```", start) - start + 1);
+  const std::string text = test::language_md_example();
   const CheckResult r = check_source("language.md", text);
   ASSERT_TRUE(r.ok()) << r.diagnostics_text();
   ASSERT_NE(r.program, nullptr);

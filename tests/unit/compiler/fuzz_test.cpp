@@ -95,12 +95,8 @@ TEST(Fuzz, RandomTokenSoups) {
 }
 
 TEST(Fuzz, MutatedDocsExample) {
-  std::ifstream in(std::filesystem::path(TENOR_DOCS_DIR) / "language.md", std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string doc = ss.str();
-  const std::size_t start = doc.find("```tenor\n") + 9;
-  const std::string base = doc.substr(start, doc.find("\n```", start) - start);
+  std::string base = test::language_md_example();
+  base.pop_back();  // without the final newline
   ASSERT_GT(base.size(), 100u);
   const std::string alphabet = "{}()[];,.:<>=!-+*/\"\\ \nabcxyz019_";
   Rng rng(3);

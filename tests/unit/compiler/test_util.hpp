@@ -1,6 +1,9 @@
 // Helpers shared by the compiler's unit tests.
 #pragma once
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +13,21 @@
 #include "tenor/compiler/lexer.hpp"
 
 namespace tenor::compiler::test {
+
+// The text of docs/`name` (TENOR_DOCS_DIR).
+inline std::string read_doc(const std::string& name) {
+  std::ifstream in(std::filesystem::path(TENOR_DOCS_DIR) / name, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// docs/language.md's worked example: its first ```tenor block, with its final newline.
+inline std::string language_md_example() {
+  const std::string doc = read_doc("language.md");
+  const std::size_t start = doc.find("```tenor\n") + 9;
+  return doc.substr(start, doc.find("\n```", start) - start + 1);
+}
 
 struct Lexed {
   SourceManager sources;

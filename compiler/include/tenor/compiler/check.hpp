@@ -24,29 +24,19 @@ namespace tenor::compiler::check {
 
 using TypeId = std::uint32_t;
 
+// The value kinds come from the registry (common/include/tenor/common/value_types.def: Bool, Int,
+// Money, Rate, Date, Timestamp, Duration, Party, Address, Hash, Bytes, String, Array, Vec, Option,
+// Struct, Enum); the others are the compiler's own. Nothing depends on the numeric values.
+//   Int: bits + is_signed; Bytes, String: bound; Array, Vec: element, bound; Option: element;
+//   Struct, Enum: decl (an index into Program::structs / Program::enums).
 enum class TypeKind : std::uint8_t {
-  Error,      // a type that failed to resolve: compatible with everything
-  Unit,       // `()`: no value (a function without `-> T`)
-  Bool,
-  Int,        // bits + is_signed
-  Money,
-  Rate,
-  Date,
-  Timestamp,
-  Duration,
-  Party,
-  Address,
-  Hash,
+  Error,  // a type that failed to resolve: compatible with everything
+  Unit,   // `()`: no value (a function without `-> T`)
+#define TENOR_VALUE_KIND(Kind, doc) Kind,
+#include "tenor/common/value_types.def"
   Rounding,   // Rounding::Down, ...
-  Bytes,      // bound
-  String,     // bound
-  Array,      // element, bound
-  Vec,        // element, bound
-  Option,     // element
   Map,        // key, element (storage fields only)
   Range,      // element (an integer type): `a..b`
-  Struct,     // decl: index into Program::structs
-  Enum,       // decl: index into Program::enums
   Interface,  // decl: index into Program::interfaces (the value of `Iface(address)`)
 };
 

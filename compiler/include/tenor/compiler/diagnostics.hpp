@@ -1,6 +1,6 @@
-// Diagnostics: every kind is registered in src/diag/diagnostic_kinds.def. A DiagnosticEngine
-// collects them (errors as values: nothing throws) and renders them sorted by position, either as
-// text in the format of docs/language.md §5 or as JSON for tools.
+// Diagnostics: every kind is registered in diagnostic_kinds.def (beside this header). A
+// DiagnosticEngine collects them (errors as values: nothing throws) and renders them sorted by
+// position, either as text in the format of docs/language.md §5 or as JSON for tools.
 //
 // Text format, one block per diagnostic:
 //   file:line:col: error: message
@@ -25,7 +25,7 @@ enum class Severity : std::uint8_t { Error, Warning, Note };
 
 enum class DiagnosticKind : std::uint16_t {
 #define DIAGNOSTIC(Id, Sev, Format) Id,
-#include "diag/diagnostic_kinds.def"
+#include "tenor/compiler/diagnostic_kinds.def"
 #undef DIAGNOSTIC
 };
 

@@ -1,4 +1,4 @@
-// Tokens (docs/language.md §1). Kinds are registered in src/lex/token_kinds.def.
+// Tokens (docs/language.md §1). Kinds are registered in token_kinds.def (beside this header).
 #pragma once
 
 #include <cstdint>
@@ -12,7 +12,7 @@ namespace tenor::compiler {
 
 enum class TokenKind : std::uint8_t {
 #define TOKEN(Id, Desc) Id,
-#include "lex/token_kinds.def"
+#include "tenor/compiler/token_kinds.def"
 };
 
 // "identifier", "`;`", "keyword `let`": how diagnostics name a kind.
