@@ -29,6 +29,7 @@
 #include <gtest/gtest.h>
 
 #include "random_module.hpp"
+#include "repo_path.hpp"
 #include "wasm_builder.hpp"
 
 namespace tenor::vm::test {
@@ -149,7 +150,7 @@ std::string golden_line(uint64_t seed, uint32_t input_no, uint64_t wasm_hash, co
 }
 
 std::filesystem::path golden_path() {
-  return (std::filesystem::path(__FILE__).parent_path() / "../../golden/determinism.golden").lexically_normal();
+  return repo_path("tests/golden/determinism.golden");
 }
 
 const char* const kGoldenHeader =

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "repo_path.hpp"
 #include "wasm_builder.hpp"
 
 namespace tenor::vm::test {
@@ -351,7 +352,7 @@ std::map<std::string, DocRow> read_doc_table(const std::string& doc, const std::
 }
 
 std::string read_gas_doc() {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / ".." / ".." / ".." / "docs" / "gas.md";
+  const auto path = repo_path("docs/gas.md");
   std::ifstream in(path);
   if (!in) {
     ADD_FAILURE() << "cannot read " << path;
