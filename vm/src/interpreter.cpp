@@ -45,7 +45,7 @@ constexpr bool kWide_I32 = false, kWide_F32 = false, kWide_B32 = false;
 constexpr bool kWide_I64 = true, kWide_F64 = true, kWide_B64 = true;
 
 // eval_Name(a, b) for every binary operator; fused compare-and-branch reuses them.
-#define TENOR_BINOP(name, opc, ri, ro, e)                                \
+#define TENOR_BINOP(name, ri, ro, e)                                \
   inline auto eval_##name(Repr_##ri a, Repr_##ri b) noexcept { return e; } \
   using In_##name = Repr_##ri;                                            \
   constexpr bool kWideIn_##name = kWide_##ri;
@@ -316,12 +316,12 @@ uint32_t Interpreter::run(const uint32_t* pc, uint64_t* fp, Instance* inst, Call
 #ifdef TENOR_COMPUTED_GOTO
   static const void* const kLabels[] = {
 #define TENOR_IOP(name, words) &&L_##name,
-#define TENOR_LOAD(name, opc, r, mt, al) &&L_##name,
-#define TENOR_STORE(name, opc, r, mt, al) &&L_##name,
-#define TENOR_UNOP(name, opc, ri, ro, e) &&L_##name,
-#define TENOR_UNOP_TRAP(name, opc, ri, ro, f) &&L_##name,
-#define TENOR_BINOP(name, opc, ri, ro, e) &&L_##name, &&L_##name##Imm,
-#define TENOR_BINOP_TRAP(name, opc, ri, ro, f) &&L_##name, &&L_##name##Imm,
+#define TENOR_LOAD(name, r, mt, al) &&L_##name,
+#define TENOR_STORE(name, r, mt, al) &&L_##name,
+#define TENOR_UNOP(name, ri, ro, e) &&L_##name,
+#define TENOR_UNOP_TRAP(name, ri, ro, f) &&L_##name,
+#define TENOR_BINOP(name, ri, ro, e) &&L_##name, &&L_##name##Imm,
+#define TENOR_BINOP_TRAP(name, ri, ro, f) &&L_##name, &&L_##name##Imm,
 #define TENOR_CMP(name, neg) &&L_BrIf##name, &&L_BrIf##name##Imm,
 #include "code.def"
 #undef TENOR_IOP
@@ -545,7 +545,7 @@ dispatch:
     NEXT();
   }
 
-#define TENOR_LOAD(name, opc, r, mt, al)                                      \
+#define TENOR_LOAD(name, r, mt, al)                                      \
   CASE(name) {                                                                \
     uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(S(2))) + pc[3]; \
     if (ea + sizeof(mt) > mem_size) TRAP(MemoryOutOfBounds);                  \
@@ -555,7 +555,7 @@ dispatch:
     pc += 4;                                                                  \
     NEXT();                                                                   \
   }
-#define TENOR_STORE(name, opc, r, mt, al)                                     \
+#define TENOR_STORE(name, r, mt, al)                                     \
   CASE(name) {                                                                \
     uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(S(1))) + pc[3]; \
     if (ea + sizeof(mt) > mem_size) TRAP(MemoryOutOfBounds);                  \
@@ -564,14 +564,14 @@ dispatch:
     pc += 4;                                                                  \
     NEXT();                                                                   \
   }
-#define TENOR_UNOP(name, opc, ri, ro, e) \
+#define TENOR_UNOP(name, ri, ro, e) \
   CASE(name) {                           \
     auto a = rd<Repr_##ri>(S(2));        \
     S(1) = wr(e);                        \
     pc += 3;                             \
     NEXT();                              \
   }
-#define TENOR_UNOP_TRAP(name, opc, ri, ro, f) \
+#define TENOR_UNOP_TRAP(name, ri, ro, f) \
   CASE(name) {                                \
     auto a = rd<Repr_##ri>(S(2));             \
     Repr_##ro r;                              \
@@ -584,7 +584,7 @@ dispatch:
     pc += 3;                                  \
     NEXT();                                   \
   }
-#define TENOR_BINOP(name, opc, ri, ro, e)                                   \
+#define TENOR_BINOP(name, ri, ro, e)                                   \
   CASE(name) {                                                              \
     auto a = rd<Repr_##ri>(S(2));                                           \
     auto b = rd<Repr_##ri>(S(3));                                           \
@@ -599,7 +599,7 @@ dispatch:
     pc += kWide_##ri ? 5 : 4;                                               \
     NEXT();                                                                 \
   }
-#define TENOR_BINOP_TRAP(name, opc, ri, ro, f)                              \
+#define TENOR_BINOP_TRAP(name, ri, ro, f)                              \
   CASE(name) {                                                              \
     auto a = rd<Repr_##ri>(S(2));                                           \
     auto b = rd<Repr_##ri>(S(3));                                           \

@@ -15,10 +15,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <string>
 
 #include "code.hpp"
 #include "leb128.hpp"
+#include "opcodes.hpp"
 #include "tenor/vm/gas.hpp"
 
 namespace tenor::vm::detail {
@@ -54,7 +56,8 @@ struct Ctrl {
   const std::vector<ValType>& label_types() const { return kind == CtrlKind::Loop ? params : results; }
 };
 
-// Static information about each wasm numeric opcode, built from code.def.
+// Static information about each wasm numeric, load and store opcode, built from code.def (whose
+// rows are named as the wasm instructions they lower: IOp::I32Add lowers wasm::kI32Add).
 enum class NumKind : uint8_t { None, Unop, UnopTrap, Binop, BinopTrap };
 struct NumInfo {
   NumKind kind = NumKind::None;
@@ -85,22 +88,26 @@ struct NumTables {
   bool is_load[256] = {};
   bool is_store[256] = {};
   NumTables() {
-    auto set = [this](uint32_t opc, NumInfo info) {
-      if (opc >= 0xFC00) fc[opc - 0xFC00] = info;
-      else plain[opc] = info;
+    auto set = [this](uint32_t opcode, NumInfo info) {
+      if (opcode >= 0xFC00) fc[opcode - 0xFC00] = info;
+      else plain[opcode] = info;
     };
-#define TENOR_UNOP(name, opc, ri, ro, e) set(opc, {NumKind::Unop, IOp::name, vt_of_##ri, vt_of_##ro, false});
-#define TENOR_UNOP_TRAP(name, opc, ri, ro, f) set(opc, {NumKind::UnopTrap, IOp::name, vt_of_##ri, vt_of_##ro, false});
-#define TENOR_BINOP(name, opc, ri, ro, e) set(opc, {NumKind::Binop, IOp::name, vt_of_##ri, vt_of_##ro, wide_##ri});
-#define TENOR_BINOP_TRAP(name, opc, ri, ro, f) set(opc, {NumKind::BinopTrap, IOp::name, vt_of_##ri, vt_of_##ro, wide_##ri});
+    auto set_memory = [this](uint32_t opcode, bool store, IOp op, ValType type, uint8_t align) {
+      (store ? is_store : is_load)[opcode] = true;
+      load_op[opcode] = op;
+      load_type[opcode] = type;
+      load_align[opcode] = align;
+    };
+#define TENOR_UNOP(name, ri, ro, e) set(wasm::k##name, {NumKind::Unop, IOp::name, vt_of_##ri, vt_of_##ro, false});
+#define TENOR_UNOP_TRAP(name, ri, ro, f) set(wasm::k##name, {NumKind::UnopTrap, IOp::name, vt_of_##ri, vt_of_##ro, false});
+#define TENOR_BINOP(name, ri, ro, e) set(wasm::k##name, {NumKind::Binop, IOp::name, vt_of_##ri, vt_of_##ro, wide_##ri});
+#define TENOR_BINOP_TRAP(name, ri, ro, f) set(wasm::k##name, {NumKind::BinopTrap, IOp::name, vt_of_##ri, vt_of_##ro, wide_##ri});
 #define TENOR_CMP(name, neg)                                   \
   is_cmp[static_cast<uint32_t>(IOp::name)] = true;             \
   cmp_negation[static_cast<uint32_t>(IOp::name)] = IOp::neg;   \
   fused[static_cast<uint32_t>(IOp::name)] = IOp::BrIf##name;
-#define TENOR_LOAD(name, opc, r, mt, al) \
-  is_load[opc] = true; load_op[opc] = IOp::name; load_type[opc] = vt_of_##r; load_align[opc] = al;
-#define TENOR_STORE(name, opc, r, mt, al) \
-  is_store[opc] = true; load_op[opc] = IOp::name; load_type[opc] = vt_of_##r; load_align[opc] = al;
+#define TENOR_LOAD(name, r, mt, al) set_memory(wasm::k##name, false, IOp::name, vt_of_##r, al);
+#define TENOR_STORE(name, r, mt, al) set_memory(wasm::k##name, true, IOp::name, vt_of_##r, al);
 #include "code.def"
 #undef TENOR_UNOP
 #undef TENOR_UNOP_TRAP
@@ -1068,9 +1075,11 @@ bool Translator::op_prefixed() {
     err_ = reader_error();
     return false;
   }
-  charge(0xFC00 | sub);
-  note_float(0xFC00 | sub);
-  if (sub <= 7) return op_numeric(tables().fc[sub]);
+  const uint32_t opcode = wasm::prefixed(sub);
+  charge(opcode);
+  note_float(opcode);
+  const NumTables& t = tables();
+  if (sub < std::size(t.fc) && t.fc[sub].kind != NumKind::None) return op_numeric(t.fc[sub]);
   // Pops n i32 operands and returns their slots (materialising constants).
   auto pop_i32s = [this](uint32_t n, uint32_t* slots) -> bool {
     std::vector<Operand> ops(n);
@@ -1085,8 +1094,8 @@ bool Translator::op_prefixed() {
     return true;
   };
   uint32_t s[3] = {0, 0, 0};
-  switch (sub) {
-    case 8: {  // memory.init dataidx 0x00
+  switch (opcode) {
+    case wasm::kMemoryInit: {  // dataidx 0x00
       uint32_t seg;
       if (!read_index(seg)) return false;
       if (!read_zero_byte()) return false;
@@ -1103,7 +1112,7 @@ bool Translator::op_prefixed() {
       }
       return true;
     }
-    case 9: {  // data.drop
+    case wasm::kDataDrop: {
       uint32_t seg;
       if (!read_index(seg)) return false;
       if (!check_data_count()) return false;
@@ -1117,7 +1126,7 @@ bool Translator::op_prefixed() {
       }
       return true;
     }
-    case 10:  // memory.copy 0x00 0x00
+    case wasm::kMemoryCopy:  // 0x00 0x00
       if (!read_zero_byte() || !read_zero_byte()) return false;
       if (!check_memory() || !pop_i32s(3, s)) return false;
       if (live()) {
@@ -1125,7 +1134,7 @@ bool Translator::op_prefixed() {
         w(s[0]), w(s[1]), w(s[2]);
       }
       return true;
-    case 11:  // memory.fill 0x00
+    case wasm::kMemoryFill:  // 0x00
       if (!read_zero_byte()) return false;
       if (!check_memory() || !pop_i32s(3, s)) return false;
       if (live()) {
@@ -1133,7 +1142,7 @@ bool Translator::op_prefixed() {
         w(s[0]), w(s[1]), w(s[2]);
       }
       return true;
-    case 12: {  // table.init elemidx tableidx
+    case wasm::kTableInit: {  // elemidx tableidx
       uint32_t seg, table;
       if (!read_index(seg) || !read_index(table)) return false;
       if (table >= info_.tables.size()) {
@@ -1151,7 +1160,7 @@ bool Translator::op_prefixed() {
       }
       return true;
     }
-    case 13: {  // elem.drop
+    case wasm::kElemDrop: {
       uint32_t seg;
       if (!read_index(seg)) return false;
       if (seg >= info_.elems.size()) {
@@ -1164,7 +1173,7 @@ bool Translator::op_prefixed() {
       }
       return true;
     }
-    case 14: {  // table.copy dst src
+    case wasm::kTableCopy: {  // dst src
       uint32_t dt, st;
       if (!read_index(dt) || !read_index(st)) return false;
       if (dt >= info_.tables.size() || st >= info_.tables.size()) {
@@ -1179,7 +1188,7 @@ bool Translator::op_prefixed() {
       return true;
     }
     default:
-      err_ = malformed("illegal opcode 0xfc " + std::to_string(sub));
+      err_ = malformed(illegal_prefixed_opcode_message(sub));
       return false;
   }
 }
@@ -1211,45 +1220,45 @@ Status Translator::run() {
     op_offset_ = r_.pos();
     uint8_t opc;
     if (!r_.read_u8(opc)) return malformed("unexpected end of function body: END opcode expected");
-    if (opc != 0xFC) {
+    if (opc != wasm::kPrefixFC) {
       charge(opc);
       note_float(opc);
     }
     bool ok = true;
     switch (opc) {
-      case 0x00:  // unreachable
+      case wasm::kUnreachable:
         if (live()) begin(IOp::Unreachable);
         set_unreachable();
         break;
-      case 0x01:  // nop
+      case wasm::kNop:
         break;
-      case 0x02: ok = op_block(CtrlKind::Block); break;
-      case 0x03: ok = op_block(CtrlKind::Loop); break;
-      case 0x04: ok = op_if(); break;
-      case 0x05: ok = op_else(); break;
-      case 0x0B: ok = op_end(done); break;
-      case 0x0C:
-      case 0x0D: {
+      case wasm::kBlock: ok = op_block(CtrlKind::Block); break;
+      case wasm::kLoop: ok = op_block(CtrlKind::Loop); break;
+      case wasm::kIf: ok = op_if(); break;
+      case wasm::kElse: ok = op_else(); break;
+      case wasm::kEnd: ok = op_end(done); break;
+      case wasm::kBr:
+      case wasm::kBrIf: {
         uint32_t depth;
         if (!r_.read_u32(depth)) return reader_error();
-        ok = opc == 0x0C ? op_br(depth) : op_br_if(depth);
+        ok = opc == wasm::kBr ? op_br(depth) : op_br_if(depth);
         break;
       }
-      case 0x0E: ok = op_br_table(); break;
-      case 0x0F: ok = op_return(); break;
-      case 0x10: {
+      case wasm::kBrTable: ok = op_br_table(); break;
+      case wasm::kReturn: ok = op_return(); break;
+      case wasm::kCall: {
         uint32_t f;
         if (!r_.read_u32(f)) return reader_error();
         ok = op_call(f);
         break;
       }
-      case 0x11: ok = op_call_indirect(); break;
-      case 0x1A: {  // drop
+      case wasm::kCallIndirect: ok = op_call_indirect(); break;
+      case wasm::kDrop: {
         Operand e;
         ok = pop_any(e);
         break;
       }
-      case 0x1B: {  // select
+      case wasm::kSelect: {
         Operand cond, b, a;
         if (!pop(ValType::I32, cond)) return err_;
         if (!pop_any(b) || !pop_any(a)) return err_;
@@ -1273,15 +1282,15 @@ Status Translator::run() {
         stack_.back().unknown = unknown;
         break;
       }
-      case 0x20: {  // local.get
+      case wasm::kLocalGet: {
         uint32_t x;
         if (!r_.read_u32(x)) return reader_error();
         if (x >= num_locals_) return invalid("unknown local " + std::to_string(x));
         push_operand(Operand{locals_[x], false, Loc::Local, x, 0});
         break;
       }
-      case 0x21:
-      case 0x22: {  // local.set, local.tee
+      case wasm::kLocalSet:
+      case wasm::kLocalTee: {
         uint32_t x;
         if (!r_.read_u32(x)) return reader_error();
         if (x >= num_locals_) return invalid("unknown local " + std::to_string(x));
@@ -1309,10 +1318,10 @@ Status Translator::run() {
             last_valid_ = false;
           }
         }
-        if (opc == 0x22) push_operand(Operand{locals_[x], false, Loc::Local, x, 0});
+        if (opc == wasm::kLocalTee) push_operand(Operand{locals_[x], false, Loc::Local, x, 0});
         break;
       }
-      case 0x23: {  // global.get
+      case wasm::kGlobalGet: {
         uint32_t g;
         if (!r_.read_u32(g)) return reader_error();
         if (g >= info_.global_types.size()) return invalid("unknown global " + std::to_string(g));
@@ -1326,7 +1335,7 @@ Status Translator::run() {
         push(info_.global_types[g].type);
         break;
       }
-      case 0x24: {  // global.set
+      case wasm::kGlobalSet: {
         uint32_t g;
         if (!r_.read_u32(g)) return reader_error();
         if (g >= info_.global_types.size()) return invalid("unknown global " + std::to_string(g));
@@ -1344,12 +1353,12 @@ Status Translator::run() {
         }
         break;
       }
-      case 0x3F:
-      case 0x40: {  // memory.size, memory.grow
+      case wasm::kMemorySize:
+      case wasm::kMemoryGrow: {
         if (!read_zero_byte()) return err_;
         if (!check_memory()) return err_;
         uint32_t h;
-        if (opc == 0x3F) {
+        if (opc == wasm::kMemorySize) {
           h = static_cast<uint32_t>(stack_.size());
           if (live()) {
             uint32_t p = begin(IOp::MemorySize);
@@ -1373,31 +1382,31 @@ Status Translator::run() {
         push(ValType::I32);
         break;
       }
-      case 0x41: {
+      case wasm::kI32Const: {
         int32_t v;
         if (!r_.read_s32(v)) return reader_error();
         push_operand(Operand{ValType::I32, false, Loc::Const, 0, static_cast<uint32_t>(v)});
         break;
       }
-      case 0x42: {
+      case wasm::kI64Const: {
         int64_t v;
         if (!r_.read_s64(v)) return reader_error();
         push_operand(Operand{ValType::I64, false, Loc::Const, 0, static_cast<uint64_t>(v)});
         break;
       }
-      case 0x43: {
+      case wasm::kF32Const: {
         uint32_t v;
         if (!r_.read_f32_bits(v)) return reader_error();
         push_operand(Operand{ValType::F32, false, Loc::Const, 0, v});
         break;
       }
-      case 0x44: {
+      case wasm::kF64Const: {
         uint64_t v;
         if (!r_.read_f64_bits(v)) return reader_error();
         push_operand(Operand{ValType::F64, false, Loc::Const, 0, v});
         break;
       }
-      case 0xFC: ok = op_prefixed(); break;
+      case wasm::kPrefixFC: ok = op_prefixed(); break;
       default:
         if (t.is_load[opc]) {
           ok = op_load(opc);
@@ -1406,11 +1415,7 @@ Status Translator::run() {
         } else if (t.plain[opc].kind != NumKind::None) {
           ok = op_numeric(t.plain[opc]);
         } else {
-          return malformed("illegal opcode 0x" + [&] {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "%02x", opc);
-            return std::string(buf);
-          }());
+          return malformed(illegal_opcode_message(opc));
         }
         break;
     }
@@ -1468,21 +1473,6 @@ uint32_t CompiledFunction::code_offset_at(uint32_t pc) const noexcept {
     found = offset;
   }
   return static_cast<uint32_t>(found);
-}
-
-bool is_float_instruction(uint32_t opcode) noexcept {
-  switch (opcode) {
-    case 0x2A: case 0x2B: case 0x38: case 0x39:  // f32/f64 loads and stores
-    case 0x43: case 0x44:                        // f32.const, f64.const
-      return true;
-    default: break;
-  }
-  if (opcode >= 0xFC00 && opcode <= 0xFC07) return true;  // trunc_sat
-  if (opcode >= 0x5B && opcode <= 0x66) return true;      // float comparisons
-  if (opcode >= 0x8B && opcode <= 0xA6) return true;      // float arithmetic
-  if (opcode >= 0xA8 && opcode <= 0xAB) return true;      // i32.trunc_f*
-  if (opcode >= 0xAE && opcode <= 0xBF) return true;      // i64.trunc_f*, converts, reinterprets
-  return false;
 }
 
 Status compile_functions(const ModuleInfo& info, std::span<const uint8_t> bytes, const VmConfig& config,

@@ -4,12 +4,14 @@
 // vm/src/opcodes.def, replaced their ranges), so that a wrong row in the table fails a test.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "code.hpp"
+#include "opcodes.hpp"
 #include "tenor/vm/gas.hpp"
 #include "tenor/vm/profile.hpp"
 #include "wasm_builder.hpp"
@@ -180,6 +182,8 @@ std::string illegal_message(uint32_t op) {
 TEST(OpcodeTable, TranslatorAcceptsExactlyTheFeatureSet) {
   for (uint32_t op : all_opcodes()) {
     if (op == 0xFC) continue;  // the prefix itself: its sub-opcodes are asked about below
+    // The table has a row for exactly the opcodes the translator accepts.
+    EXPECT_EQ(detail::find_opcode(op) != nullptr, accepted_before(op)) << hex(op);
     const std::string error = translate_error(op);
     if (accepted_before(op))
       EXPECT_EQ(error.find("illegal opcode"), std::string::npos) << hex(op) << ": " << error;
@@ -197,6 +201,83 @@ TEST(OpcodeTable, ConstantExpressionsSkipExactlyTheFeatureSet) {
       EXPECT_EQ(error.find("illegal opcode"), std::string::npos) << hex(op) << ": " << error;
     else
       EXPECT_EQ(error, illegal_message(op)) << hex(op);
+  }
+}
+
+// ---- the table itself ------------------------------------------------------------------------
+
+// "i64.extend_i32_s" -> "I64ExtendI32S": the identifiers opcodes.def gives its rows.
+std::string pascal_case(const std::string& name) {
+  std::string out;
+  bool upper = true;
+  for (char c : name) {
+    if (c == '.' || c == '_') {
+      upper = true;
+      continue;
+    }
+    out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return out;
+}
+
+TEST(OpcodeTable, RowsAreOrderedUniqueAndNamedAfterTheirInstruction) {
+  std::set<std::string> names;
+  uint32_t previous = 0;
+  bool first = true;
+  for (const detail::OpcodeInfo& row : detail::opcodes()) {
+    EXPECT_TRUE(first || row.opcode > previous) << row.name << " is out of opcode order";
+    first = false;
+    previous = row.opcode;
+    EXPECT_TRUE(names.insert(row.name).second) << row.name << " is listed twice";
+    EXPECT_EQ(row.ident, pascal_case(row.name)) << hex(row.opcode);
+    EXPECT_EQ(detail::find_opcode(row.opcode), &row) << row.name;
+    EXPECT_NE(gas::class_of(row.opcode), nullptr) << row.name << " has no gas class";
+    EXPECT_STREQ(float_instruction_name(row.opcode), row.is_float ? row.name : nullptr) << row.name;
+  }
+  EXPECT_EQ(names.size(), 192u);  // MVP 172, sign extension 5, trunc_sat 8, bulk memory 7
+  EXPECT_EQ(detail::wasm::kI32Add, 0x6Au);
+  EXPECT_EQ(detail::wasm::kMemoryInit, 0xFC08u);
+  EXPECT_EQ(detail::wasm::prefixed(0x0B), detail::wasm::kMemoryFill);
+  EXPECT_EQ(detail::find_opcode(detail::wasm::prefixed(0x1FC08)), nullptr);
+}
+
+// Canonical immediates of each kind (all indices 0, an empty block type).
+Bytes immediates(detail::Imm imm) {
+  using detail::Imm;
+  switch (imm) {
+    case Imm::None: return {};
+    case Imm::BlockType: return {0x40};
+    case Imm::Index: return {0x00};
+    case Imm::BrTable: return {0x00, 0x00};
+    case Imm::IndexByte: return {0x00, 0x00};
+    case Imm::Byte: return {0x00};
+    case Imm::TwoBytes: return {0x00, 0x00};
+    case Imm::TwoIndices: return {0x00, 0x00};
+    case Imm::MemArg: return {0x00, 0x00};
+    case Imm::I32: return {0x00};
+    case Imm::I64: return {0x00};
+    case Imm::F32: return {0x00, 0x00, 0x00, 0x00};
+    case Imm::F64: return {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+  }
+  return {};
+}
+
+// A constant expression holding one non-constant instruction with its immediates decodes (the
+// decoder skips exactly the immediates the table names) and is then invalid for being non-constant.
+TEST(OpcodeTable, DecoderSkipsExactlyTheImmediatesOfEachRow) {
+  namespace wasm = detail::wasm;
+  for (const detail::OpcodeInfo& row : detail::opcodes()) {
+    const uint32_t op = row.opcode;
+    if (op == wasm::kEnd || op == wasm::kGlobalGet || (op >= wasm::kI32Const && op <= wasm::kF64Const)) continue;
+    WasmBuilder b;
+    Bytes init = encode(op);
+    append(init, immediates(row.imm));
+    if (row.imm == detail::Imm::BlockType) init.push_back(op::end);  // closes the block
+    b.global(I32, false, init);
+    auto m = Module::load(b.build());
+    ASSERT_FALSE(m) << row.name;
+    EXPECT_EQ(m.error().message, "constant expression required") << row.name;
   }
 }
 
