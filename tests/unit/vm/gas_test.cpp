@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "opcodes.hpp"
 #include "repo_path.hpp"
 #include "wasm_builder.hpp"
 
@@ -394,6 +395,70 @@ TEST(Gas, DocsRenderEveryDynamicCostExactly) {
   }
   for (const auto& [name, row] : doc)
     ADD_FAILURE() << "docs/gas.md lists dynamic cost " << name << ", the schedule does not";
+}
+
+// The lists of "Instructions per class" in docs/gas.md: class -> its instructions (one Markdown list
+// item per class, "- `class`: name name ...", which may continue on indented lines).
+std::map<std::string, std::vector<std::string>> read_doc_class_lists(const std::string& doc) {
+  std::map<std::string, std::vector<std::string>> lists;
+  std::istringstream in(doc);
+  std::string line;
+  bool inside = false;
+  std::vector<std::string>* current = nullptr;
+  while (std::getline(in, line)) {
+    if (line.starts_with("## ")) {
+      inside = line == "## Instructions per class";
+      current = nullptr;
+      continue;
+    }
+    if (!inside) continue;
+    if (line.starts_with("- `")) {
+      const size_t close = line.find('`', 3);
+      if (close == std::string::npos || line.compare(close, 2, "`:") != 0) {
+        ADD_FAILURE() << "docs/gas.md: a list item of the instructions per class is not \"- `class`: ...\": " << line;
+        current = nullptr;
+        continue;
+      }
+      const std::string name = line.substr(3, close - 3);
+      EXPECT_FALSE(lists.contains(name)) << "docs/gas.md lists the instructions of " << name << " twice";
+      current = &lists[name];
+      line = line.substr(close + 2);
+    } else if (trim(line).empty() || !line.starts_with("  ")) {
+      current = nullptr;
+      continue;
+    }
+    if (current == nullptr) continue;
+    std::istringstream words(line);
+    for (std::string w; words >> w;) current->push_back(w);
+  }
+  return lists;
+}
+
+// Every instruction of the opcode table (opcodes.def) appears in docs/gas.md under its class, in
+// table order, and nothing else does: the doc cannot drift from the schedule.
+TEST(Gas, DocsListTheInstructionsOfEveryClassExactly) {
+  std::map<std::string, std::vector<std::string>> want;
+  for (const detail::OpcodeInfo& row : detail::opcodes()) want[gas::class_of(row.opcode)].push_back(row.name);
+  std::string expected_section;  // printed on failure, to paste into the doc
+  for (const gas::GasClass& c : gas::classes()) {
+    std::string item = std::string("- `") + c.name + "`:";
+    for (const std::string& name : want[c.name]) item += " " + name;
+    expected_section += item + "\n";
+  }
+  auto doc = read_doc_class_lists(read_gas_doc());
+  ASSERT_FALSE(doc.empty()) << "docs/gas.md has no \"## Instructions per class\" section of \"- `class`: ...\" "
+                            << "items; from opcodes.def:\n" << expected_section;
+  for (const gas::GasClass& c : gas::classes()) {
+    auto it = doc.find(c.name);
+    if (it == doc.end()) {
+      ADD_FAILURE() << "docs/gas.md lists no instructions for class " << c.name;
+      continue;
+    }
+    EXPECT_EQ(it->second, want[c.name]) << "the instructions of class " << c.name;
+    doc.erase(it);
+  }
+  for (const auto& [name, list] : doc) ADD_FAILURE() << "docs/gas.md lists instructions of class " << name << ", the schedule has no such class";
+  if (HasFailure()) ADD_FAILURE() << "the section generated from opcodes.def:\n" << expected_section;
 }
 
 }  // namespace
