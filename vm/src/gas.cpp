@@ -78,6 +78,8 @@ constexpr DynamicCost kDynamic[] = {
     {"host_call", kHostCallBase, "call into a host function (before the host function's own cost)"},
     {"host_per_byte", kHostPerByte, "byte moved between wasm memory and the host"},
     {"storage_per_byte_written", kStoragePerByteWritten, "byte of key and value written to storage"},
+    {"deploy_base", kDeployBaseGas, "deployment of a contract (before its tenor_init runs)"},
+    {"deploy_per_byte", kDeployPerByteGas, "byte of contract code deployed"},
 };
 
 }  // namespace
