@@ -1,7 +1,8 @@
 // The WebAssembly opcodes the VM knows: which ones the translator and the decoder accept, which
 // gas class each belongs to, which are float instructions. The expectations here are written out
-// by hand (taken from gas.cpp, lowering.cpp and profile.cpp as they were before the opcode table,
-// vm/src/opcodes.def, replaced their ranges), so that a wrong row in the table fails a test.
+// by hand (taken from gas.cpp, lowering.cpp (now translator.cpp) and profile.cpp as they were
+// before the opcode table, vm/src/opcodes.def, replaced their ranges), so that a wrong row in the
+// table fails a test.
 #include <gtest/gtest.h>
 
 #include <cctype>

@@ -1,4 +1,4 @@
-// Tests of the translator (lowering.cpp) through the results of the code it produces: every
+// Tests of the translator (translator.hpp) through the results of the code it produces: every
 // peephole (local.set retargeting, lazy local/const operands and their flushes, immediate forms,
 // fused compare-and-branch), every branch shape that needs moves (br_if with values, br_table
 // stubs, multi-value blocks and returns), and the positions of validation errors.
