@@ -28,22 +28,27 @@ uint64_t cost_of(std::initializer_list<uint32_t> opcodes) {
   return sum;
 }
 
-VmConfig metered() {
-  VmConfig c;
-  c.metering = true;
-  return c;
-}
-
-// Vm::call gives metered stores a large limit; these two say exactly what the call gets.
+// Vm::call gives metered stores a large limit; these two say exactly what the call gets (and trace
+// it when the variant is traced).
 CallResult call_without_limit(Vm& vm, std::string_view name, std::vector<Value> args) {
-  return vm.store.call(vm.fn(name), std::span<const Value>(args), CallOptions{});
+  CallOptions o;
+  o.tracer = vm.options.tracer;
+  return vm.store.call(vm.fn(name), std::span<const Value>(args), o);
 }
 
 CallResult call_with_gas(Vm& vm, std::string_view name, std::vector<Value> args, std::optional<uint64_t> gas) {
   CallOptions o;
   o.gas_limit = gas;
+  o.tracer = vm.options.tracer;
   return vm.store.call(vm.fn(name), std::span<const Value>(args), o);
 }
+
+// The tests of metered execution run on every metered variant (variants.hpp): both dispatch
+// modes, traced and untraced. metered() is the variant's configuration.
+class GasExecution : public VariantTest {
+ protected:
+  static VariantConfig metered() { return cfg(); }
+};
 
 uint32_t global_value(const Vm& vm, std::string_view name) {
   auto ext = vm.inst->find_export(name);
@@ -82,7 +87,7 @@ TEST(Gas, TheScheduleCostsOfTheLoop) {
   EXPECT_EQ(kEpilogue, 0u);
 }
 
-TEST(Gas, AMeteredCallUsesWhatTheScheduleSays) {
+TEST_P(GasExecution, AMeteredCallUsesWhatTheScheduleSays) {
   Vm vm(metered());
   ASSERT_TRUE(vm.load(counting_loop_module()));
   for (uint32_t n : {1u, 2u, 10u, 1000u}) {
@@ -93,7 +98,7 @@ TEST(Gas, AMeteredCallUsesWhatTheScheduleSays) {
   }
 }
 
-TEST(Gas, TheSameCallTwiceUsesTheSameGas) {
+TEST_P(GasExecution, TheSameCallTwiceUsesTheSameGas) {
   for (int store = 0; store < 2; ++store) {
     Vm vm(metered());
     ASSERT_TRUE(vm.load(counting_loop_module()));
@@ -106,7 +111,7 @@ TEST(Gas, TheSameCallTwiceUsesTheSameGas) {
   }
 }
 
-TEST(Gas, OutOfGasUsesTheWholeLimitAndStopsAtTheSamePointEveryRun) {
+TEST_P(GasExecution, OutOfGasUsesTheWholeLimitAndStopsAtTheSamePointEveryRun) {
   // Blocks are charged at entry, before any of their effects: with limit L the prologue runs when
   // L >= 3 and then floor((L - 3) / 12) iterations complete.
   for (uint64_t limit = 0; limit <= 200; ++limit) {
@@ -122,7 +127,7 @@ TEST(Gas, OutOfGasUsesTheWholeLimitAndStopsAtTheSamePointEveryRun) {
   }
 }
 
-TEST(Gas, ExactlyEnoughGasSucceeds) {
+TEST_P(GasExecution, ExactlyEnoughGasSucceeds) {
   Vm vm(metered());
   ASSERT_TRUE(vm.load(counting_loop_module()));
   const uint64_t need = kPrologue + 5 * kIteration + kEpilogue;
@@ -135,7 +140,7 @@ TEST(Gas, ExactlyEnoughGasSucceeds) {
   EXPECT_EQ(global_value(vm, "counter"), 4u);
 }
 
-TEST(Gas, ACallChargesTheCalleesEntryBlockBeforeItRuns) {
+TEST_P(GasExecution, ACallChargesTheCalleesEntryBlockBeforeItRuns) {
   WasmBuilder b;
   uint32_t g = b.global(I32, true, i32c(0));
   b.export_global("g", g);
@@ -170,7 +175,7 @@ TEST(Gas, ACallChargesTheCalleesEntryBlockBeforeItRuns) {
   }
 }
 
-TEST(Gas, ACallWithoutALimitIsUnmetered) {
+TEST_P(GasExecution, ACallWithoutALimitIsUnmetered) {
   Vm vm(metered());
   ASSERT_TRUE(vm.load(counting_loop_module()));
   CallResult r = call_without_limit(vm, "count", {Value::i32(100)});
@@ -206,7 +211,7 @@ Bytes mixed_module() {
   return b.build();
 }
 
-TEST(Gas, MeteredAndUnmeteredCodeAgree) {
+TEST_P(GasExecution, MeteredAndUnmeteredCodeAgree) {
   Vm plain;             // translated without gas
   Vm free_run(metered());  // translated with gas, called without a limit
   Vm limited(metered());   // translated with gas, called with a limit
@@ -238,7 +243,7 @@ TEST(Gas, MeteredAndUnmeteredCodeAgree) {
 
 // ---- dynamic costs ----
 
-TEST(Gas, MemoryGrowCostsPerPage) {
+TEST_P(GasExecution, MemoryGrowCostsPerPage) {
   const uint64_t fixed = cost_of({0x20, 0x40, 0x0B});
   ASSERT_EQ(fixed, 51u);
   Vm vm(metered());
@@ -259,7 +264,7 @@ TEST(Gas, MemoryGrowCostsPerPage) {
   EXPECT_EQ(vm.inst->memory()->pages(), 4u);
 }
 
-TEST(Gas, MemoryFillCostsPerEightBytes) {
+TEST_P(GasExecution, MemoryFillCostsPerEightBytes) {
   WasmBuilder b;
   b.memory(1);
   b.func({I32}, {}).code({i32c(0), i32c(0xAB), op::local_get, 0, memory_fill(), op::end}).export_("fill");
@@ -283,6 +288,8 @@ TEST(Gas, UnmeteredModulesPayOnlyDynamicCosts) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.gas_used, 2 * gas::kMemoryGrowPerPage);
 }
+
+INSTANTIATE_TEST_SUITE_P(Variants, GasExecution, ::testing::ValuesIn(metered_variants()), variant_test_name);
 
 // ---- the schedule and its documentation ----
 

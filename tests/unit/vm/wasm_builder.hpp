@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -29,6 +30,8 @@
 #include <gtest/gtest.h>
 
 #include "tenor/vm/engine.hpp"
+#include "tenor/vm/trace.hpp"
+#include "variants.hpp"
 
 namespace tenor::vm {
 // Lets GoogleTest print Values in failure messages ("i32:42").
@@ -543,6 +546,13 @@ struct Vm {
   explicit Vm(VmConfig config = {}) : store(config) {
     if (config.metering) options.gas_limit = uint64_t{1} << 60;
   }
+  // A variant's config (variants.hpp): a traced one also records every call made through call().
+  explicit Vm(const VariantConfig& config) : Vm(static_cast<const VmConfig&>(config)) {
+    if (config.traced) {
+      tracer = std::make_unique<Tracer>(TraceLevel::Instr, /*max_events_kept=*/0);
+      options.tracer = tracer.get();
+    }
+  }
 
   // Instantiates `wasm` as the instance under test; records a test failure when that fails.
   bool load(const Bytes& wasm) {
@@ -567,6 +577,7 @@ struct Vm {
   CallOptions options;
   Linker linker;
   Instance* inst = nullptr;
+  std::unique_ptr<Tracer> tracer;  // of a traced variant
 };
 
 inline std::string describe(const CallResult& r) {
@@ -609,19 +620,5 @@ inline ::testing::AssertionResult traps(const CallResult& r, TrapCode code, std:
 // Typed argument shorthands for signed values.
 inline Value i32v(int32_t v) { return Value::i32(static_cast<uint32_t>(v)); }
 inline Value i64v(int64_t v) { return Value::i64(static_cast<uint64_t>(v)); }
-
-// A test fixture run unmetered and metered (gas charges translated into the code, and every call
-// given a large gas limit): the charges must not change any result.
-class MeteringVariant : public ::testing::TestWithParam<bool> {
- protected:
-  static VmConfig cfg() {
-    VmConfig c;
-    c.metering = GetParam();
-    return c;
-  }
-};
-inline std::string metering_variant_name(const ::testing::TestParamInfo<bool>& info) {
-  return info.param ? "Metered" : "Unmetered";
-}
 
 }  // namespace tenor::vm::test
