@@ -132,6 +132,16 @@ class Decoder {
                     std::to_string(limit) + ")",
                 offset);
   }
+  // Reads the length n of a vector. More than `limit` entries in all (`already` of the same index
+  // space come before the vector: the imported ones) is LimitExceeded, naming `what` and the limit.
+  bool read_count(ByteReader& r, const char* what, const char* limit_name, uint64_t limit, uint32_t& n,
+                  uint64_t already = 0) {
+    const size_t at = r.pos();
+    if (!r.read_u32(n)) return false;
+    const uint64_t total = already + n;
+    if (total > limit) return limit_exceeded(what, total, limit_name, limit, at);
+    return true;
+  }
   // Turns the reader's failure (if any, and if no error was recorded yet) into the error.
   bool reader_failed(const ByteReader& r) {
     if (!error_) {
@@ -303,10 +313,8 @@ class Decoder {
 
   bool read_valtype_vec(ByteReader& r, std::vector<ValType>& out, const char* what,
                         const char* limit_name, uint32_t limit) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    if (n > limit) return limit_exceeded(what, n, limit_name, limit, at);
+    if (!read_count(r, what, limit_name, limit, n)) return false;
     out.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       ValType t = ValType::I32;
@@ -332,10 +340,8 @@ class Decoder {
   }
 
   bool read_type_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    if (n > config_.max_types) return limit_exceeded("type count", n, "max_types", config_.max_types, at);
+    if (!read_count(r, "type count", "max_types", config_.max_types, n)) return false;
     info_.types.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       const size_t form_at = r.pos();
@@ -376,12 +382,8 @@ class Decoder {
   }
 
   bool read_import_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    if (n > config_.max_imports) {
-      return limit_exceeded("import count", n, "max_imports", config_.max_imports, at);
-    }
+    if (!read_count(r, "import count", "max_imports", config_.max_imports, n)) return false;
     info_.imports.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       ImportInfo imp;
@@ -425,13 +427,9 @@ class Decoder {
   }
 
   bool read_function_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    const uint64_t total = uint64_t{info_.num_imported_funcs} + n;
-    if (total > config_.max_functions) {
-      return limit_exceeded("function count", total, "max_functions", config_.max_functions, at);
-    }
+    if (!read_count(r, "function count", "max_functions", config_.max_functions, n, info_.num_imported_funcs))
+      return false;
     info_.func_types.reserve(info_.func_types.size() + safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       const size_t idx_at = r.pos();
@@ -465,13 +463,9 @@ class Decoder {
   }
 
   bool read_global_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    const uint64_t total = uint64_t{info_.num_imported_globals} + n;
-    if (total > config_.max_globals) {
-      return limit_exceeded("global count", total, "max_globals", config_.max_globals, at);
-    }
+    if (!read_count(r, "global count", "max_globals", config_.max_globals, n, info_.num_imported_globals))
+      return false;
     info_.globals.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       const size_t g_at = r.pos();
@@ -485,12 +479,8 @@ class Decoder {
   }
 
   bool read_export_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    if (n > config_.max_exports) {
-      return limit_exceeded("export count", n, "max_exports", config_.max_exports, at);
-    }
+    if (!read_count(r, "export count", "max_exports", config_.max_exports, n)) return false;
     info_.exports.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       ExportInfo e;
@@ -517,13 +507,8 @@ class Decoder {
   }
 
   bool read_element_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    if (n > config_.max_elem_segments) {
-      return limit_exceeded("element segment count", n, "max_elem_segments",
-                            config_.max_elem_segments, at);
-    }
+    if (!read_count(r, "element segment count", "max_elem_segments", config_.max_elem_segments, n)) return false;
     info_.elems.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       ElemSegment s;
@@ -676,13 +661,8 @@ class Decoder {
   //        | 1:u32 b*:vec(byte)                       passive
   //        | 2:u32 x:memidx e:expr b*:vec(byte)       active
   bool read_data_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    if (n > config_.max_data_segments) {
-      return limit_exceeded("data segment count", n, "max_data_segments",
-                            config_.max_data_segments, at);
-    }
+    if (!read_count(r, "data segment count", "max_data_segments", config_.max_data_segments, n)) return false;
     info_.datas.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       DataSegment d;

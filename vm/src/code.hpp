@@ -22,23 +22,8 @@
 namespace tenor::vm::detail {
 
 enum class IOp : uint32_t {
-#define TENOR_IOP(name, words) name,
-#define TENOR_LOAD(name, r, mt, al) name,
-#define TENOR_STORE(name, r, mt, al) name,
-#define TENOR_UNOP(name, ri, ro, e) name,
-#define TENOR_UNOP_TRAP(name, ri, ro, f) name,
-#define TENOR_BINOP(name, ri, ro, e) name, name##Imm,
-#define TENOR_BINOP_TRAP(name, ri, ro, f) name, name##Imm,
-#define TENOR_CMP(name, neg) BrIf##name, BrIf##name##Imm,
+#define TENOR_EACH_IOP(name) name,
 #include "code.def"
-#undef TENOR_IOP
-#undef TENOR_LOAD
-#undef TENOR_STORE
-#undef TENOR_UNOP
-#undef TENOR_UNOP_TRAP
-#undef TENOR_BINOP
-#undef TENOR_BINOP_TRAP
-#undef TENOR_CMP
   kCount
 };
 

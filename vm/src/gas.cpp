@@ -58,7 +58,6 @@ struct Tables {
 #define TENOR_WASM_OP(name, opcode, text, imm, gas, is_float, feature) \
   ((opcode) >= 0xFC00 ? fc[(opcode) - 0xFC00] : plain[(opcode)]) = k##gas;
 #include "opcodes.def"
-#undef TENOR_WASM_OP
   }
 };
 constexpr Tables kTables;

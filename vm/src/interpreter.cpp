@@ -52,7 +52,6 @@ constexpr bool kWide_I64 = true, kWide_F64 = true, kWide_B64 = true;
   using In_##name = Repr_##ri;                                            \
   constexpr bool kWideIn_##name = kWide_##ri;
 #include "code.def"
-#undef TENOR_BINOP
 
 inline uint64_t imm64(const uint32_t* p) noexcept {
   return static_cast<uint64_t>(p[0]) | (static_cast<uint64_t>(p[1]) << 32);

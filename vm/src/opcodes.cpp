@@ -12,7 +12,6 @@ constexpr OpcodeInfo kRows[] = {
 #define TENOR_WASM_OP(name, opcode, text, imm, gas, is_float, feature) \
   {opcode, text, #name, Imm::imm, (is_float) != 0, Feature::feature},
 #include "opcodes.def"
-#undef TENOR_WASM_OP
 };
 constexpr size_t kNumRows = std::size(kRows);
 

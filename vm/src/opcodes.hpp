@@ -41,7 +41,6 @@ constexpr uint32_t prefixed(uint32_t sub) noexcept { return sub <= 0xFF ? 0xFC00
 // kUnreachable = 0x00, ..., kI32Add = 0x6A, ..., kMemoryInit = 0xFC08, ...
 #define TENOR_WASM_OP(name, opcode, text, imm, gas, is_float, feature) inline constexpr uint32_t k##name = opcode;
 #include "opcodes.def"
-#undef TENOR_WASM_OP
 }  // namespace wasm
 
 struct OpcodeInfo {

@@ -35,13 +35,7 @@ std::string hex(uint64_t v) {
 
 Error violation(std::string message, const char* section, std::optional<uint64_t> offset = std::nullopt,
                 std::optional<uint32_t> func_index = std::nullopt) {
-  Error e;
-  e.kind = ErrorKind::ProfileViolation;
-  e.message = std::move(message);
-  e.section = section;
-  e.offset = offset;
-  e.func_index = func_index;
-  return e;
+  return Error{ErrorKind::ProfileViolation, std::move(message), section, offset, func_index};
 }
 
 class ProfileChecker {

@@ -71,10 +71,7 @@ bool Translator::read_block_type(std::vector<ValType>& params, std::vector<ValTy
     err_ = malformed("malformed value type");
     return false;
   }
-  if (static_cast<uint64_t>(idx) >= info_.types.size()) {
-    err_ = invalid("unknown type " + std::to_string(idx));
-    return false;
-  }
+  if (!check_index(idx, info_.types.size(), "type")) return false;
   const FuncType& ft = info_.types[static_cast<size_t>(idx)];
   params = ft.params;
   results = ft.results;
@@ -195,17 +192,20 @@ bool Translator::op_if() {
   return true;
 }
 
+bool Translator::check_frame_end(const Ctrl& c, const char* what) {
+  if (!check_top(c.results)) return false;
+  if (stack_.size() == c.height + c.results.size()) return true;
+  err_ = invalid(std::string("type mismatch: values remaining on the stack at the end of the ") + what);
+  return false;
+}
+
 bool Translator::op_else() {
   Ctrl& c = ctrls_.back();
   if (c.kind != CtrlKind::If) {
     err_ = malformed("else without a matching if");
     return false;
   }
-  if (!check_top(c.results)) return false;
-  if (stack_.size() != c.height + c.results.size()) {
-    err_ = invalid("type mismatch: values remaining on the stack at the end of the if arm");
-    return false;
-  }
+  if (!check_frame_end(c, "if arm")) return false;
   if (live()) {
     for (uint32_t i = 0; i < c.results.size(); ++i) materialize(c.height + i);
     uint32_t p = begin(IOp::Br);
@@ -231,11 +231,7 @@ bool Translator::op_end(bool& function_done) {
     err_ = invalid("type mismatch: if without else must leave its parameters unchanged");
     return false;
   }
-  if (!check_top(c.results)) return false;
-  if (stack_.size() != c.height + c.results.size()) {
-    err_ = invalid("type mismatch: values remaining on the stack at the end of the block");
-    return false;
-  }
+  if (!check_frame_end(c, "block")) return false;
   if (c.kind == CtrlKind::Function) {
     if (live()) {
       emit_return_moves(static_cast<uint32_t>(c.results.size()));
@@ -265,10 +261,7 @@ bool Translator::op_end(bool& function_done) {
 }
 
 bool Translator::op_br(uint32_t depth) {
-  if (depth >= ctrls_.size()) {
-    err_ = invalid("unknown label " + std::to_string(depth));
-    return false;
-  }
+  if (!check_index(depth, ctrls_.size(), "label")) return false;
   Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
   const auto& types = target.label_types();
   if (!check_top(types)) return false;
@@ -288,10 +281,7 @@ bool Translator::op_br(uint32_t depth) {
 }
 
 bool Translator::op_br_if(uint32_t depth) {
-  if (depth >= ctrls_.size()) {
-    err_ = invalid("unknown label " + std::to_string(depth));
-    return false;
-  }
+  if (!check_index(depth, ctrls_.size(), "label")) return false;
   Operand cond;
   if (!pop(ValType::I32, cond)) return false;
   uint32_t cond_idx = static_cast<uint32_t>(stack_.size());
@@ -332,10 +322,7 @@ bool Translator::op_br_if(uint32_t depth) {
 
 bool Translator::op_br_table() {
   uint32_t count;
-  if (!r_.read_u32(count)) {
-    err_ = reader_error();
-    return false;
-  }
+  if (!read_index(count)) return false;
   if (count > config_.max_br_table_size) {
     err_ = fail(ErrorKind::LimitExceeded,
                 "br_table has " + std::to_string(count) + " targets, more than the limit of " +
@@ -349,14 +336,8 @@ bool Translator::op_br_table() {
   }
   std::vector<uint32_t> depths(count + 1);
   for (uint32_t i = 0; i <= count; ++i) {
-    if (!r_.read_u32(depths[i])) {
-      err_ = reader_error();
-      return false;
-    }
-    if (depths[i] >= ctrls_.size()) {
-      err_ = invalid("unknown label " + std::to_string(depths[i]));
-      return false;
-    }
+    if (!read_index(depths[i])) return false;
+    if (!check_index(depths[i], ctrls_.size(), "label")) return false;
   }
   Operand idx;
   if (!pop(ValType::I32, idx)) return false;
@@ -434,10 +415,7 @@ bool Translator::op_return() {
 }
 
 bool Translator::op_call(uint32_t func) {
-  if (func >= info_.func_types.size()) {
-    err_ = invalid("unknown function " + std::to_string(func));
-    return false;
-  }
+  if (!check_index(func, info_.func_types.size(), "function")) return false;
   const FuncType& ft = info_.types[info_.func_types[func]];
   if (!check_top(ft.params)) return false;
   uint32_t n = static_cast<uint32_t>(ft.params.size());
@@ -455,29 +433,11 @@ bool Translator::op_call(uint32_t func) {
 }
 
 bool Translator::op_call_indirect() {
-  uint32_t type_index, table_index;
-  if (!r_.read_u32(type_index)) {
-    err_ = reader_error();
-    return false;
-  }
-  uint8_t tb;
-  if (!r_.read_u8(tb)) {
-    err_ = reader_error();
-    return false;
-  }
-  if (tb != 0) {
-    err_ = malformed("zero byte expected");
-    return false;
-  }
-  table_index = tb;
-  if (table_index >= info_.tables.size()) {
-    err_ = invalid("unknown table " + std::to_string(table_index));
-    return false;
-  }
-  if (type_index >= info_.types.size()) {
-    err_ = invalid("unknown type " + std::to_string(type_index));
-    return false;
-  }
+  uint32_t type_index;
+  if (!read_index(type_index) || !read_zero_byte()) return false;
+  const uint32_t table_index = 0;  // the reserved byte
+  if (!check_index(table_index, info_.tables.size(), "table")) return false;
+  if (!check_index(type_index, info_.types.size(), "type")) return false;
   Operand idx;
   if (!pop(ValType::I32, idx)) return false;
   uint32_t idx_pos = static_cast<uint32_t>(stack_.size());

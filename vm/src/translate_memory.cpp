@@ -22,7 +22,7 @@ bool Translator::check_data_count() {
 }
 
 bool Translator::read_memarg(uint8_t opc, uint32_t& offset) {
-  uint32_t align;
+  uint32_t align = 0;
   if (!read_index(align) || !read_index(offset)) return false;
   if (!check_memory()) return false;
   if (align > num_tables().load_align[opc]) {
@@ -105,11 +105,8 @@ bool Translator::op_memory_grow() {
 }
 
 bool Translator::op_prefixed() {
-  uint32_t sub;
-  if (!r_.read_u32(sub)) {
-    err_ = reader_error();
-    return false;
-  }
+  uint32_t sub = 0;
+  if (!read_index(sub)) return false;
   const uint32_t opcode = wasm::prefixed(sub);
   charge(opcode);
   note_float(opcode);
@@ -131,15 +128,12 @@ bool Translator::op_prefixed() {
   uint32_t s[3] = {0, 0, 0};
   switch (opcode) {
     case wasm::kMemoryInit: {  // dataidx 0x00
-      uint32_t seg;
+      uint32_t seg = 0;
       if (!read_index(seg)) return false;
       if (!read_zero_byte()) return false;
       if (!check_data_count()) return false;
       if (!check_memory()) return false;
-      if (seg >= data_count()) {
-        err_ = invalid("unknown data segment " + std::to_string(seg));
-        return false;
-      }
+      if (!check_index(seg, data_count(), "data segment")) return false;
       if (!pop_i32s(3, s)) return false;
       if (live()) {
         begin(IOp::MemoryInit);
@@ -148,13 +142,10 @@ bool Translator::op_prefixed() {
       return true;
     }
     case wasm::kDataDrop: {
-      uint32_t seg;
+      uint32_t seg = 0;
       if (!read_index(seg)) return false;
       if (!check_data_count()) return false;
-      if (seg >= data_count()) {
-        err_ = invalid("unknown data segment " + std::to_string(seg));
-        return false;
-      }
+      if (!check_index(seg, data_count(), "data segment")) return false;
       if (live()) {
         begin(IOp::DataDrop);
         w(seg);
@@ -178,16 +169,10 @@ bool Translator::op_prefixed() {
       }
       return true;
     case wasm::kTableInit: {  // elemidx tableidx
-      uint32_t seg, table;
+      uint32_t seg = 0, table = 0;
       if (!read_index(seg) || !read_index(table)) return false;
-      if (table >= info_.tables.size()) {
-        err_ = invalid("unknown table " + std::to_string(table));
-        return false;
-      }
-      if (seg >= info_.elems.size()) {
-        err_ = invalid("unknown elem segment " + std::to_string(seg));
-        return false;
-      }
+      if (!check_index(table, info_.tables.size(), "table")) return false;
+      if (!check_index(seg, info_.elems.size(), "elem segment")) return false;
       if (!pop_i32s(3, s)) return false;
       if (live()) {
         begin(IOp::TableInit);
@@ -196,12 +181,9 @@ bool Translator::op_prefixed() {
       return true;
     }
     case wasm::kElemDrop: {
-      uint32_t seg;
+      uint32_t seg = 0;
       if (!read_index(seg)) return false;
-      if (seg >= info_.elems.size()) {
-        err_ = invalid("unknown elem segment " + std::to_string(seg));
-        return false;
-      }
+      if (!check_index(seg, info_.elems.size(), "elem segment")) return false;
       if (live()) {
         begin(IOp::ElemDrop);
         w(seg);
@@ -209,12 +191,9 @@ bool Translator::op_prefixed() {
       return true;
     }
     case wasm::kTableCopy: {  // dst src
-      uint32_t dt, st;
+      uint32_t dt = 0, st = 0;
       if (!read_index(dt) || !read_index(st)) return false;
-      if (dt >= info_.tables.size() || st >= info_.tables.size()) {
-        err_ = invalid("unknown table " + std::to_string(std::max(dt, st)));
-        return false;
-      }
+      if (!check_index(std::max(dt, st), info_.tables.size(), "table")) return false;
       if (!pop_i32s(3, s)) return false;
       if (live()) {
         begin(IOp::TableCopy);

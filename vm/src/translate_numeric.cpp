@@ -39,13 +39,6 @@ NumTables::NumTables() {
 #define TENOR_LOAD(name, r, mt, al) set_memory(wasm::k##name, false, IOp::name, vt_of_##r, al);
 #define TENOR_STORE(name, r, mt, al) set_memory(wasm::k##name, true, IOp::name, vt_of_##r, al);
 #include "code.def"
-#undef TENOR_UNOP
-#undef TENOR_UNOP_TRAP
-#undef TENOR_BINOP
-#undef TENOR_BINOP_TRAP
-#undef TENOR_CMP
-#undef TENOR_LOAD
-#undef TENOR_STORE
 }
 
 const NumTables& num_tables() {

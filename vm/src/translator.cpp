@@ -167,25 +167,16 @@ bool Translator::op_select() {
   return true;
 }
 
-bool Translator::read_local_index(uint32_t& x) {
-  if (!read_index(x)) return false;
-  if (x >= num_locals_) {
-    err_ = invalid("unknown local " + std::to_string(x));
-    return false;
-  }
-  return true;
-}
-
 bool Translator::op_local_get() {
   uint32_t x;
-  if (!read_local_index(x)) return false;
+  if (!read_index(x) || !check_index(x, num_locals_, "local")) return false;
   push_operand(Operand{locals_[x], false, Loc::Local, x, 0});
   return true;
 }
 
 bool Translator::op_local_set(bool tee) {
   uint32_t x;
-  if (!read_local_index(x)) return false;
+  if (!read_index(x) || !check_index(x, num_locals_, "local")) return false;
   Operand e;
   if (!pop(locals_[x], e)) return false;
   uint32_t idx = static_cast<uint32_t>(stack_.size());
@@ -214,18 +205,9 @@ bool Translator::op_local_set(bool tee) {
   return true;
 }
 
-bool Translator::read_global_index(uint32_t& g) {
-  if (!read_index(g)) return false;
-  if (g >= info_.global_types.size()) {
-    err_ = invalid("unknown global " + std::to_string(g));
-    return false;
-  }
-  return true;
-}
-
 bool Translator::op_global_get() {
   uint32_t g;
-  if (!read_global_index(g)) return false;
+  if (!read_index(g) || !check_index(g, info_.global_types.size(), "global")) return false;
   uint32_t h = static_cast<uint32_t>(stack_.size());
   if (live()) {
     uint32_t p = begin(IOp::GlobalGet);
@@ -239,7 +221,7 @@ bool Translator::op_global_get() {
 
 bool Translator::op_global_set() {
   uint32_t g;
-  if (!read_global_index(g)) return false;
+  if (!read_index(g) || !check_index(g, info_.global_types.size(), "global")) return false;
   if (!info_.global_types[g].mut) {
     err_ = invalid("global is immutable");
     return false;

@@ -120,13 +120,7 @@ class Translator {
  private:
   // ---- errors ----
   Status fail(ErrorKind kind, std::string message, uint64_t offset) {
-    Error e;
-    e.kind = kind;
-    e.message = std::move(message);
-    e.section = "code";
-    e.offset = offset;
-    e.func_index = func_index_;
-    return e;
+    return Error{kind, std::move(message), "code", offset, func_index_};
   }
   Status invalid(std::string message) { return fail(ErrorKind::Invalid, std::move(message), op_offset_); }
   Status malformed(std::string message) { return fail(ErrorKind::Malformed, std::move(message), op_offset_); }
@@ -140,6 +134,12 @@ class Translator {
   bool read_index(uint32_t& out) {
     if (r_.read_u32(out)) return true;
     err_ = reader_error();
+    return false;
+  }
+  // An index into a space of `count` entries; else Invalid "unknown <what> <index>".
+  bool check_index(uint64_t index, size_t count, const char* what) {
+    if (index < count) return true;
+    err_ = invalid(std::string("unknown ") + what + " " + std::to_string(index));
     return false;
   }
   // Reads a reserved byte that must be zero (a memory or table index of the MVP encoding).
@@ -367,6 +367,10 @@ class Translator {
   // (already popped) i32 condition had. Fuses with a preceding comparison when possible.
   void emit_cond_branch(const Operand& cond, uint32_t cond_idx, Ctrl& target, bool negate);
 
+  // At an else or end: the frame's results are on top of the stack and nothing else is left in
+  // the frame (`what` names the part that ends in the message: "if arm", "block").
+  bool check_frame_end(const Ctrl& c, const char* what);
+
   bool op_block(CtrlKind kind);
   bool op_if();
   bool op_else();
@@ -379,8 +383,6 @@ class Translator {
   bool op_call_indirect();
 
   // ---- variables and parametric instructions (translator.cpp) ----
-  bool read_local_index(uint32_t& x);
-  bool read_global_index(uint32_t& g);
   bool op_select();
   bool op_local_get();
   bool op_local_set(bool tee);
