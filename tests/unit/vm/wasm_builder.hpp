@@ -179,30 +179,19 @@ inline Bytes fc(uint32_t sub) {
   return out;
 }
 inline Bytes trunc_sat(uint32_t sub) { return fc(sub); }  // 0..7
-inline Bytes memory_init(uint32_t seg) {
-  Bytes out = fc(8);
+// A prefixed instruction with a segment index, and for the .init ones the reserved zero byte.
+inline Bytes fc_segment(uint32_t sub, uint32_t seg, bool reserved_byte) {
+  Bytes out = fc(sub);
   append(out, uleb(seg));
-  out.push_back(0);
+  if (reserved_byte) out.push_back(0);
   return out;
 }
-inline Bytes data_drop(uint32_t seg) {
-  Bytes out = fc(9);
-  append(out, uleb(seg));
-  return out;
-}
+inline Bytes memory_init(uint32_t seg) { return fc_segment(8, seg, true); }
+inline Bytes data_drop(uint32_t seg) { return fc_segment(9, seg, false); }
 inline Bytes memory_copy() { return {op::prefix_fc, 10, 0, 0}; }
 inline Bytes memory_fill() { return {op::prefix_fc, 11, 0}; }
-inline Bytes table_init(uint32_t seg) {
-  Bytes out = fc(12);
-  append(out, uleb(seg));
-  out.push_back(0);
-  return out;
-}
-inline Bytes elem_drop(uint32_t seg) {
-  Bytes out = fc(13);
-  append(out, uleb(seg));
-  return out;
-}
+inline Bytes table_init(uint32_t seg) { return fc_segment(12, seg, true); }
+inline Bytes elem_drop(uint32_t seg) { return fc_segment(13, seg, false); }
 inline Bytes table_copy() { return {op::prefix_fc, 14, 0, 0}; }
 // call_indirect of a function type, through table 0.
 inline Bytes call_indirect(uint32_t type_index) {
