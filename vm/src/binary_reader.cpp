@@ -19,8 +19,9 @@
 #include <string>
 #include <utility>
 
-#include "leb128.hpp"
+#include "byte_reader.hpp"
 #include "module_info.hpp"
+#include "opcodes.hpp"
 
 namespace tenor::vm::detail {
 namespace {
@@ -76,15 +77,16 @@ int section_rank(uint8_t id) {
 // with more than one, so nothing is lost, and a section of millions of tables allocates nothing.
 constexpr size_t kMaxKeptTablesOrMemories = 2;
 
-constexpr uint8_t kOpEnd = 0x0B;
-constexpr uint8_t kOpGlobalGet = 0x23;
-constexpr uint8_t kOpI32Const = 0x41;
-constexpr uint8_t kOpI64Const = 0x42;
-constexpr uint8_t kOpF32Const = 0x43;
-constexpr uint8_t kOpF64Const = 0x44;
+// The instructions of constant expressions (opcodes.def), and the two of element segments that no
+// function body may use (references as values are outside the feature set).
+constexpr uint8_t kOpEnd = wasm::kEnd;
+constexpr uint8_t kOpGlobalGet = wasm::kGlobalGet;
+constexpr uint8_t kOpI32Const = wasm::kI32Const;
+constexpr uint8_t kOpI64Const = wasm::kI64Const;
+constexpr uint8_t kOpF32Const = wasm::kF32Const;
+constexpr uint8_t kOpF64Const = wasm::kF64Const;
 constexpr uint8_t kOpRefNull = 0xD0;
 constexpr uint8_t kOpRefFunc = 0xD2;
-constexpr uint8_t kOpPrefixFC = 0xFC;
 constexpr uint8_t kFuncRefType = 0x70;
 constexpr uint8_t kFuncTypeForm = 0x60;
 
@@ -129,6 +131,16 @@ class Decoder {
                 std::string(what) + " " + std::to_string(value) + " exceeds " + limit_name + " (" +
                     std::to_string(limit) + ")",
                 offset);
+  }
+  // Reads the length n of a vector. More than `limit` entries in all (`already` of the same index
+  // space come before the vector: the imported ones) is LimitExceeded, naming `what` and the limit.
+  bool read_count(ByteReader& r, const char* what, const char* limit_name, uint64_t limit, uint32_t& n,
+                  uint64_t already = 0) {
+    const size_t at = r.pos();
+    if (!r.read_u32(n)) return false;
+    const uint64_t total = already + n;
+    if (total > limit) return limit_exceeded(what, total, limit_name, limit, at);
+    return true;
   }
   // Turns the reader's failure (if any, and if no error was recorded yet) into the error.
   bool reader_failed(const ByteReader& r) {
@@ -301,10 +313,8 @@ class Decoder {
 
   bool read_valtype_vec(ByteReader& r, std::vector<ValType>& out, const char* what,
                         const char* limit_name, uint32_t limit) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    if (n > limit) return limit_exceeded(what, n, limit_name, limit, at);
+    if (!read_count(r, what, limit_name, limit, n)) return false;
     out.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       ValType t = ValType::I32;
@@ -330,10 +340,8 @@ class Decoder {
   }
 
   bool read_type_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    if (n > config_.max_types) return limit_exceeded("type count", n, "max_types", config_.max_types, at);
+    if (!read_count(r, "type count", "max_types", config_.max_types, n)) return false;
     info_.types.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       const size_t form_at = r.pos();
@@ -374,12 +382,8 @@ class Decoder {
   }
 
   bool read_import_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    if (n > config_.max_imports) {
-      return limit_exceeded("import count", n, "max_imports", config_.max_imports, at);
-    }
+    if (!read_count(r, "import count", "max_imports", config_.max_imports, n)) return false;
     info_.imports.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       ImportInfo imp;
@@ -423,13 +427,9 @@ class Decoder {
   }
 
   bool read_function_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    const uint64_t total = uint64_t{info_.num_imported_funcs} + n;
-    if (total > config_.max_functions) {
-      return limit_exceeded("function count", total, "max_functions", config_.max_functions, at);
-    }
+    if (!read_count(r, "function count", "max_functions", config_.max_functions, n, info_.num_imported_funcs))
+      return false;
     info_.func_types.reserve(info_.func_types.size() + safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       const size_t idx_at = r.pos();
@@ -463,13 +463,9 @@ class Decoder {
   }
 
   bool read_global_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    const uint64_t total = uint64_t{info_.num_imported_globals} + n;
-    if (total > config_.max_globals) {
-      return limit_exceeded("global count", total, "max_globals", config_.max_globals, at);
-    }
+    if (!read_count(r, "global count", "max_globals", config_.max_globals, n, info_.num_imported_globals))
+      return false;
     info_.globals.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       const size_t g_at = r.pos();
@@ -483,12 +479,8 @@ class Decoder {
   }
 
   bool read_export_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    if (n > config_.max_exports) {
-      return limit_exceeded("export count", n, "max_exports", config_.max_exports, at);
-    }
+    if (!read_count(r, "export count", "max_exports", config_.max_exports, n)) return false;
     info_.exports.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       ExportInfo e;
@@ -515,13 +507,8 @@ class Decoder {
   }
 
   bool read_element_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    if (n > config_.max_elem_segments) {
-      return limit_exceeded("element segment count", n, "max_elem_segments",
-                            config_.max_elem_segments, at);
-    }
+    if (!read_count(r, "element segment count", "max_elem_segments", config_.max_elem_segments, n)) return false;
     info_.elems.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       ElemSegment s;
@@ -674,13 +661,8 @@ class Decoder {
   //        | 1:u32 b*:vec(byte)                       passive
   //        | 2:u32 x:memidx e:expr b*:vec(byte)       active
   bool read_data_section(ByteReader& r) {
-    const size_t at = r.pos();
     uint32_t n;
-    if (!r.read_u32(n)) return false;
-    if (n > config_.max_data_segments) {
-      return limit_exceeded("data segment count", n, "max_data_segments",
-                            config_.max_data_segments, at);
-    }
+    if (!read_count(r, "data segment count", "max_data_segments", config_.max_data_segments, n)) return false;
     info_.datas.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       DataSegment d;
@@ -808,23 +790,28 @@ class Decoder {
     return malformed("malformed block type", at);
   }
 
-  // Skips the immediates of a known instruction that may not appear in a constant expression.
-  // Unknown opcodes (outside Tenor's feature set) are Malformed, as in a function body.
+  // Skips the immediates of a known instruction that may not appear in a constant expression
+  // (opcodes.def says which immediates it has). Unknown opcodes (outside Tenor's feature set) are
+  // Malformed, as in a function body.
   bool skip_instruction(ByteReader& r, uint8_t op, size_t op_at, uint32_t& depth) {
+    uint32_t opcode = op;
+    if (op == wasm::kPrefixFC) {
+      uint32_t sub;
+      if (!r.read_u32(sub)) return false;
+      opcode = wasm::prefixed(sub);
+      if (!find_opcode(opcode)) return malformed(illegal_prefixed_opcode_message(sub), op_at);
+    }
+    const OpcodeInfo* info = find_opcode(opcode);
+    if (!info) return malformed(illegal_opcode_message(op), op_at);
     uint32_t u;
     uint8_t b;
-    if (op >= 0x45 && op <= 0xC4) return true;  // numeric and sign-extension operators
-    if (op >= 0x28 && op <= 0x3E) return r.read_u32(u) && r.read_u32(u);  // memarg
-    switch (op) {
-      case 0x00: case 0x01: case 0x05: case 0x0F: case 0x1A: case 0x1B:
-        return true;
-      case 0x02: case 0x03: case 0x04:
+    switch (info->imm) {
+      case Imm::None: return true;
+      case Imm::BlockType:
         ++depth;
         return read_block_type(r);
-      case 0x0C: case 0x0D: case 0x10:
-      case 0x20: case 0x21: case 0x22: case 0x24:
-        return r.read_u32(u);
-      case 0x0E: {
+      case Imm::Index: return r.read_u32(u);
+      case Imm::BrTable: {
         uint32_t n;
         if (!r.read_u32(n)) return false;
         for (uint64_t i = 0; i <= n; ++i) {
@@ -832,28 +819,26 @@ class Decoder {
         }
         return true;
       }
-      case 0x11:
-        return r.read_u32(u) && r.read_u8(b);
-      case 0x3F: case 0x40:
-        return r.read_u8(b);
-      case kOpPrefixFC: {
-        uint32_t sub;
-        if (!r.read_u32(sub)) return false;
-        switch (sub) {
-          case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7:
-            return true;  // trunc_sat
-          case 8: return r.read_u32(u) && r.read_u8(b);         // memory.init
-          case 9: case 13: return r.read_u32(u);                // data.drop, elem.drop
-          case 10: return r.read_u8(b) && r.read_u8(b);         // memory.copy
-          case 11: return r.read_u8(b);                         // memory.fill
-          case 12: case 14: return r.read_u32(u) && r.read_u32(u);  // table.init, table.copy
-          default:
-            return malformed("illegal opcode 0xfc " + std::to_string(sub), op_at);
-        }
+      case Imm::IndexByte: return r.read_u32(u) && r.read_u8(b);
+      case Imm::Byte: return r.read_u8(b);
+      case Imm::TwoBytes: return r.read_u8(b) && r.read_u8(b);
+      case Imm::TwoIndices:
+      case Imm::MemArg: return r.read_u32(u) && r.read_u32(u);
+      case Imm::I32: {
+        int32_t v;
+        return r.read_s32(v);
       }
-      default:
-        return malformed("illegal opcode " + hex_byte(op), op_at);
+      case Imm::I64: {
+        int64_t v;
+        return r.read_s64(v);
+      }
+      case Imm::F32: return r.read_f32_bits(u);
+      case Imm::F64: {
+        uint64_t v;
+        return r.read_f64_bits(v);
+      }
     }
+    return true;
   }
 
   std::span<const uint8_t> bytes_;

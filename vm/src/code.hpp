@@ -16,28 +16,14 @@
 #include <vector>
 
 #include "module_info.hpp"
+#include "opcodes.hpp"
 #include "tenor/vm/engine.hpp"
 
 namespace tenor::vm::detail {
 
 enum class IOp : uint32_t {
-#define TENOR_IOP(name, words) name,
-#define TENOR_LOAD(name, opc, r, mt, al) name,
-#define TENOR_STORE(name, opc, r, mt, al) name,
-#define TENOR_UNOP(name, opc, ri, ro, e) name,
-#define TENOR_UNOP_TRAP(name, opc, ri, ro, f) name,
-#define TENOR_BINOP(name, opc, ri, ro, e) name, name##Imm,
-#define TENOR_BINOP_TRAP(name, opc, ri, ro, f) name, name##Imm,
-#define TENOR_CMP(name, neg) BrIf##name, BrIf##name##Imm,
+#define TENOR_EACH_IOP(name) name,
 #include "code.def"
-#undef TENOR_IOP
-#undef TENOR_LOAD
-#undef TENOR_STORE
-#undef TENOR_UNOP
-#undef TENOR_UNOP_TRAP
-#undef TENOR_BINOP
-#undef TENOR_BINOP_TRAP
-#undef TENOR_CMP
   kCount
 };
 
@@ -72,9 +58,6 @@ struct CompiledFunction {
   // empty).
   uint32_t code_offset_at(uint32_t pc) const noexcept;
 };
-
-// True for instructions that compute with, load, store or produce f32/f64 values.
-bool is_float_instruction(uint32_t opcode) noexcept;
 
 // Text listing of a function's internal code, one instruction per line with its operands.
 std::string disassemble(const CompiledFunction& f);

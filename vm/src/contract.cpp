@@ -326,10 +326,7 @@ Result<Hash> ContractEngine::prepare(std::span<const uint8_t> code) {
     impl_->code_cache.insert(h, std::move(m).value());
     return h;
   } catch (const std::bad_alloc&) {
-    Error e;
-    e.kind = ErrorKind::LimitExceeded;
-    e.message = "out of memory while loading the module";
-    return e;
+    return Error{ErrorKind::LimitExceeded, "out of memory while loading the module", {}, {}, {}};
   }
 }
 

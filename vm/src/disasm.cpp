@@ -18,28 +18,19 @@ constexpr bool kWideRepr_I32 = false, kWideRepr_F32 = false, kWideRepr_B32 = fal
 constexpr bool kWideRepr_I64 = true, kWideRepr_F64 = true, kWideRepr_B64 = true;
 
 // For the fused branches, the width of the compared operands comes from the comparison's BINOP.
-#define TENOR_BINOP(name, opc, ri, ro, e) constexpr bool kCmpWide_##name = kWideRepr_##ri;
+#define TENOR_BINOP(name, ri, ro, e) constexpr bool kCmpWide_##name = kWideRepr_##ri;
 #include "code.def"
-#undef TENOR_BINOP
 
 constexpr IOpInfo kInfo[] = {
 #define TENOR_IOP(name, words) {#name, words},
-#define TENOR_LOAD(name, opc, r, mt, al) {#name, 4},
-#define TENOR_STORE(name, opc, r, mt, al) {#name, 4},
-#define TENOR_UNOP(name, opc, ri, ro, e) {#name, 3},
-#define TENOR_UNOP_TRAP(name, opc, ri, ro, f) {#name, 3},
-#define TENOR_BINOP(name, opc, ri, ro, e) {#name, 4}, {#name "Imm", kWideRepr_##ri ? 5 : 4},
-#define TENOR_BINOP_TRAP(name, opc, ri, ro, f) {#name, 4}, {#name "Imm", kWideRepr_##ri ? 5 : 4},
+#define TENOR_LOAD(name, r, mt, al) {#name, 4},
+#define TENOR_STORE(name, r, mt, al) {#name, 4},
+#define TENOR_UNOP(name, ri, ro, e) {#name, 3},
+#define TENOR_UNOP_TRAP(name, ri, ro, f) {#name, 3},
+#define TENOR_BINOP(name, ri, ro, e) {#name, 4}, {#name "Imm", kWideRepr_##ri ? 5 : 4},
+#define TENOR_BINOP_TRAP(name, ri, ro, f) {#name, 4}, {#name "Imm", kWideRepr_##ri ? 5 : 4},
 #define TENOR_CMP(name, neg) {"BrIf" #name, 4}, {"BrIf" #name "Imm", kCmpWide_##name ? 5 : 4},
 #include "code.def"
-#undef TENOR_IOP
-#undef TENOR_LOAD
-#undef TENOR_STORE
-#undef TENOR_UNOP
-#undef TENOR_UNOP_TRAP
-#undef TENOR_BINOP
-#undef TENOR_BINOP_TRAP
-#undef TENOR_CMP
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == kNumIOps);
 

@@ -66,6 +66,13 @@ HostResult check_payload(const ExecState& s, HostId id, uint64_t bytes) {
                                       std::to_string(s.config->max_host_payload_bytes) + ")"};
 }
 
+// Steps 1 and 2 of a function that moves `bytes`: the payload limit, then its base cost plus
+// `per_byte` for each of them.
+HostResult admit(ExecState& s, HostCall& c, HostId id, uint64_t bytes, uint64_t per_byte = gas::kHostPerByte) {
+  TENOR_TRY(check_payload(s, id, bytes));
+  return charge(c, base_gas(id) + bytes * per_byte);
+}
+
 // The wasm memory range [ptr, ptr + len), or a MemoryOutOfBounds trap naming the function and
 // the argument.
 HostResult view(HostCall& c, HostId id, const char* what, uint32_t ptr, uint64_t len, std::span<uint8_t>& out) {
@@ -79,6 +86,14 @@ HostResult view(HostCall& c, HostId id, const char* what, uint32_t ptr, uint64_t
               std::string(name_of(id)) + ": " + what + " [" + std::to_string(ptr) + ", " +
                   std::to_string(uint64_t{ptr} + len) + ") is outside memory (" +
                   std::to_string(c.memory ? c.memory->size() : 0) + " bytes)"};
+}
+
+// Steps 1 to 3 of a function whose one input is the memory range [ptr, ptr + len): admits its bytes
+// and views them.
+HostResult admit_input(ExecState& s, HostCall& c, HostId id, const char* what, uint32_t ptr, uint32_t len,
+                       std::span<uint8_t>& out) {
+  TENOR_TRY(admit(s, c, id, len));
+  return view(c, id, what, ptr, len, out);
 }
 
 HostResult range_trap(HostId id, const char* what, uint64_t offset, uint64_t len, uint64_t size) {
@@ -109,12 +124,17 @@ HostResult copy_out(ExecState& s, HostCall& c, HostId id, uint64_t moved_before,
 HostResult read_range(ExecState& s, HostCall& c, HostId id, const char* what, Args a,
                       const Bytes& source) {
   uint32_t dst = arg32(a, 0), offset = arg32(a, 1), len = arg32(a, 2);
-  TENOR_TRY(check_payload(s, id, len));
-  TENOR_TRY(charge(c, base_gas(id) + len * gas::kHostPerByte));
   std::span<uint8_t> out;
-  TENOR_TRY(view(c, id, "dst", dst, len, out));
+  TENOR_TRY(admit_input(s, c, id, "dst", dst, len, out));
   if (uint64_t{offset} + len > source.size()) return range_trap(id, what, offset, len, source.size());
   put(out, std::span<const uint8_t>(source).subspan(offset, len));
+  return std::nullopt;
+}
+
+// A function that only answers a number: its base cost, then `value` as its result.
+HostResult answer(HostCall& c, HostId id, uint64_t value, uint64_t* r) {
+  TENOR_TRY(charge(c, base_gas(id)));
+  r[0] = value;
   return std::nullopt;
 }
 
@@ -130,9 +150,7 @@ HostResult write_word(HostCall& c, HostId id, uint32_t dst, std::span<const uint
 // ---- call data -----------------------------------------------------------------------------
 
 HostResult host_input_size(ExecState& s, HostCall& c, Args, uint64_t* r) {
-  TENOR_TRY(charge(c, base_gas(HostId::input_size)));
-  r[0] = static_cast<uint32_t>(s.current().input.size());
-  return std::nullopt;
+  return answer(c, HostId::input_size, static_cast<uint32_t>(s.current().input.size()), r);
 }
 
 HostResult host_input_read(ExecState& s, HostCall& c, Args a, uint64_t*) {
@@ -142,10 +160,8 @@ HostResult host_input_read(ExecState& s, HostCall& c, Args a, uint64_t*) {
 HostResult host_output_write(ExecState& s, HostCall& c, Args a, uint64_t*) {
   constexpr HostId id = HostId::output_write;
   uint32_t src = arg32(a, 0), len = arg32(a, 1);
-  TENOR_TRY(check_payload(s, id, len));
-  TENOR_TRY(charge(c, base_gas(id) + len * gas::kHostPerByte));
   std::span<uint8_t> in;
-  TENOR_TRY(view(c, id, "src", src, len, in));
+  TENOR_TRY(admit_input(s, c, id, "src", src, len, in));
   s.current().output.assign(in.begin(), in.end());
   return std::nullopt;
 }
@@ -153,10 +169,8 @@ HostResult host_output_write(ExecState& s, HostCall& c, Args a, uint64_t*) {
 HostResult host_revert(ExecState& s, HostCall& c, Args a, uint64_t*) {
   constexpr HostId id = HostId::revert;
   uint32_t msg = arg32(a, 0), len = arg32(a, 1);
-  TENOR_TRY(check_payload(s, id, len));
-  TENOR_TRY(charge(c, base_gas(id) + len * gas::kHostPerByte));
   std::span<uint8_t> in;
-  TENOR_TRY(view(c, id, "msg", msg, len, in));
+  TENOR_TRY(admit_input(s, c, id, "msg", msg, len, in));
   return Trap{TrapCode::Revert, std::string(in.begin(), in.end())};
 }
 
@@ -211,10 +225,8 @@ std::string utf8_or_replacement(std::span<const uint8_t> bytes) {
 HostResult host_abort(ExecState& s, HostCall& c, Args a, uint64_t*) {
   constexpr HostId id = HostId::abort;
   uint32_t msg = arg32(a, 0), len = arg32(a, 1);
-  TENOR_TRY(check_payload(s, id, len));
-  TENOR_TRY(charge(c, base_gas(id) + len * gas::kHostPerByte));
   std::span<uint8_t> in;
-  TENOR_TRY(view(c, id, "msg", msg, len, in));
+  TENOR_TRY(admit_input(s, c, id, "msg", msg, len, in));
   return Trap{TrapCode::Abort, utf8_or_replacement(in)};
 }
 
@@ -223,8 +235,7 @@ HostResult host_abort(ExecState& s, HostCall& c, Args a, uint64_t*) {
 HostResult host_storage_get(ExecState& s, HostCall& c, Args a, uint64_t* r) {
   constexpr HostId id = HostId::storage_get;
   uint32_t key = arg32(a, 0), key_len = arg32(a, 1), dst = arg32(a, 2), cap = arg32(a, 3);
-  TENOR_TRY(check_payload(s, id, key_len));
-  TENOR_TRY(charge(c, base_gas(id) + key_len * gas::kHostPerByte));
+  TENOR_TRY(admit(s, c, id, key_len));
   std::span<uint8_t> k, out;
   TENOR_TRY(view(c, id, "key", key, key_len, k));
   TENOR_TRY(view(c, id, "dst", dst, cap, out));
@@ -241,10 +252,8 @@ HostResult host_storage_get(ExecState& s, HostCall& c, Args a, uint64_t* r) {
 HostResult host_storage_has(ExecState& s, HostCall& c, Args a, uint64_t* r) {
   constexpr HostId id = HostId::storage_has;
   uint32_t key = arg32(a, 0), key_len = arg32(a, 1);
-  TENOR_TRY(check_payload(s, id, key_len));
-  TENOR_TRY(charge(c, base_gas(id) + key_len * gas::kHostPerByte));
   std::span<uint8_t> k;
-  TENOR_TRY(view(c, id, "key", key, key_len, k));
+  TENOR_TRY(admit_input(s, c, id, "key", key, key_len, k));
   r[0] = s.host->storage_get(s.current().self, k).has_value() ? 1 : 0;
   return std::nullopt;
 }
@@ -253,8 +262,7 @@ HostResult host_storage_set(ExecState& s, HostCall& c, Args a, uint64_t*) {
   constexpr HostId id = HostId::storage_set;
   uint32_t key = arg32(a, 0), key_len = arg32(a, 1), value = arg32(a, 2), value_len = arg32(a, 3);
   uint64_t bytes = uint64_t{key_len} + value_len;
-  TENOR_TRY(check_payload(s, id, bytes));
-  TENOR_TRY(charge(c, base_gas(id) + bytes * gas::kStoragePerByteWritten));
+  TENOR_TRY(admit(s, c, id, bytes, gas::kStoragePerByteWritten));
   std::span<uint8_t> k, v;
   TENOR_TRY(view(c, id, "key", key, key_len, k));
   TENOR_TRY(view(c, id, "value", value, value_len, v));
@@ -265,10 +273,8 @@ HostResult host_storage_set(ExecState& s, HostCall& c, Args a, uint64_t*) {
 HostResult host_storage_remove(ExecState& s, HostCall& c, Args a, uint64_t* r) {
   constexpr HostId id = HostId::storage_remove;
   uint32_t key = arg32(a, 0), key_len = arg32(a, 1);
-  TENOR_TRY(check_payload(s, id, key_len));
-  TENOR_TRY(charge(c, base_gas(id) + key_len * gas::kHostPerByte));
   std::span<uint8_t> k;
-  TENOR_TRY(view(c, id, "key", key, key_len, k));
+  TENOR_TRY(admit_input(s, c, id, "key", key, key_len, k));
   r[0] = s.host->storage_remove(s.current().self, k) ? 1 : 0;
   return std::nullopt;
 }
@@ -279,8 +285,7 @@ HostResult host_storage_next(ExecState& s, HostCall& c, Args a, uint64_t* r) {
            dst = arg32(a, 4), cap = arg32(a, 5);
   bool bounded = after_len != kAbsent;
   uint64_t moved = uint64_t{prefix_len} + (bounded ? after_len : 0);
-  TENOR_TRY(check_payload(s, id, moved));
-  TENOR_TRY(charge(c, base_gas(id) + moved * gas::kHostPerByte));
+  TENOR_TRY(admit(s, c, id, moved));
   std::span<uint8_t> p, lower, out;
   TENOR_TRY(view(c, id, "prefix", prefix, prefix_len, p));
   if (bounded) TENOR_TRY(view(c, id, "after", after, after_len, lower));
@@ -303,8 +308,7 @@ HostResult host_emit_event(ExecState& s, HostCall& c, Args a, uint64_t*) {
   constexpr HostId id = HostId::emit_event;
   uint32_t topic = arg32(a, 0), topic_len = arg32(a, 1), data = arg32(a, 2), data_len = arg32(a, 3);
   uint64_t bytes = uint64_t{topic_len} + data_len;
-  TENOR_TRY(check_payload(s, id, bytes));
-  TENOR_TRY(charge(c, base_gas(id) + bytes * gas::kHostPerByte));
+  TENOR_TRY(admit(s, c, id, bytes));
   std::span<uint8_t> t, d;
   TENOR_TRY(view(c, id, "topic", topic, topic_len, t));
   TENOR_TRY(view(c, id, "data", data, data_len, d));
@@ -327,9 +331,7 @@ HostResult host_is_signer(ExecState& s, HostCall& c, Args a, uint64_t* r) {
 }
 
 HostResult host_signer_count(ExecState& s, HostCall& c, Args, uint64_t* r) {
-  TENOR_TRY(charge(c, base_gas(HostId::signer_count)));
-  r[0] = static_cast<uint32_t>(s.tx->signers.size());
-  return std::nullopt;
+  return answer(c, HostId::signer_count, static_cast<uint32_t>(s.tx->signers.size()), r);
 }
 
 HostResult host_signer_read(ExecState& s, HostCall& c, Args a, uint64_t*) {
@@ -357,15 +359,11 @@ HostResult host_self_address(ExecState& s, HostCall& c, Args a, uint64_t*) {
 }
 
 HostResult host_block_height(ExecState& s, HostCall& c, Args, uint64_t* r) {
-  TENOR_TRY(charge(c, base_gas(HostId::block_height)));
-  r[0] = s.tx->block_height;
-  return std::nullopt;
+  return answer(c, HostId::block_height, s.tx->block_height, r);
 }
 
 HostResult host_block_time(ExecState& s, HostCall& c, Args, uint64_t* r) {
-  TENOR_TRY(charge(c, base_gas(HostId::block_time)));
-  r[0] = static_cast<uint64_t>(s.tx->block_time);
-  return std::nullopt;
+  return answer(c, HostId::block_time, static_cast<uint64_t>(s.tx->block_time), r);
 }
 
 HostResult host_chain_id(ExecState& s, HostCall& c, Args a, uint64_t* r) {
@@ -397,8 +395,7 @@ HostResult host_ed25519_verify(ExecState& s, HostCall& c, Args a, uint64_t* r) {
   constexpr HostId id = HostId::ed25519_verify;
   uint32_t sig = arg32(a, 0), key = arg32(a, 1), msg = arg32(a, 2), msg_len = arg32(a, 3);
   uint64_t bytes = uint64_t{crypto_sign_BYTES} + crypto_sign_PUBLICKEYBYTES + msg_len;
-  TENOR_TRY(check_payload(s, id, bytes));
-  TENOR_TRY(charge(c, base_gas(id) + bytes * gas::kHostPerByte));
+  TENOR_TRY(admit(s, c, id, bytes));
   std::span<uint8_t> sg, k, m;
   TENOR_TRY(view(c, id, "signature", sig, crypto_sign_BYTES, sg));
   TENOR_TRY(view(c, id, "public_key", key, crypto_sign_PUBLICKEYBYTES, k));
@@ -414,8 +411,7 @@ HostResult host_call_contract(ExecState& s, HostCall& c, Args a, uint64_t* r) {
   uint32_t address = arg32(a, 0), input = arg32(a, 1), input_len = arg32(a, 2);
   uint64_t gas_limit = a[3];
   uint64_t bytes = kWord + input_len;
-  TENOR_TRY(check_payload(s, id, bytes));
-  TENOR_TRY(charge(c, base_gas(id) + bytes * gas::kHostPerByte));
+  TENOR_TRY(admit(s, c, id, bytes));
   std::span<uint8_t> addr, in;
   TENOR_TRY(view(c, id, "address", address, kWord, addr));
   TENOR_TRY(view(c, id, "input", input, input_len, in));
@@ -428,9 +424,7 @@ HostResult host_call_contract(ExecState& s, HostCall& c, Args a, uint64_t* r) {
 }
 
 HostResult host_return_data_size(ExecState& s, HostCall& c, Args, uint64_t* r) {
-  TENOR_TRY(charge(c, base_gas(HostId::return_data_size)));
-  r[0] = static_cast<uint32_t>(s.current().return_data.size());
-  return std::nullopt;
+  return answer(c, HostId::return_data_size, static_cast<uint32_t>(s.current().return_data.size()), r);
 }
 
 HostResult host_return_data_read(ExecState& s, HostCall& c, Args a, uint64_t*) {

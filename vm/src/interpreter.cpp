@@ -10,7 +10,9 @@
 static_assert(std::endian::native == std::endian::little, "the interpreter assumes a little-endian host");
 
 #if defined(__GNUC__) && !defined(TENOR_SWITCH_DISPATCH)
-#define TENOR_COMPUTED_GOTO 1
+#define TENOR_HAS_COMPUTED_GOTO 1
+#else
+#define TENOR_HAS_COMPUTED_GOTO 0
 #endif
 
 namespace tenor::vm::detail {
@@ -45,12 +47,11 @@ constexpr bool kWide_I32 = false, kWide_F32 = false, kWide_B32 = false;
 constexpr bool kWide_I64 = true, kWide_F64 = true, kWide_B64 = true;
 
 // eval_Name(a, b) for every binary operator; fused compare-and-branch reuses them.
-#define TENOR_BINOP(name, opc, ri, ro, e)                                \
+#define TENOR_BINOP(name, ri, ro, e)                                \
   inline auto eval_##name(Repr_##ri a, Repr_##ri b) noexcept { return e; } \
   using In_##name = Repr_##ri;                                            \
   constexpr bool kWideIn_##name = kWide_##ri;
 #include "code.def"
-#undef TENOR_BINOP
 
 inline uint64_t imm64(const uint32_t* p) noexcept {
   return static_cast<uint64_t>(p[0]) | (static_cast<uint64_t>(p[1]) << 32);
@@ -66,7 +67,18 @@ void normalize_results(const FuncType& ft, uint64_t* results) noexcept {
 
 }  // namespace
 
-Interpreter::Interpreter(Store& store, const VmConfig& config) : store_(store), config_(config) {}
+// The dispatch is chosen once, when the store (and with it the interpreter) is created.
+Interpreter::Interpreter(Store& store, const VmConfig& config) : store_(store), config_(config) {
+#if TENOR_HAS_COMPUTED_GOTO
+  if (config.dispatch == VmConfig::Dispatch::Goto) {
+    run_untraced_ = &Interpreter::run_goto<false>;
+    run_traced_ = &Interpreter::run_goto<true>;
+    return;
+  }
+#endif
+  run_untraced_ = &Interpreter::run_switch<false>;
+  run_traced_ = &Interpreter::run_switch<true>;
+}
 Interpreter::~Interpreter() = default;
 
 bool Interpreter::allocate() {
@@ -168,9 +180,9 @@ Interpreter::Outcome Interpreter::invoke(Function* f, const uint64_t* args, uint
   uint32_t status;
   if (tracer_) {
     trace(TraceKind::Call, f->instance_, code, code->code.data(), 0, gas_);
-    status = run<true>(code->code.data(), base, f->instance_, frame, code);
+    status = (this->*run_traced_)(code->code.data(), base, f->instance_, frame, code);
   } else {
-    status = run<false>(code->code.data(), base, f->instance_, frame, code);
+    status = (this->*run_untraced_)(code->code.data(), base, f->instance_, frame, code);
   }
   --nesting_;
   frame_top_ = saved_frame_top;
@@ -226,485 +238,21 @@ uint32_t Interpreter::call_host(Function* f, Instance* caller, Memory* memory, c
   return static_cast<uint32_t>(t->code);
 }
 
-// The dispatch loop. Register-like state lives in locals: pc, fp (frame base), frame (call-stack
-// top) and the current instance's memory, globals and functions.
-template <bool kTraced>
-uint32_t Interpreter::run(const uint32_t* pc, uint64_t* fp, Instance* inst, CallFrame* frame,
-                          const CompiledFunction* cur) {
-  [[maybe_unused]] const bool trace_instr = kTraced && tracer_->wants(TraceKind::Instr);
-  [[maybe_unused]] const bool trace_block = kTraced && tracer_->wants(TraceKind::Block);
-  uint64_t* const stack_end = stack_end_;
-  CallFrame* const frames_end = frames_end_;
-  Memory* memobj;
-  uint8_t* mem;
-  uint64_t mem_size;
-  Global* const* globals;
-  const CompiledFunction* funcs;
-  uint32_t trap = 0;
-  int64_t gas = gas_;
-  Function* callee = nullptr;
-  uint32_t arg_base = 0;
-  uint32_t call_len = 0;
-
-#define LOAD_MEMORY()                                   \
-  do {                                                  \
-    if (memobj) {                                       \
-      mem = memobj->bytes_.data();                      \
-      mem_size = memobj->bytes_.size();                 \
-    } else {                                            \
-      mem = nullptr;                                    \
-      mem_size = 0;                                     \
-    }                                                   \
-  } while (0)
-#define LOAD_CONTEXT()                                                       \
-  do {                                                                       \
-    memobj = inst->memories_.empty() ? nullptr : inst->memories_[0];         \
-    LOAD_MEMORY();                                                           \
-    globals = inst->globals_.data();                                         \
-    funcs = inst->module_->data().funcs.data();                              \
-  } while (0)
-
-  LOAD_CONTEXT();
-
-#define S(i) fp[pc[i]]
-#define TRAP(code)                 \
-  do {                             \
-    trap = static_cast<uint32_t>(TrapCode::code); \
-    goto trap_out;                 \
-  } while (0)
-// Pushes the call-stack record of a call whose instruction is `len` words long.
-#define PUSH_FRAME(len)      \
-  do {                       \
-    ++frame;                 \
-    frame->ret_pc = pc + (len); \
-    frame->fp = fp;          \
-    frame->inst = inst;      \
-  } while (0)
-// Enters compiled function c with its frame at nfp (arguments already there): zeroes the declared
-// locals and charges the entry block (whose Gas instruction the call skips).
-#define ENTER_FUNCTION(c, nfp)                                                                    \
-  do {                                                                                            \
-    for (uint32_t i_ = (c)->num_params; i_ < (c)->num_locals; ++i_) (nfp)[i_] = 0;                \
-    fp = (nfp);                                                                                   \
-    pc = (c)->code.data() + (c)->entry_skip;                                                      \
-    if constexpr (kTraced) {                                                                      \
-      frame->func = cur;                                                                          \
-      cur = (c);                                                                                  \
-      trace(TraceKind::Call, inst, cur, cur->code.data(), 0, gas);                                \
-      if (trace_block && cur->entry_skip)                                                         \
-        trace(TraceKind::Block, inst, cur, cur->code.data(), cur->entry_gas,                      \
-              std::max<int64_t>(gas - cur->entry_gas, 0));                                        \
-    }                                                                                             \
-    gas -= (c)->entry_gas;                                                                        \
-    if (gas < 0) {                                                                                \
-      gas = 0;                                                                                    \
-      pc = (c)->code.data(); /* the trap site: the entry block's Gas instruction */               \
-      TRAP(OutOfGas);                                                                             \
-    }                                                                                             \
-  } while (0)
-// Dynamic gas, charged before the work.
-#define CHARGE(amount)                                 \
-  do {                                                 \
-    uint64_t cost_ = (amount);                         \
-    if (cost_ > static_cast<uint64_t>(gas)) {          \
-      gas = 0;                                         \
-      TRAP(OutOfGas);                                  \
-    }                                                  \
-    gas -= static_cast<int64_t>(cost_);                \
-  } while (0)
-
-#ifdef TENOR_COMPUTED_GOTO
-  static const void* const kLabels[] = {
-#define TENOR_IOP(name, words) &&L_##name,
-#define TENOR_LOAD(name, opc, r, mt, al) &&L_##name,
-#define TENOR_STORE(name, opc, r, mt, al) &&L_##name,
-#define TENOR_UNOP(name, opc, ri, ro, e) &&L_##name,
-#define TENOR_UNOP_TRAP(name, opc, ri, ro, f) &&L_##name,
-#define TENOR_BINOP(name, opc, ri, ro, e) &&L_##name, &&L_##name##Imm,
-#define TENOR_BINOP_TRAP(name, opc, ri, ro, f) &&L_##name, &&L_##name##Imm,
-#define TENOR_CMP(name, neg) &&L_BrIf##name, &&L_BrIf##name##Imm,
-#include "code.def"
-#undef TENOR_IOP
-#undef TENOR_LOAD
-#undef TENOR_STORE
-#undef TENOR_UNOP
-#undef TENOR_UNOP_TRAP
-#undef TENOR_BINOP
-#undef TENOR_BINOP_TRAP
-#undef TENOR_CMP
-  };
-  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == kNumIOps);
-#define CASE(name) L_##name:
-#define NEXT()                                                                              \
-  do {                                                                                      \
-    if constexpr (kTraced) {                                                                \
-      if (trace_instr) trace(TraceKind::Instr, inst, cur, pc, *pc, gas);                    \
-    }                                                                                       \
-    goto* kLabels[*pc];                                                                     \
-  } while (0)
-  NEXT();
-#else
-#define CASE(name) case IOp::name:
-#define NEXT() goto dispatch
-dispatch:
-  if constexpr (kTraced) {
-    if (trace_instr) trace(TraceKind::Instr, inst, cur, pc, *pc, gas);
-  }
-  switch (static_cast<IOp>(*pc)) {
+// The dispatch loops, from one source (interpreter_loop.inc): computed goto where the compiler has
+// it (GCC and Clang) unless the build asks for switch dispatch only (TENOR_SWITCH_DISPATCH), and
+// switch always.
+#if TENOR_HAS_COMPUTED_GOTO
+#define TENOR_LOOP_NAME run_goto
+#define TENOR_LOOP_COMPUTED_GOTO 1
+#include "interpreter_loop.inc"
+#undef TENOR_LOOP_NAME
+#undef TENOR_LOOP_COMPUTED_GOTO
 #endif
 
-  CASE(Halt) {
-    gas_ = gas;
-    return kOk;
-  }
-  CASE(Unreachable) { TRAP(Unreachable); }
-  CASE(Gas) {
-    gas -= static_cast<int64_t>(pc[1]);
-    if constexpr (kTraced) {
-      if (trace_block) trace(TraceKind::Block, inst, cur, pc, pc[1], gas < 0 ? 0 : gas);
-    }
-    if (gas < 0) {
-      gas = 0;
-      TRAP(OutOfGas);
-    }
-    pc += 2;
-    NEXT();
-  }
-  CASE(Br) {
-    pc += static_cast<int32_t>(pc[1]);
-    NEXT();
-  }
-  CASE(BrIf) {
-    pc += static_cast<uint32_t>(S(1)) != 0 ? static_cast<int32_t>(pc[2]) : 3;
-    NEXT();
-  }
-  CASE(BrUnless) {
-    pc += static_cast<uint32_t>(S(1)) == 0 ? static_cast<int32_t>(pc[2]) : 3;
-    NEXT();
-  }
-  CASE(BrIfI64Nez) {
-    pc += S(1) != 0 ? static_cast<int32_t>(pc[2]) : 3;
-    NEXT();
-  }
-  CASE(BrIfI64Eqz) {
-    pc += S(1) == 0 ? static_cast<int32_t>(pc[2]) : 3;
-    NEXT();
-  }
-  CASE(BrTable) {
-    uint32_t i = static_cast<uint32_t>(S(1));
-    uint32_t n = pc[2];
-    if (i > n) i = n;
-    pc += static_cast<int32_t>(pc[3 + i]);
-    NEXT();
-  }
-  CASE(Return) {
-    if constexpr (kTraced) {
-      trace(TraceKind::Return, inst, cur, pc, 0, gas);
-      cur = frame->func;
-    }
-    pc = frame->ret_pc;
-    fp = frame->fp;
-    if (frame->inst != inst) {
-      inst = frame->inst;
-      LOAD_CONTEXT();
-    }
-    --frame;
-    NEXT();
-  }
-  CASE(Call) {
-    const CompiledFunction* c = funcs + pc[1];
-    uint64_t* nfp = fp + pc[2];
-    if (static_cast<size_t>(stack_end - nfp) < c->frame_slots) TRAP(ValueStackExhausted);
-    if (frame + 1 >= frames_end) TRAP(CallStackExhausted);
-    PUSH_FRAME(3);
-    ENTER_FUNCTION(c, nfp);
-    NEXT();
-  }
-  CASE(CallImport) {
-    callee = inst->functions_[pc[1]];
-    arg_base = pc[2];
-    call_len = 3;
-    goto do_call;
-  }
-  CASE(CallIndirect) {
-    {
-      Table* table = inst->tables_[0];
-      uint32_t i = static_cast<uint32_t>(S(2));
-      if (i >= table->elems_.size()) TRAP(UndefinedElement);
-      callee = table->elems_[i];
-      if (callee == nullptr) TRAP(UninitializedElement);
-      if (callee->type_id_ != inst->type_ids_[pc[1]]) TRAP(IndirectCallTypeMismatch);
-      arg_base = pc[3];
-      call_len = 4;
-    }
-    goto do_call;
-  }
-  CASE(Copy) {
-    S(1) = S(2);
-    pc += 3;
-    NEXT();
-  }
-  CASE(Const32) {
-    S(1) = pc[2];
-    pc += 3;
-    NEXT();
-  }
-  CASE(Const64) {
-    S(1) = imm64(pc + 2);
-    pc += 4;
-    NEXT();
-  }
-  CASE(Select) {
-    S(1) = static_cast<uint32_t>(S(4)) != 0 ? S(2) : S(3);
-    pc += 5;
-    NEXT();
-  }
-  CASE(GlobalGet) {
-    S(1) = globals[pc[2]]->bits_;
-    pc += 3;
-    NEXT();
-  }
-  CASE(GlobalSet) {
-    globals[pc[1]]->bits_ = S(2);
-    pc += 3;
-    NEXT();
-  }
-  CASE(MemorySize) {
-    S(1) = mem_size / kPageSize;
-    pc += 2;
-    NEXT();
-  }
-  CASE(MemoryGrow) {
-    CHARGE(gas::kMemoryGrowPerPage * static_cast<uint32_t>(S(2)));
-    int64_t r = memobj->grow(static_cast<uint32_t>(S(2)));
-    LOAD_MEMORY();
-    S(1) = static_cast<uint32_t>(static_cast<int32_t>(r));
-    pc += 3;
-    NEXT();
-  }
-  CASE(MemoryCopy) {
-    uint64_t d = static_cast<uint32_t>(S(1)), s = static_cast<uint32_t>(S(2)), n = static_cast<uint32_t>(S(3));
-    CHARGE(gas::bulk_memory_cost(n));
-    if (s + n > mem_size || d + n > mem_size) TRAP(MemoryOutOfBounds);
-    if (n) std::memmove(mem + d, mem + s, n);
-    pc += 4;
-    NEXT();
-  }
-  CASE(MemoryFill) {
-    uint64_t d = static_cast<uint32_t>(S(1)), n = static_cast<uint32_t>(S(3));
-    CHARGE(gas::bulk_memory_cost(n));
-    if (d + n > mem_size) TRAP(MemoryOutOfBounds);
-    if (n) std::memset(mem + d, static_cast<uint8_t>(S(2)), n);
-    pc += 4;
-    NEXT();
-  }
-  CASE(MemoryInit) {
-    const uint32_t seg = pc[1];
-    uint64_t d = static_cast<uint32_t>(S(2)), s = static_cast<uint32_t>(S(3)), n = static_cast<uint32_t>(S(4));
-    const ModuleData& md = inst->module_->data();
-    const DataSegment& ds = md.info.datas[seg];
-    uint64_t len = inst->dropped_data_[seg] ? 0 : ds.init_end - ds.init_begin;
-    CHARGE(gas::bulk_memory_cost(n));
-    if (s + n > len || d + n > mem_size) TRAP(MemoryOutOfBounds);
-    if (n) std::memcpy(mem + d, md.bytes.data() + ds.init_begin + s, n);
-    pc += 5;
-    NEXT();
-  }
-  CASE(DataDrop) {
-    inst->dropped_data_[pc[1]] = 1;
-    pc += 2;
-    NEXT();
-  }
-  CASE(TableInit) {
-    const uint32_t seg = pc[1];
-    uint64_t d = static_cast<uint32_t>(S(2)), s = static_cast<uint32_t>(S(3)), n = static_cast<uint32_t>(S(4));
-    const ElemSegment& es = inst->module_->data().info.elems[seg];
-    uint64_t len = inst->dropped_elem_[seg] ? 0 : es.funcs.size();
-    Table* table = inst->tables_[0];
-    CHARGE(gas::kTablePerElement * n);
-    if (s + n > len || d + n > table->elems_.size()) TRAP(TableOutOfBounds);
-    for (uint64_t i = 0; i < n; ++i) {
-      uint32_t fi = es.funcs[s + i];
-      table->elems_[d + i] = fi == kNullFuncIndex ? nullptr : inst->functions_[fi];
-    }
-    pc += 5;
-    NEXT();
-  }
-  CASE(TableCopy) {
-    uint64_t d = static_cast<uint32_t>(S(1)), s = static_cast<uint32_t>(S(2)), n = static_cast<uint32_t>(S(3));
-    Table* table = inst->tables_[0];
-    CHARGE(gas::kTablePerElement * n);
-    if (s + n > table->elems_.size() || d + n > table->elems_.size()) TRAP(TableOutOfBounds);
-    if (n) std::memmove(table->elems_.data() + d, table->elems_.data() + s, n * sizeof(Function*));
-    pc += 4;
-    NEXT();
-  }
-  CASE(ElemDrop) {
-    inst->dropped_elem_[pc[1]] = 1;
-    pc += 2;
-    NEXT();
-  }
-
-#define TENOR_LOAD(name, opc, r, mt, al)                                      \
-  CASE(name) {                                                                \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(S(2))) + pc[3]; \
-    if (ea + sizeof(mt) > mem_size) TRAP(MemoryOutOfBounds);                  \
-    mt v;                                                                     \
-    std::memcpy(&v, mem + ea, sizeof(mt));                                    \
-    S(1) = wr(static_cast<Repr_##r>(v));                                      \
-    pc += 4;                                                                  \
-    NEXT();                                                                   \
-  }
-#define TENOR_STORE(name, opc, r, mt, al)                                     \
-  CASE(name) {                                                                \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(S(1))) + pc[3]; \
-    if (ea + sizeof(mt) > mem_size) TRAP(MemoryOutOfBounds);                  \
-    mt v = static_cast<mt>(rd<Repr_##r>(S(2)));                               \
-    std::memcpy(mem + ea, &v, sizeof(mt));                                    \
-    pc += 4;                                                                  \
-    NEXT();                                                                   \
-  }
-#define TENOR_UNOP(name, opc, ri, ro, e) \
-  CASE(name) {                           \
-    auto a = rd<Repr_##ri>(S(2));        \
-    S(1) = wr(e);                        \
-    pc += 3;                             \
-    NEXT();                              \
-  }
-#define TENOR_UNOP_TRAP(name, opc, ri, ro, f) \
-  CASE(name) {                                \
-    auto a = rd<Repr_##ri>(S(2));             \
-    Repr_##ro r;                              \
-    TrapCode tc;                              \
-    if (!f(a, r, tc)) {                       \
-      trap = static_cast<uint32_t>(tc);       \
-      goto trap_out;                          \
-    }                                         \
-    S(1) = wr(r);                             \
-    pc += 3;                                  \
-    NEXT();                                   \
-  }
-#define TENOR_BINOP(name, opc, ri, ro, e)                                   \
-  CASE(name) {                                                              \
-    auto a = rd<Repr_##ri>(S(2));                                           \
-    auto b = rd<Repr_##ri>(S(3));                                           \
-    S(1) = wr(e);                                                           \
-    pc += 4;                                                                \
-    NEXT();                                                                 \
-  }                                                                         \
-  CASE(name##Imm) {                                                         \
-    auto a = rd<Repr_##ri>(S(2));                                           \
-    auto b = rd<Repr_##ri>(kWide_##ri ? imm64(pc + 3) : uint64_t{pc[3]});   \
-    S(1) = wr(e);                                                           \
-    pc += kWide_##ri ? 5 : 4;                                               \
-    NEXT();                                                                 \
-  }
-#define TENOR_BINOP_TRAP(name, opc, ri, ro, f)                              \
-  CASE(name) {                                                              \
-    auto a = rd<Repr_##ri>(S(2));                                           \
-    auto b = rd<Repr_##ri>(S(3));                                           \
-    Repr_##ro r;                                                            \
-    TrapCode tc;                                                            \
-    if (!f(a, b, r, tc)) {                                                  \
-      trap = static_cast<uint32_t>(tc);                                     \
-      goto trap_out;                                                        \
-    }                                                                       \
-    S(1) = wr(r);                                                           \
-    pc += 4;                                                                \
-    NEXT();                                                                 \
-  }                                                                         \
-  CASE(name##Imm) {                                                         \
-    auto a = rd<Repr_##ri>(S(2));                                           \
-    auto b = rd<Repr_##ri>(kWide_##ri ? imm64(pc + 3) : uint64_t{pc[3]});   \
-    Repr_##ro r;                                                            \
-    TrapCode tc;                                                            \
-    if (!f(a, b, r, tc)) {                                                  \
-      trap = static_cast<uint32_t>(tc);                                     \
-      goto trap_out;                                                        \
-    }                                                                       \
-    S(1) = wr(r);                                                           \
-    pc += kWide_##ri ? 5 : 4;                                               \
-    NEXT();                                                                 \
-  }
-#define TENOR_CMP(name, neg)                                                        \
-  CASE(BrIf##name) {                                                                \
-    bool c = eval_##name(rd<In_##name>(S(1)), rd<In_##name>(S(2)));                 \
-    pc += c ? static_cast<int32_t>(pc[3]) : 4;                                      \
-    NEXT();                                                                         \
-  }                                                                                 \
-  CASE(BrIf##name##Imm) {                                                           \
-    constexpr uint32_t kLen = kWideIn_##name ? 5 : 4;                               \
-    bool c = eval_##name(rd<In_##name>(S(1)),                                       \
-                         rd<In_##name>(kWideIn_##name ? imm64(pc + 2) : uint64_t{pc[2]})); \
-    pc += c ? static_cast<int32_t>(pc[kLen - 1]) : static_cast<int32_t>(kLen);      \
-    NEXT();                                                                         \
-  }
-#include "code.def"
-#undef TENOR_LOAD
-#undef TENOR_STORE
-#undef TENOR_UNOP
-#undef TENOR_UNOP_TRAP
-#undef TENOR_BINOP
-#undef TENOR_BINOP_TRAP
-#undef TENOR_CMP
-
-#ifndef TENOR_COMPUTED_GOTO
-    default:
-      __builtin_unreachable();
-  }
-#endif
-
-do_call : {
-  // A call to an imported function or through the table: a host function, or a wasm function
-  // possibly of another instance.
-  uint64_t* args = fp + arg_base;
-  if (callee->host_) {
-    const FuncType& ft = *callee->type_;
-    uint64_t* res = args + ft.params.size();
-    if (static_cast<size_t>(stack_end - res) < ft.results.size()) TRAP(ValueStackExhausted);
-    CHARGE(gas::kHostCallBase);
-    frame_top_ = frame;
-    sp_top_ = res + ft.results.size();
-    gas_ = gas;
-    trap = call_host(callee, inst, memobj, args, res);
-    gas = gas_;
-    if (trap != kOk) goto trap_out;
-    std::memmove(args, res, ft.results.size() * sizeof(uint64_t));
-    LOAD_MEMORY();  // the host may have grown memory
-    pc += call_len;
-    NEXT();
-  }
-  const CompiledFunction* c = callee->code_;
-  if (static_cast<size_t>(stack_end - args) < c->frame_slots) TRAP(ValueStackExhausted);
-  if (frame + 1 >= frames_end) TRAP(CallStackExhausted);
-  PUSH_FRAME(call_len);
-  if (callee->instance_ != inst) {
-    inst = callee->instance_;
-    LOAD_CONTEXT();
-  }
-  ENTER_FUNCTION(c, args);
-  NEXT();
-}
-
-trap_out:
-  gas_ = gas;
-  trap_pc_ = pc;  // for the trap site (trap_site), computed after run() returns
-  trap_inst_ = inst;
-  trap_frame_ = frame;
-  return trap;
-
-#undef CASE
-#undef NEXT
-#undef S
-#undef TRAP
-#undef CHARGE
-#undef PUSH_FRAME
-#undef ENTER_FUNCTION
-#undef LOAD_MEMORY
-#undef LOAD_CONTEXT
-}
-
-template uint32_t Interpreter::run<false>(const uint32_t*, uint64_t*, Instance*, CallFrame*, const CompiledFunction*);
-template uint32_t Interpreter::run<true>(const uint32_t*, uint64_t*, Instance*, CallFrame*, const CompiledFunction*);
+#define TENOR_LOOP_NAME run_switch
+#define TENOR_LOOP_COMPUTED_GOTO 0
+#include "interpreter_loop.inc"
+#undef TENOR_LOOP_NAME
+#undef TENOR_LOOP_COMPUTED_GOTO
 
 }  // namespace tenor::vm::detail

@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -42,8 +41,14 @@ class Interpreter {
 
  private:
   static constexpr uint32_t kOk = 0xFFFFFFFFu;
+  // The dispatch loops (interpreter_loop.inc): computed goto and switch, each untraced and traced.
+  // They return kOk or the trap code.
+  using Loop = uint32_t (Interpreter::*)(const uint32_t* pc, uint64_t* fp, Instance* inst, CallFrame* frame,
+                                         const CompiledFunction* cur);
   template <bool kTraced>
-  uint32_t run(const uint32_t* pc, uint64_t* fp, Instance* inst, CallFrame* frame, const CompiledFunction* cur);
+  uint32_t run_goto(const uint32_t* pc, uint64_t* fp, Instance* inst, CallFrame* frame, const CompiledFunction* cur);
+  template <bool kTraced>
+  uint32_t run_switch(const uint32_t* pc, uint64_t* fp, Instance* inst, CallFrame* frame, const CompiledFunction* cur);
   void trace(TraceKind kind, const Instance* inst, const CompiledFunction* f, const uint32_t* pc, uint32_t detail,
              int64_t gas) noexcept;
   bool allocate();
@@ -54,6 +59,8 @@ class Interpreter {
 
   Store& store_;
   const VmConfig& config_;
+  Loop run_untraced_ = nullptr;  // the loops of config_.dispatch
+  Loop run_traced_ = nullptr;
   std::unique_ptr<uint64_t[]> stack_;
   uint64_t* stack_end_ = nullptr;
   uint64_t* sp_top_ = nullptr;  // first free slot: where a nested invocation starts

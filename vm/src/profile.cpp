@@ -5,10 +5,10 @@
 
 #include <cinttypes>
 #include <cstdio>
-#include <iterator>
 
 #include "code.hpp"
 #include "module_info.hpp"
+#include "opcodes.hpp"
 
 namespace tenor::vm {
 
@@ -35,13 +35,7 @@ std::string hex(uint64_t v) {
 
 Error violation(std::string message, const char* section, std::optional<uint64_t> offset = std::nullopt,
                 std::optional<uint32_t> func_index = std::nullopt) {
-  Error e;
-  e.kind = ErrorKind::ProfileViolation;
-  e.message = std::move(message);
-  e.section = section;
-  e.offset = offset;
-  e.func_index = func_index;
-  return e;
+  return Error{ErrorKind::ProfileViolation, std::move(message), section, offset, func_index};
 }
 
 class ProfileChecker {
@@ -121,9 +115,10 @@ class ProfileChecker {
       if (i < md_.funcs.size() && md_.funcs[i].first_float_op) {
         auto [offset, opcode] = *md_.funcs[i].first_float_op;
         const char* name = float_instruction_name(opcode);
-        std::string what = name                                   ? std::string(name)
-                           : opcode >= 0x02 && opcode <= 0x04 ? std::string("a float block type")
-                                                              : "opcode " + hex(opcode);
+        // A float block type is recorded as the block, loop or if that declares it.
+        namespace wasm = detail::wasm;
+        const bool block = opcode == wasm::kBlock || opcode == wasm::kLoop || opcode == wasm::kIf;
+        const std::string what = name ? std::string(name) : block ? "a float block type" : "opcode " + hex(opcode);
         return violation(func_label(fi) + " uses " + what +
                              " at offset " + hex(offset) + ": " + kNoFloats,
                          "code", offset, fi);
@@ -208,41 +203,8 @@ Status check_contract_profile(const Module& module, const ProfileRules& rules) {
 }
 
 const char* float_instruction_name(uint32_t opcode) noexcept {
-  static constexpr const char* kCompare[] = {"f32.eq", "f32.ne", "f32.lt", "f32.gt", "f32.le", "f32.ge",
-                                             "f64.eq", "f64.ne", "f64.lt", "f64.gt", "f64.le", "f64.ge"};
-  static constexpr const char* kArith[] = {
-      "f32.abs",  "f32.neg",  "f32.ceil", "f32.floor", "f32.trunc", "f32.nearest", "f32.sqrt", "f32.add",
-      "f32.sub",  "f32.mul",  "f32.div",  "f32.min",   "f32.max",   "f32.copysign", "f64.abs", "f64.neg",
-      "f64.ceil", "f64.floor", "f64.trunc", "f64.nearest", "f64.sqrt", "f64.add", "f64.sub", "f64.mul",
-      "f64.div",  "f64.min",  "f64.max",  "f64.copysign"};
-  static constexpr const char* kConvert[] = {
-      "i32.trunc_f32_s",     "i32.trunc_f32_u",     "i32.trunc_f64_s",     "i32.trunc_f64_u",
-      nullptr,               nullptr,  // i64.extend_i32_s/u
-      "i64.trunc_f32_s",     "i64.trunc_f32_u",     "i64.trunc_f64_s",     "i64.trunc_f64_u",
-      "f32.convert_i32_s",   "f32.convert_i32_u",   "f32.convert_i64_s",   "f32.convert_i64_u",
-      "f32.demote_f64",      "f64.convert_i32_s",   "f64.convert_i32_u",   "f64.convert_i64_s",
-      "f64.convert_i64_u",   "f64.promote_f32",     "i32.reinterpret_f32", "i64.reinterpret_f64",
-      "f32.reinterpret_i32", "f64.reinterpret_i64"};
-  static constexpr const char* kTruncSat[] = {"i32.trunc_sat_f32_s", "i32.trunc_sat_f32_u", "i32.trunc_sat_f64_s",
-                                              "i32.trunc_sat_f64_u", "i64.trunc_sat_f32_s", "i64.trunc_sat_f32_u",
-                                              "i64.trunc_sat_f64_s", "i64.trunc_sat_f64_u"};
-  static_assert(std::size(kCompare) == 0x66 - 0x5B + 1);
-  static_assert(std::size(kArith) == 0xA6 - 0x8B + 1);
-  static_assert(std::size(kConvert) == 0xBF - 0xA8 + 1);
-  switch (opcode) {
-    case 0x2A: return "f32.load";
-    case 0x2B: return "f64.load";
-    case 0x38: return "f32.store";
-    case 0x39: return "f64.store";
-    case 0x43: return "f32.const";
-    case 0x44: return "f64.const";
-    default: break;
-  }
-  if (opcode >= 0x5B && opcode <= 0x66) return kCompare[opcode - 0x5B];
-  if (opcode >= 0x8B && opcode <= 0xA6) return kArith[opcode - 0x8B];
-  if (opcode >= 0xA8 && opcode <= 0xBF) return kConvert[opcode - 0xA8];
-  if (opcode >= 0xFC00 && opcode <= 0xFC07) return kTruncSat[opcode - 0xFC00];
-  return nullptr;
+  const detail::OpcodeInfo* info = detail::find_opcode(opcode);
+  return info && info->is_float ? info->name : nullptr;
 }
 
 }  // namespace tenor::vm

@@ -22,11 +22,10 @@ Module::~Module() = default;
 
 Result<std::shared_ptr<const Module>> Module::load(std::span<const uint8_t> bytes, const VmConfig& config) {
   if (bytes.size() > config.max_module_size) {
-    Error e;
-    e.kind = ErrorKind::LimitExceeded;
-    e.message = "module is " + std::to_string(bytes.size()) + " bytes, more than the limit of " +
-                std::to_string(config.max_module_size);
-    return e;
+    return Error{ErrorKind::LimitExceeded,
+                 "module is " + std::to_string(bytes.size()) + " bytes, more than the limit of " +
+                     std::to_string(config.max_module_size),
+                 {}, {}, {}};
   }
   auto data = std::make_unique<ModuleData>();
   data->bytes.assign(bytes.begin(), bytes.end());
@@ -204,12 +203,7 @@ bool limits_match(const Limits& actual, const Limits& expected) {
 }
 
 Error link_error(ErrorKind kind, std::string message, uint64_t offset) {
-  Error e;
-  e.kind = kind;
-  e.message = std::move(message);
-  e.section = "import";
-  e.offset = offset;
-  return e;
+  return Error{kind, std::move(message), "import", offset, {}};
 }
 
 }  // namespace
@@ -304,12 +298,7 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
   self->dropped_elem_.assign(info.elems.size(), 0);
 
   auto uninstantiable = [](std::string message, uint64_t offset, const char* section) {
-    Error e;
-    e.kind = ErrorKind::Uninstantiable;
-    e.message = std::move(message);
-    e.section = section;
-    e.offset = offset;
-    return e;
+    return Error{ErrorKind::Uninstantiable, std::move(message), section, offset, {}};
   };
 
   // Element segments, then data segments, one by one (bulk-memory semantics: earlier writes stay

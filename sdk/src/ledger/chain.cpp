@@ -16,6 +16,7 @@
 #include "tenor/sdk/borsh.hpp"
 #include "tenor/sdk/keys.hpp"
 #include "tenor/sdk/srcmap.hpp"
+#include "tenor/vm/gas.hpp"
 #include "tenor/vm/trace.hpp"
 
 namespace tenor::sdk {
@@ -25,8 +26,8 @@ namespace {
 constexpr std::string_view kBlockDomain = "tenor/block/v1";
 constexpr std::string_view kReceiptDomain = "tenor/receipt/v1";
 // Deployment costs gas before any code runs: storing code is the most expensive write there is.
-constexpr uint64_t kDeployBaseGas = 10'000;
-constexpr uint64_t kDeployPerByteGas = 10;
+using vm::gas::kDeployBaseGas;
+using vm::gas::kDeployPerByteGas;
 
 Error err(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
 

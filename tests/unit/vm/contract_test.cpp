@@ -144,8 +144,17 @@ std::string describe(const ExecResult& r) {
   return s;
 }
 
-class ContractTest : public ::testing::Test {
+// Every test runs on the metered variants (variants.hpp): both dispatch modes, traced and untraced
+// (run() passes the variant's tracer).
+class ContractTest : public VariantTest {
  protected:
+  // The engine's default configuration (metering on) in the variant's dispatch mode.
+  static VmConfig engine_config() {
+    VmConfig c = ContractEngine().config();
+    c.dispatch = GetParam().dispatch;
+    return c;
+  }
+
   ContractTest() {
     tx.chain_id = "tenor-test";
     tx.block_height = 42;
@@ -159,8 +168,9 @@ class ContractTest : public ::testing::Test {
     ASSERT_TRUE(h) << h.error().to_string();
   }
   ExecResult run(const Address& a, Bytes input = {}, uint64_t gas = 10'000'000) {
-    return engine.execute(host, tx, ContractCall{a, std::move(input), gas});
+    return engine.execute(host, tx, ContractCall{a, std::move(input), gas, "tenor_entry", tracer()});
   }
+  Tracer* tracer() { return GetParam().traced ? &tracer_ : nullptr; }
   // Deploys a probe at A, runs it and checks it succeeded.
   ProbeOutput run_probe(const std::vector<Step>& steps, uint32_t out_len, Contract c = {}) {
     deploy(A, probe(c, steps, out_len));
@@ -169,7 +179,8 @@ class ContractTest : public ::testing::Test {
     return parse(r, steps.size());
   }
 
-  ContractEngine engine;
+  ContractEngine engine{engine_config(), ProfileRules{}};
+  Tracer tracer_{TraceLevel::Instr, /*max_events_kept=*/0};
   TestHost host;
   TxContext tx;
   const Address A = address(0xA0), B = address(0xB0), C = address(0xC0);
@@ -177,7 +188,7 @@ class ContractTest : public ::testing::Test {
 
 // ---- call data ---------------------------------------------------------------------------------
 
-TEST_F(ContractTest, EchoesInputToOutput) {
+TEST_P(ContractTest, EchoesInputToOutput) {
   Contract c;
   deploy(A, c.build(seq({c.call("input_size"), op::local_set, 0, i32c(0), i32c(0), op::local_get, 0,
                          c.call("input_read"), i32c(0), op::local_get, 0, c.call("output_write"), op::end}),
@@ -190,7 +201,7 @@ TEST_F(ContractTest, EchoesInputToOutput) {
   EXPECT_FALSE(r.trap);
 }
 
-TEST_F(ContractTest, InputReadPastTheInputTraps) {
+TEST_P(ContractTest, InputReadPastTheInputTraps) {
   Contract c;
   deploy(A, probe(c, {{"input_read", {0, 2, 4}}}, 0));
   ExecResult r = run(A, str("abc"));
@@ -200,7 +211,7 @@ TEST_F(ContractTest, InputReadPastTheInputTraps) {
       << r.message;
 }
 
-TEST_F(ContractTest, OutOfBoundsPointersTrap) {
+TEST_P(ContractTest, OutOfBoundsPointersTrap) {
   struct Case {
     Step step;
     const char* detail;
@@ -223,7 +234,7 @@ TEST_F(ContractTest, OutOfBoundsPointersTrap) {
   }
 }
 
-TEST_F(ContractTest, PayloadAboveTheLimitTraps) {
+TEST_P(ContractTest, PayloadAboveTheLimitTraps) {
   VmConfig config = engine.config();
   config.max_host_payload_bytes = 16;
   ContractEngine small(config, ProfileRules{});
@@ -243,7 +254,7 @@ TEST_F(ContractTest, PayloadAboveTheLimitTraps) {
 
 // ---- storage -----------------------------------------------------------------------------------
 
-TEST_F(ContractTest, StorageGetSetHasRemove) {
+TEST_P(ContractTest, StorageGetSetHasRemove) {
   Contract c;
   c.data(0, str("key")).data(16, str("value"));
   ProbeOutput p = run_probe({{"storage_has", {0, 3}},
@@ -266,7 +277,7 @@ TEST_F(ContractTest, StorageGetSetHasRemove) {
   EXPECT_EQ(host.keys(A), 1u);
 }
 
-TEST_F(ContractTest, StorageIsPerContract) {
+TEST_P(ContractTest, StorageIsPerContract) {
   host.storage[B][str("key")] = str("b's");
   Contract c;
   c.data(0, str("key"));
@@ -274,7 +285,7 @@ TEST_F(ContractTest, StorageIsPerContract) {
   EXPECT_EQ(p.results[0], -1);
 }
 
-TEST_F(ContractTest, StorageWritesCostPerByte) {
+TEST_P(ContractTest, StorageWritesCostPerByte) {
   auto gas_of = [&](int32_t value_len) {
     Contract c;
     deploy(A, probe(c, {{"storage_set", {0, 4, 0, value_len}}}, 0));
@@ -313,7 +324,7 @@ Bytes iterate_contract(const Bytes& prefix) {
   return c.build(code, {I32, I32, I32, I64});
 }
 
-TEST_F(ContractTest, StorageNextIteratesAPrefixInUnsignedByteOrder) {
+TEST_P(ContractTest, StorageNextIteratesAPrefixInUnsignedByteOrder) {
   auto& s = host.storage[A];
   for (Bytes k : std::vector<Bytes>{{0x01, 0xFF},
                                     {0x01, 0x80},
@@ -348,7 +359,7 @@ TEST_F(ContractTest, StorageNextIteratesAPrefixInUnsignedByteOrder) {
   EXPECT_TRUE(r.output.empty());
 }
 
-TEST_F(ContractTest, StorageNextCursorSemantics) {
+TEST_P(ContractTest, StorageNextCursorSemantics) {
   auto& s = host.storage[A];
   for (Bytes k : std::vector<Bytes>{{0x01, 0x10}, {0x01, 0x7F}, {0x01, 0x80, 0x01}, {0x02}}) s[k] = {0x00};
   Contract c;
@@ -368,7 +379,7 @@ TEST_F(ContractTest, StorageNextCursorSemantics) {
 
 // ---- events ------------------------------------------------------------------------------------
 
-TEST_F(ContractTest, EmitsEvents) {
+TEST_P(ContractTest, EmitsEvents) {
   Contract c;
   c.data(0, str("paid")).data(8, str("1000 EUR"));
   run_probe({{"emit_event", {0, 4, 8, 8}}, {"emit_event", {0, 4, 8, 0}}}, 0, std::move(c));
@@ -381,7 +392,7 @@ TEST_F(ContractTest, EmitsEvents) {
 
 // ---- failure undoes state ------------------------------------------------------------------------
 
-TEST_F(ContractTest, RevertUndoesStorageAndEventsButChargesGas) {
+TEST_P(ContractTest, RevertUndoesStorageAndEventsButChargesGas) {
   host.storage[A][str("k")] = str("old");
   const std::string why = "insufficient collateral";
   Contract c;
@@ -404,7 +415,7 @@ TEST_F(ContractTest, RevertUndoesStorageAndEventsButChargesGas) {
   EXPECT_EQ(host.journal_size(), 0u);
 }
 
-TEST_F(ContractTest, TrapUndoesState) {
+TEST_P(ContractTest, TrapUndoesState) {
   Contract c;
   c.data(0, str("k"));
   deploy(A, probe(c, {{"storage_set", {0, 1, 0, 1}}, {"emit_event", {0, 1, 0, 1}}}, 0, {op::unreachable}));
@@ -426,7 +437,7 @@ Bytes abort_with_input_contract() {
                  {I32});
 }
 
-TEST_F(ContractTest, AbortIsATrapWithTheMessageAsDetailAndUndoesState) {
+TEST_P(ContractTest, AbortIsATrapWithTheMessageAsDetailAndUndoesState) {
   host.storage[A][str("k")] = str("old");
   const std::string why = "integer overflow at factoring.tnr:12:5";
   Contract c;
@@ -452,7 +463,7 @@ TEST_F(ContractTest, AbortIsATrapWithTheMessageAsDetailAndUndoesState) {
   EXPECT_EQ(host.journal_size(), 0u);
 }
 
-TEST_F(ContractTest, AbortWithAnEmptyMessage) {
+TEST_P(ContractTest, AbortWithAnEmptyMessage) {
   deploy(A, abort_with_input_contract());
   ExecResult r = run(A);
   EXPECT_EQ(r.status, ExecStatus::Trap) << describe(r);
@@ -460,7 +471,7 @@ TEST_F(ContractTest, AbortWithAnEmptyMessage) {
   EXPECT_EQ(r.message, "aborted");
 }
 
-TEST_F(ContractTest, AbortChargesTheBaseCostAndEachMessageByte) {
+TEST_P(ContractTest, AbortChargesTheBaseCostAndEachMessageByte) {
   auto i = detail::find_host_function("abort");
   ASSERT_TRUE(i);
   EXPECT_EQ(detail::host_function_specs()[*i].gas, 1u);
@@ -484,7 +495,7 @@ TEST_F(ContractTest, AbortChargesTheBaseCostAndEachMessageByte) {
   }
 }
 
-TEST_F(ContractTest, AbortMessageOutsideMemoryTraps) {
+TEST_P(ContractTest, AbortMessageOutsideMemoryTraps) {
   struct Case {
     int64_t msg, len;
     const char* message;
@@ -512,7 +523,7 @@ TEST_F(ContractTest, AbortMessageOutsideMemoryTraps) {
   EXPECT_EQ(r.message, "aborted: ok");
 }
 
-TEST_F(ContractTest, AbortMessageAboveThePayloadLimitTraps) {
+TEST_P(ContractTest, AbortMessageAboveThePayloadLimitTraps) {
   VmConfig config = engine.config();
   config.max_host_payload_bytes = 16;
   ContractEngine small(config, ProfileRules{});
@@ -541,7 +552,7 @@ TEST_F(ContractTest, AbortMessageAboveThePayloadLimitTraps) {
 
 // Ill-formed UTF-8 in the message: each maximal subpart becomes U+FFFD (what Python's
 // bytes.decode("utf-8", "replace") and the WHATWG decoder give); well-formed text is kept.
-TEST_F(ContractTest, AbortReplacesIllFormedUtf8) {
+TEST_P(ContractTest, AbortReplacesIllFormedUtf8) {
   const std::string R = "\xEF\xBF\xBD";  // U+FFFD
   struct Case {
     Bytes msg;
@@ -571,7 +582,7 @@ TEST_F(ContractTest, AbortReplacesIllFormedUtf8) {
   EXPECT_EQ(run(A, Bytes(6, 0xFF)).gas_used, run(A, str("abcdef")).gas_used);
 }
 
-TEST_F(ContractTest, CalleeAbortIsATrapForTheCaller) {
+TEST_P(ContractTest, CalleeAbortIsATrapForTheCaller) {
   const std::string why = "absent map key at registry.tnr:40:9";
   const std::string expected = "aborted: " + why;
   const auto n = static_cast<uint32_t>(expected.size());
@@ -609,7 +620,7 @@ TEST_F(ContractTest, CalleeAbortIsATrapForTheCaller) {
   return ::testing::AssertionSuccess();
 }
 
-TEST_F(ContractTest, ATrapReportsItsSite) {
+TEST_P(ContractTest, ATrapReportsItsSite) {
   Contract c;
   const Bytes code = c.build(seq({op::nop, op::nop, op::unreachable, op::end}));
   deploy(A, code);
@@ -619,7 +630,7 @@ TEST_F(ContractTest, ATrapReportsItsSite) {
   EXPECT_EQ(r.message, "unreachable");  // the message is unchanged: the site is a separate field
 }
 
-TEST_F(ContractTest, AbortAndRevertReportTheirCall) {
+TEST_P(ContractTest, AbortAndRevertReportTheirCall) {
   const Bytes aborting = abort_with_input_contract();  // imports input_size, input_read, abort
   deploy(A, aborting);
   ExecResult r = run(A, str("why"));
@@ -636,7 +647,7 @@ TEST_F(ContractTest, AbortAndRevertReportTheirCall) {
   EXPECT_TRUE(stopped_at(r, 1, code_body_offsets(reverting)[0] + 5));
 }
 
-TEST_F(ContractTest, OutOfGasReportsTheBlockThatRanOut) {
+TEST_P(ContractTest, OutOfGasReportsTheBlockThatRanOut) {
   Contract c;
   const Bytes code = c.build(seq({i32c(1), op::drop, op::loop, bt::void_, op::br, 0, op::end, op::end}));
   deploy(A, code);
@@ -656,7 +667,7 @@ TEST_F(ContractTest, OutOfGasReportsTheBlockThatRanOut) {
   EXPECT_FALSE(r.site);
 }
 
-TEST_F(ContractTest, ACalleesTrapIsNotTheCallersSite) {
+TEST_P(ContractTest, ACalleesTrapIsNotTheCallersSite) {
   deploy(B, Contract().build(seq({op::unreachable, op::end})));
   // The caller goes on after the callee trapped (call_contract returns its status), then traps
   // itself: the site is the caller's.
@@ -683,7 +694,7 @@ TEST_F(ContractTest, ACalleesTrapIsNotTheCallersSite) {
   EXPECT_FALSE(r.site);
 }
 
-TEST_F(ContractTest, OutOfGasUndoesStateAndUsesTheWholeLimit) {
+TEST_P(ContractTest, OutOfGasUndoesStateAndUsesTheWholeLimit) {
   Contract c;
   c.data(0, str("k"));
   deploy(A, probe(c, {{"storage_set", {0, 1, 0, 1}}}, 0, seq({op::loop, bt::void_, op::br, 0, op::end})));
@@ -699,7 +710,7 @@ TEST_F(ContractTest, OutOfGasUndoesStateAndUsesTheWholeLimit) {
   EXPECT_EQ(r.gas_used, 100u);
 }
 
-TEST_F(ContractTest, GasLimitBoundaryIsExact) {
+TEST_P(ContractTest, GasLimitBoundaryIsExact) {
   Contract c;
   c.data(0, str("k"));
   deploy(A, probe(c, {{"storage_set", {0, 1, 0, 1}}}, 0));
@@ -725,7 +736,7 @@ Bytes pong_contract() {
                  {I32});
 }
 
-TEST_F(ContractTest, CallContractSuccessCommits) {
+TEST_P(ContractTest, CallContractSuccessCommits) {
   deploy(B, pong_contract());
   Contract c;
   c.data(0, bytes_of(B)).data(32, str("ping")).data(40, str("a"));
@@ -743,7 +754,7 @@ TEST_F(ContractTest, CallContractSuccessCommits) {
   EXPECT_EQ(host.events[0].contract, B);
 }
 
-TEST_F(ContractTest, CalleeRevertRollsBackOnlyTheCallee) {
+TEST_P(ContractTest, CalleeRevertRollsBackOnlyTheCallee) {
   Contract b;
   b.data(0, str("b")).data(8, str("no"));
   deploy(B, probe(b, {{"storage_set", {0, 1, 0, 1}}, {"emit_event", {0, 1, 0, 1}}, {"revert", {8, 2}}}, 0));
@@ -766,7 +777,7 @@ TEST_F(ContractTest, CalleeRevertRollsBackOnlyTheCallee) {
   EXPECT_EQ(host.events[0].contract, A);
 }
 
-TEST_F(ContractTest, CalleeTrapRollsBackOnlyTheCallee) {
+TEST_P(ContractTest, CalleeTrapRollsBackOnlyTheCallee) {
   Contract b;
   b.data(0, str("b"));
   deploy(B, probe(b, {{"storage_set", {0, 1, 0, 1}}}, 0, {op::unreachable}));
@@ -782,7 +793,7 @@ TEST_F(ContractTest, CalleeTrapRollsBackOnlyTheCallee) {
   EXPECT_EQ(host.keys(B), 0u);
 }
 
-TEST_F(ContractTest, ReentryIsRefused) {
+TEST_P(ContractTest, ReentryIsRefused) {
   const std::string msg = "re-entrant call to " + to_hex(A) + " refused: it is already on the call stack";
   const auto len = static_cast<uint32_t>(msg.size());
   Contract b;  // B calls A back and outputs what it saw
@@ -813,7 +824,7 @@ TEST_F(ContractTest, ReentryIsRefused) {
   EXPECT_EQ(parse(r, 1).results[0], 4);
 }
 
-TEST_F(ContractTest, CallGasLimitCapsTheCallee) {
+TEST_P(ContractTest, CallGasLimitCapsTheCallee) {
   Contract b;
   b.data(0, str("b"));
   deploy(B, probe(b, {{"storage_set", {0, 1, 0, 1}}}, 0, seq({op::loop, bt::void_, op::br, 0, op::end})));
@@ -831,7 +842,7 @@ TEST_F(ContractTest, CallGasLimitCapsTheCallee) {
   EXPECT_LT(g2, 10'000'000u);
 }
 
-TEST_F(ContractTest, CallerGasBoundsTheCallee) {
+TEST_P(ContractTest, CallerGasBoundsTheCallee) {
   // The callee asks for more than the caller has left: it runs out with the caller's gas.
   Contract b;
   deploy(B, probe(b, {}, 0, seq({op::loop, bt::void_, op::br, 0, op::end})));
@@ -843,7 +854,7 @@ TEST_F(ContractTest, CallerGasBoundsTheCallee) {
   EXPECT_EQ(r.gas_used, 300'000u);
 }
 
-TEST_F(ContractTest, UnknownContract) {
+TEST_P(ContractTest, UnknownContract) {
   const std::string msg = "no contract at " + to_hex(C);
   Contract a;
   a.data(0, bytes_of(C));
@@ -859,7 +870,7 @@ TEST_F(ContractTest, UnknownContract) {
   EXPECT_EQ(r.gas_used, 0u);
 }
 
-TEST_F(ContractTest, CallerAndSelfAddress) {
+TEST_P(ContractTest, CallerAndSelfAddress) {
   Contract b;
   deploy(B, probe(b, {{"caller", {kBuf}}, {"self_address", {kBuf + 32}}}, 64));
   Contract a;
@@ -881,7 +892,7 @@ TEST_F(ContractTest, CallerAndSelfAddress) {
 
 // ---- entry points and code ----------------------------------------------------------------------------
 
-TEST_F(ContractTest, MissingEntryIsRefused) {
+TEST_P(ContractTest, MissingEntryIsRefused) {
   Contract c;
   deploy(A, c.build({op::end}));
   ExecResult r = engine.execute(host, tx, ContractCall{A, {}, 1'000'000, "tenor_init"});
@@ -897,7 +908,7 @@ TEST_F(ContractTest, MissingEntryIsRefused) {
   EXPECT_EQ(host.get(B, "init"), str("init"));
 }
 
-TEST_F(ContractTest, CodeCacheLoadsEachCodeOnce) {
+TEST_P(ContractTest, CodeCacheLoadsEachCodeOnce) {
   Contract c;
   Bytes code = c.build({op::end});
   host.put_code(A, code);  // deployed without prepare: the first execute loads it
@@ -934,7 +945,7 @@ TEST(CodeCache, EvictsTheLeastRecentlyUsed) {
   EXPECT_EQ(cache.misses(), 1u);
 }
 
-TEST_F(ContractTest, TamperedCodeIsRefused) {
+TEST_P(ContractTest, TamperedCodeIsRefused) {
   Contract c1, c2;
   Bytes good = c1.build({op::end});
   Bytes evil = c2.build({op::unreachable, op::end});
@@ -946,7 +957,7 @@ TEST_F(ContractTest, TamperedCodeIsRefused) {
   EXPECT_EQ(engine.cache().size(), 0u);
 }
 
-TEST_F(ContractTest, PrepareRejectsCodeOutsideTheProfile) {
+TEST_P(ContractTest, PrepareRejectsCodeOutsideTheProfile) {
   Contract f;
   auto r = engine.prepare(f.build(seq({f32c(1.0f), f32c(2.0f), op::f32_add, op::drop, op::end})));
   ASSERT_FALSE(r);
@@ -977,7 +988,7 @@ TEST_F(ContractTest, PrepareRejectsCodeOutsideTheProfile) {
   EXPECT_EQ(r.error().kind, ErrorKind::Uninstantiable);
 }
 
-TEST_F(ContractTest, EveryHostFunctionCanBeImported) {
+TEST_P(ContractTest, EveryHostFunctionCanBeImported) {
   Contract c;
   for (const auto& spec : detail::host_function_specs()) c.call(spec.name);
   auto r = engine.prepare(c.build({op::end}));
@@ -986,7 +997,7 @@ TEST_F(ContractTest, EveryHostFunctionCanBeImported) {
 
 // ---- transaction and block ----------------------------------------------------------------------------
 
-TEST_F(ContractTest, Signers) {
+TEST_P(ContractTest, Signers) {
   Contract c;
   c.data(0, bytes_of(tx.signers[0])).data(32, bytes_of(tx.signers[1])).data(64, bytes_of(address(0x99)));
   ProbeOutput p = run_probe({{"is_signer", {0}},
@@ -1007,7 +1018,7 @@ TEST_F(ContractTest, Signers) {
   EXPECT_NE(r.message.find("signer_read: index 2 is not below signer_count (2)"), std::string::npos) << r.message;
 }
 
-TEST_F(ContractTest, BlockAndChain) {
+TEST_P(ContractTest, BlockAndChain) {
   ProbeOutput p = run_probe({{"block_height", {}},
                              {"block_time", {}},
                              {"chain_id", {kBuf, 0}},
@@ -1028,14 +1039,14 @@ TEST(Sha256, KnownVector) {
   EXPECT_EQ(to_hex(Bytes{0x00, 0x0f, 0xa0, 0xff}), "000fa0ff");
 }
 
-TEST_F(ContractTest, Sha256HostFunction) {
+TEST_P(ContractTest, Sha256HostFunction) {
   Contract c;
   c.data(0, str("abc"));
   ProbeOutput p = run_probe({{"sha256", {0, 3, kBuf}}, {"sha256", {0, 3, 0}}}, 32, std::move(c));
   EXPECT_EQ(to_hex(p.buf), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-TEST_F(ContractTest, Ed25519Verify) {
+TEST_P(ContractTest, Ed25519Verify) {
   ASSERT_GE(sodium_init(), 0);
   unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
   crypto_sign_keypair(pk, sk);
@@ -1061,7 +1072,7 @@ TEST_F(ContractTest, Ed25519Verify) {
 
 // Not a benchmark: prints what one execute() of an empty contract costs from a warm cache, so a
 // regression in the per-call overhead is visible in the test log.
-TEST_F(ContractTest, WarmExecuteCost) {
+TEST_P(ContractTest, WarmExecuteCost) {
   Contract c;
   deploy(A, c.build({op::end}));
   Contract d;
@@ -1078,6 +1089,8 @@ TEST_F(ContractTest, WarmExecuteCost) {
     std::printf("execute() of %s from a warm cache: %.0f ns\n", a == A ? "an empty contract" : "a 3-host-call contract", ns);
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Variants, ContractTest, ::testing::ValuesIn(metered_variants()), variant_test_name);
 
 }  // namespace
 }  // namespace tenor::vm::test

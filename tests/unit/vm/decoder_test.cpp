@@ -1,4 +1,4 @@
-// Tests of the byte reader (leb128.hpp), decode_module and validate_module: hand-built modules for
+// Tests of the byte reader (common/byte_reader.hpp), decode_module and validate_module: hand-built modules for
 // every accepted form and every malformed/invalid/limit category, then the official spec suite's
 // binary modules (folder from TENOR_WASM_SPEC_DIR) for categories and robustness.
 #include <gtest/gtest.h>
@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "leb128.hpp"
+#include "byte_reader.hpp"
 #include "module_info.hpp"
 #include "tenor/vm/error.hpp"
 #include "tenor/vm/trap.hpp"

@@ -1,6 +1,7 @@
 // Determinism: randomly generated modules (random_module.hpp) run on several inputs, each twice in
-// fresh stores, traced and untraced, metered and unmetered, and the outcomes (status or trap,
-// results, gas used, memory pages and hash, block-trace hash) are compared with the ones recorded
+// fresh stores, traced and untraced, metered and unmetered, with computed-goto and switch dispatch,
+// and the outcomes (status or trap, results, gas used, memory pages and hash, block-trace hash) are
+// compared with the ones recorded
 // in tests/golden/determinism.golden. A build with another compiler, standard library or
 // optimisation level that changes any outcome fails here.
 //
@@ -29,6 +30,7 @@
 #include <gtest/gtest.h>
 
 #include "random_module.hpp"
+#include "repo_path.hpp"
 #include "wasm_builder.hpp"
 
 namespace tenor::vm::test {
@@ -39,10 +41,12 @@ constexpr uint64_t kGasLimit = 200'000;
 constexpr uint32_t kInputsPerSeed = 4;
 
 // Small stacks, so that recursion ends in CallStackExhausted or ValueStackExhausted quickly (and a
-// fresh store per run stays cheap). Only `metering` differs between the configurations.
-VmConfig config(bool metering) {
+// fresh store per run stays cheap). Only `metering` and `dispatch` differ between the
+// configurations.
+VmConfig config(bool metering, VmConfig::Dispatch dispatch) {
   VmConfig c;
   c.metering = metering;
+  c.dispatch = dispatch;
   c.max_call_depth = 64;
   c.value_stack_slots = 400;
   return c;
@@ -107,11 +111,12 @@ struct RunSpec {
   bool metering = true;
   bool traced = true;
   std::optional<uint64_t> gas_limit;
+  VmConfig::Dispatch dispatch = VmConfig::Dispatch::Goto;
 };
 
 // One run in a fresh store. Returns an error message instead when loading or instantiating fails.
 std::variant<Outcome, std::string> run_once(const Bytes& wasm, const Input& in, const RunSpec& spec) {
-  const VmConfig cfg = config(spec.metering);
+  const VmConfig cfg = config(spec.metering, spec.dispatch);
   auto module = Module::load(wasm, cfg);
   if (!module) return "load failed: " + module.error().to_string();
   Store store(cfg);
@@ -149,7 +154,7 @@ std::string golden_line(uint64_t seed, uint32_t input_no, uint64_t wasm_hash, co
 }
 
 std::filesystem::path golden_path() {
-  return std::filesystem::path(TENOR_SOURCE_DIR) / "tests" / "golden" / "determinism.golden";
+  return repo_path("tests/golden/determinism.golden");
 }
 
 const char* const kGoldenHeader =
@@ -214,6 +219,12 @@ TEST(Determinism, RandomModulesMatchGolden) {
       // The untraced interpreter must agree with the traced one.
       const Outcome c = std::get<Outcome>(run_once(m.wasm, in, {true, false, in.gas_limit}));
       EXPECT_EQ(c.semantics(), a.semantics()) << where << ": untraced run differs from traced run";
+      // The switch-dispatch interpreter must agree with the computed-goto one, trace included.
+      constexpr auto kSwitch = VmConfig::Dispatch::Switch;
+      const Outcome sw = std::get<Outcome>(run_once(m.wasm, in, {true, true, in.gas_limit, kSwitch}));
+      EXPECT_EQ(golden_line(seed, i, wasm_hash, in, sw), actual.back()) << where << ": switch dispatch differs";
+      const Outcome swu = std::get<Outcome>(run_once(m.wasm, in, {true, false, in.gas_limit, kSwitch}));
+      EXPECT_EQ(swu.semantics(), a.semantics()) << where << ": untraced switch dispatch differs";
       // Metering must not change semantics: same results and memory without it, and the same trap
       // where the trap does not depend on resources (gas, stack sizes).
       const bool resource_trap =

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "opcodes.hpp"
+#include "repo_path.hpp"
 #include "wasm_builder.hpp"
 
 namespace tenor::vm::test {
@@ -26,22 +28,27 @@ uint64_t cost_of(std::initializer_list<uint32_t> opcodes) {
   return sum;
 }
 
-VmConfig metered() {
-  VmConfig c;
-  c.metering = true;
-  return c;
-}
-
-// Vm::call gives metered stores a large limit; these two say exactly what the call gets.
+// Vm::call gives metered stores a large limit; these two say exactly what the call gets (and trace
+// it when the variant is traced).
 CallResult call_without_limit(Vm& vm, std::string_view name, std::vector<Value> args) {
-  return vm.store.call(vm.fn(name), std::span<const Value>(args), CallOptions{});
+  CallOptions o;
+  o.tracer = vm.options.tracer;
+  return vm.store.call(vm.fn(name), std::span<const Value>(args), o);
 }
 
 CallResult call_with_gas(Vm& vm, std::string_view name, std::vector<Value> args, std::optional<uint64_t> gas) {
   CallOptions o;
   o.gas_limit = gas;
+  o.tracer = vm.options.tracer;
   return vm.store.call(vm.fn(name), std::span<const Value>(args), o);
 }
+
+// The tests of metered execution run on every metered variant (variants.hpp): both dispatch
+// modes, traced and untraced. metered() is the variant's configuration.
+class GasExecution : public VariantTest {
+ protected:
+  static VariantConfig metered() { return cfg(); }
+};
 
 uint32_t global_value(const Vm& vm, std::string_view name) {
   auto ext = vm.inst->find_export(name);
@@ -80,7 +87,7 @@ TEST(Gas, TheScheduleCostsOfTheLoop) {
   EXPECT_EQ(kEpilogue, 0u);
 }
 
-TEST(Gas, AMeteredCallUsesWhatTheScheduleSays) {
+TEST_P(GasExecution, AMeteredCallUsesWhatTheScheduleSays) {
   Vm vm(metered());
   ASSERT_TRUE(vm.load(counting_loop_module()));
   for (uint32_t n : {1u, 2u, 10u, 1000u}) {
@@ -91,7 +98,7 @@ TEST(Gas, AMeteredCallUsesWhatTheScheduleSays) {
   }
 }
 
-TEST(Gas, TheSameCallTwiceUsesTheSameGas) {
+TEST_P(GasExecution, TheSameCallTwiceUsesTheSameGas) {
   for (int store = 0; store < 2; ++store) {
     Vm vm(metered());
     ASSERT_TRUE(vm.load(counting_loop_module()));
@@ -104,7 +111,7 @@ TEST(Gas, TheSameCallTwiceUsesTheSameGas) {
   }
 }
 
-TEST(Gas, OutOfGasUsesTheWholeLimitAndStopsAtTheSamePointEveryRun) {
+TEST_P(GasExecution, OutOfGasUsesTheWholeLimitAndStopsAtTheSamePointEveryRun) {
   // Blocks are charged at entry, before any of their effects: with limit L the prologue runs when
   // L >= 3 and then floor((L - 3) / 12) iterations complete.
   for (uint64_t limit = 0; limit <= 200; ++limit) {
@@ -120,7 +127,7 @@ TEST(Gas, OutOfGasUsesTheWholeLimitAndStopsAtTheSamePointEveryRun) {
   }
 }
 
-TEST(Gas, ExactlyEnoughGasSucceeds) {
+TEST_P(GasExecution, ExactlyEnoughGasSucceeds) {
   Vm vm(metered());
   ASSERT_TRUE(vm.load(counting_loop_module()));
   const uint64_t need = kPrologue + 5 * kIteration + kEpilogue;
@@ -133,7 +140,7 @@ TEST(Gas, ExactlyEnoughGasSucceeds) {
   EXPECT_EQ(global_value(vm, "counter"), 4u);
 }
 
-TEST(Gas, ACallChargesTheCalleesEntryBlockBeforeItRuns) {
+TEST_P(GasExecution, ACallChargesTheCalleesEntryBlockBeforeItRuns) {
   WasmBuilder b;
   uint32_t g = b.global(I32, true, i32c(0));
   b.export_global("g", g);
@@ -168,7 +175,7 @@ TEST(Gas, ACallChargesTheCalleesEntryBlockBeforeItRuns) {
   }
 }
 
-TEST(Gas, ACallWithoutALimitIsUnmetered) {
+TEST_P(GasExecution, ACallWithoutALimitIsUnmetered) {
   Vm vm(metered());
   ASSERT_TRUE(vm.load(counting_loop_module()));
   CallResult r = call_without_limit(vm, "count", {Value::i32(100)});
@@ -204,7 +211,7 @@ Bytes mixed_module() {
   return b.build();
 }
 
-TEST(Gas, MeteredAndUnmeteredCodeAgree) {
+TEST_P(GasExecution, MeteredAndUnmeteredCodeAgree) {
   Vm plain;             // translated without gas
   Vm free_run(metered());  // translated with gas, called without a limit
   Vm limited(metered());   // translated with gas, called with a limit
@@ -236,7 +243,7 @@ TEST(Gas, MeteredAndUnmeteredCodeAgree) {
 
 // ---- dynamic costs ----
 
-TEST(Gas, MemoryGrowCostsPerPage) {
+TEST_P(GasExecution, MemoryGrowCostsPerPage) {
   const uint64_t fixed = cost_of({0x20, 0x40, 0x0B});
   ASSERT_EQ(fixed, 51u);
   Vm vm(metered());
@@ -257,7 +264,7 @@ TEST(Gas, MemoryGrowCostsPerPage) {
   EXPECT_EQ(vm.inst->memory()->pages(), 4u);
 }
 
-TEST(Gas, MemoryFillCostsPerEightBytes) {
+TEST_P(GasExecution, MemoryFillCostsPerEightBytes) {
   WasmBuilder b;
   b.memory(1);
   b.func({I32}, {}).code({i32c(0), i32c(0xAB), op::local_get, 0, memory_fill(), op::end}).export_("fill");
@@ -281,6 +288,8 @@ TEST(Gas, UnmeteredModulesPayOnlyDynamicCosts) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.gas_used, 2 * gas::kMemoryGrowPerPage);
 }
+
+INSTANTIATE_TEST_SUITE_P(Variants, GasExecution, ::testing::ValuesIn(metered_variants()), variant_test_name);
 
 // ---- the schedule and its documentation ----
 
@@ -351,7 +360,7 @@ std::map<std::string, DocRow> read_doc_table(const std::string& doc, const std::
 }
 
 std::string read_gas_doc() {
-  const auto path = std::filesystem::path(TENOR_SOURCE_DIR) / "docs" / "gas.md";
+  const auto path = repo_path("docs/gas.md");
   std::ifstream in(path);
   if (!in) {
     ADD_FAILURE() << "cannot read " << path;
@@ -393,6 +402,70 @@ TEST(Gas, DocsRenderEveryDynamicCostExactly) {
   }
   for (const auto& [name, row] : doc)
     ADD_FAILURE() << "docs/gas.md lists dynamic cost " << name << ", the schedule does not";
+}
+
+// The lists of "Instructions per class" in docs/gas.md: class -> its instructions (one Markdown list
+// item per class, "- `class`: name name ...", which may continue on indented lines).
+std::map<std::string, std::vector<std::string>> read_doc_class_lists(const std::string& doc) {
+  std::map<std::string, std::vector<std::string>> lists;
+  std::istringstream in(doc);
+  std::string line;
+  bool inside = false;
+  std::vector<std::string>* current = nullptr;
+  while (std::getline(in, line)) {
+    if (line.starts_with("## ")) {
+      inside = line == "## Instructions per class";
+      current = nullptr;
+      continue;
+    }
+    if (!inside) continue;
+    if (line.starts_with("- `")) {
+      const size_t close = line.find('`', 3);
+      if (close == std::string::npos || line.compare(close, 2, "`:") != 0) {
+        ADD_FAILURE() << "docs/gas.md: a list item of the instructions per class is not \"- `class`: ...\": " << line;
+        current = nullptr;
+        continue;
+      }
+      const std::string name = line.substr(3, close - 3);
+      EXPECT_FALSE(lists.contains(name)) << "docs/gas.md lists the instructions of " << name << " twice";
+      current = &lists[name];
+      line = line.substr(close + 2);
+    } else if (trim(line).empty() || !line.starts_with("  ")) {
+      current = nullptr;
+      continue;
+    }
+    if (current == nullptr) continue;
+    std::istringstream words(line);
+    for (std::string w; words >> w;) current->push_back(w);
+  }
+  return lists;
+}
+
+// Every instruction of the opcode table (opcodes.def) appears in docs/gas.md under its class, in
+// table order, and nothing else does: the doc cannot drift from the schedule.
+TEST(Gas, DocsListTheInstructionsOfEveryClassExactly) {
+  std::map<std::string, std::vector<std::string>> want;
+  for (const detail::OpcodeInfo& row : detail::opcodes()) want[gas::class_of(row.opcode)].push_back(row.name);
+  std::string expected_section;  // printed on failure, to paste into the doc
+  for (const gas::GasClass& c : gas::classes()) {
+    std::string item = std::string("- `") + c.name + "`:";
+    for (const std::string& name : want[c.name]) item += " " + name;
+    expected_section += item + "\n";
+  }
+  auto doc = read_doc_class_lists(read_gas_doc());
+  ASSERT_FALSE(doc.empty()) << "docs/gas.md has no \"## Instructions per class\" section of \"- `class`: ...\" "
+                            << "items; from opcodes.def:\n" << expected_section;
+  for (const gas::GasClass& c : gas::classes()) {
+    auto it = doc.find(c.name);
+    if (it == doc.end()) {
+      ADD_FAILURE() << "docs/gas.md lists no instructions for class " << c.name;
+      continue;
+    }
+    EXPECT_EQ(it->second, want[c.name]) << "the instructions of class " << c.name;
+    doc.erase(it);
+  }
+  for (const auto& [name, list] : doc) ADD_FAILURE() << "docs/gas.md lists instructions of class " << name << ", the schedule has no such class";
+  if (HasFailure()) ADD_FAILURE() << "the section generated from opcodes.def:\n" << expected_section;
 }
 
 }  // namespace

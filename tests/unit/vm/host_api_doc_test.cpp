@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "host_api.hpp"
+#include "repo_path.hpp"
 
 namespace tenor::vm::test {
 namespace {
@@ -54,7 +55,7 @@ std::string letters(const std::string& types, std::string& error) {
 
 std::map<std::string, DocRow> read_doc_table(std::string& error) {
   std::map<std::string, DocRow> rows;
-  auto path = std::filesystem::path(TENOR_SOURCE_DIR) / "docs" / "host-api.md";
+  auto path = repo_path("docs/host-api.md");
   std::ifstream in(path);
   if (!in) {
     error = "cannot open " + path.string();

@@ -18,8 +18,8 @@
 namespace tenor::vm::test {
 namespace {
 
-// Every test runs unmetered and metered (MeteringVariant, wasm_builder.hpp).
-using Variant = MeteringVariant;
+// Every test runs on every variant of the VM (variants.hpp): dispatch x metering x tracing.
+using Variant = VariantTest;
 using InterpreterBulkMemory = Variant;
 using InterpreterCalls = Variant;
 using InterpreterGlobals = Variant;
@@ -315,7 +315,7 @@ TEST_P(InterpreterMemory, GrowRespectsLimitsAndNewPagesAreUsable) {
 }
 
 TEST_P(InterpreterMemory, GrowStopsAtTheConfiguredPageLimit) {
-  VmConfig config = cfg();
+  VariantConfig config = cfg();
   config.max_memory_pages = 4;
   WasmBuilder b;
   b.memory(1);  // no declared maximum
@@ -476,7 +476,7 @@ Bytes recursion_module(uint32_t extra_locals) {
 }
 
 TEST_P(InterpreterLimits, CallStackExhausted) {
-  VmConfig config = cfg();
+  VariantConfig config = cfg();
   config.max_call_depth = 100;
   Vm vm(config);
   ASSERT_TRUE(vm.load(recursion_module(0)));
@@ -492,7 +492,7 @@ TEST_P(InterpreterLimits, CallStackExhausted) {
 // max_call_depth is "wasm frames on the call stack": depth(n) uses n + 1 frames, so with a limit of
 // 100 frames depth(99) is the deepest call that fits and depth(100) must trap.
 TEST_P(InterpreterLimits, CallDepthLimitIsExact) {
-  VmConfig config = cfg();
+  VariantConfig config = cfg();
   config.max_call_depth = 100;
   Vm vm(config);
   ASSERT_TRUE(vm.load(recursion_module(0)));
@@ -502,7 +502,7 @@ TEST_P(InterpreterLimits, CallDepthLimitIsExact) {
 }
 
 TEST_P(InterpreterLimits, ValueStackExhausted) {
-  VmConfig config = cfg();
+  VariantConfig config = cfg();
   config.value_stack_slots = 4096;
   Vm vm(config);
   ASSERT_TRUE(vm.load(recursion_module(60)));
@@ -923,7 +923,7 @@ TEST_P(InterpreterHost, UnboundedHostReentryIsStopped) {
 // The store after traps
 
 TEST_P(InterpreterRecovery, EveryTrapLeavesTheStoreUsable) {
-  VmConfig config = cfg();
+  VariantConfig config = cfg();
   config.max_call_depth = 200;
   Vm vm(config);
   WasmBuilder b;
@@ -948,15 +948,15 @@ TEST_P(InterpreterRecovery, EveryTrapLeavesTheStoreUsable) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterBulkMemory, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterCalls, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterGlobals, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterHost, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterLimits, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterMemory, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterRecovery, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterTables, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, InterpreterTraps, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Variants, InterpreterBulkMemory, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, InterpreterCalls, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, InterpreterGlobals, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, InterpreterHost, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, InterpreterLimits, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, InterpreterMemory, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, InterpreterRecovery, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, InterpreterTables, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, InterpreterTraps, ::testing::ValuesIn(all_variants()), variant_test_name);
 
 }  // namespace
 }  // namespace tenor::vm::test

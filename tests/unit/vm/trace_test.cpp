@@ -1,5 +1,5 @@
-// Execution traces: identical executions give identical traces and hashes; a divergence is
-// located at its first differing event.
+// Execution traces: identical executions give identical traces and hashes, whichever the dispatch
+// mode; a divergence is located at its first differing event.
 #include <gtest/gtest.h>
 
 #include "tenor/vm/engine.hpp"
@@ -34,9 +34,10 @@ struct TracedRun {
   Tracer tracer;
 };
 
-TracedRun run_traced(TraceLevel level, uint32_t n, std::optional<uint64_t> gas) {
+TracedRun run_traced_on(VmConfig::Dispatch dispatch, TraceLevel level, uint32_t n, std::optional<uint64_t> gas) {
   VmConfig config;
   config.metering = true;
+  config.dispatch = dispatch;
   auto module = Module::load(sum_module(), config);
   EXPECT_TRUE(module.has_value());
   Store store(config);
@@ -51,7 +52,25 @@ TracedRun run_traced(TraceLevel level, uint32_t n, std::optional<uint64_t> gas) 
   return r;
 }
 
-TEST(Trace, IdenticalExecutionsHaveIdenticalTraces) {
+// Every test runs with both dispatch modes (variants.hpp); tracing and metering are what it tests.
+class Trace : public VariantTest {
+ protected:
+  static TracedRun run_traced(TraceLevel level, uint32_t n, std::optional<uint64_t> gas) {
+    return run_traced_on(GetParam().dispatch, level, n, gas);
+  }
+};
+
+TEST(TraceDispatch, BothDispatchModesRecordTheSameTrace) {
+  for (TraceLevel level : {TraceLevel::Call, TraceLevel::Block, TraceLevel::Instr}) {
+    TracedRun a = run_traced_on(VmConfig::Dispatch::Goto, level, 20, 100000);
+    TracedRun b = run_traced_on(VmConfig::Dispatch::Switch, level, 20, 100000);
+    EXPECT_EQ(a.tracer.hash(), b.tracer.hash());
+    EXPECT_EQ(a.tracer.steps(), b.tracer.steps());
+    EXPECT_FALSE(Tracer::first_difference(a.tracer, b.tracer).has_value());
+  }
+}
+
+TEST_P(Trace, IdenticalExecutionsHaveIdenticalTraces) {
   for (TraceLevel level : {TraceLevel::Call, TraceLevel::Block, TraceLevel::Instr}) {
     TracedRun a = run_traced(level, 20, 100000);
     TracedRun b = run_traced(level, 20, 100000);
@@ -63,7 +82,7 @@ TEST(Trace, IdenticalExecutionsHaveIdenticalTraces) {
   }
 }
 
-TEST(Trace, LevelsNest) {
+TEST_P(Trace, LevelsNest) {
   TracedRun call = run_traced(TraceLevel::Call, 5, 100000);
   TracedRun block = run_traced(TraceLevel::Block, 5, 100000);
   TracedRun instr = run_traced(TraceLevel::Instr, 5, 100000);
@@ -76,7 +95,7 @@ TEST(Trace, LevelsNest) {
   EXPECT_GT(blocks, 5u);  // at least one loop header per iteration
 }
 
-TEST(Trace, DivergenceIsLocatedAtTheFirstDifferingStep) {
+TEST_P(Trace, DivergenceIsLocatedAtTheFirstDifferingStep) {
   TracedRun a = run_traced(TraceLevel::Block, 10, 100000);
   TracedRun b = run_traced(TraceLevel::Block, 11, 100000);  // one more iteration: diverges at the start
   auto diff = Tracer::first_difference(a.tracer, b.tracer);
@@ -93,7 +112,7 @@ TEST(Trace, DivergenceIsLocatedAtTheFirstDifferingStep) {
   EXPECT_EQ(*diff2, 0u);
 }
 
-TEST(Trace, OutOfGasEndsTheTraceAtTheSameStepEveryRun) {
+TEST_P(Trace, OutOfGasEndsTheTraceAtTheSameStepEveryRun) {
   TracedRun a = run_traced(TraceLevel::Block, 1000, 300);
   TracedRun b = run_traced(TraceLevel::Block, 1000, 300);
   ASSERT_TRUE(a.result.trap.has_value());
@@ -103,9 +122,10 @@ TEST(Trace, OutOfGasEndsTheTraceAtTheSameStepEveryRun) {
   EXPECT_EQ(a.tracer.steps(), b.tracer.steps());
 }
 
-TEST(Trace, KeptEventsAreCappedButTheHashCoversAll) {
+TEST_P(Trace, KeptEventsAreCappedButTheHashCoversAll) {
   VmConfig config;
   config.metering = true;
+  config.dispatch = GetParam().dispatch;
   auto module = Module::load(sum_module(), config);
   ASSERT_TRUE(module.has_value());
   Store store(config);
@@ -124,7 +144,7 @@ TEST(Trace, KeptEventsAreCappedButTheHashCoversAll) {
   EXPECT_EQ(capped.steps(), full.steps());
 }
 
-TEST(Trace, FormatNamesKindFunctionAndInstruction) {
+TEST_P(Trace, FormatNamesKindFunctionAndInstruction) {
   TracedRun r = run_traced(TraceLevel::Instr, 1, 100000);
   ASSERT_FALSE(r.tracer.events().empty());
   std::string first = Tracer::format(0, r.tracer.events()[0]);
@@ -136,6 +156,8 @@ TEST(Trace, FormatNamesKindFunctionAndInstruction) {
   }
   EXPECT_TRUE(saw_instr);
 }
+
+INSTANTIATE_TEST_SUITE_P(Dispatch, Trace, ::testing::ValuesIn(dispatch_variants()), dispatch_test_name);
 
 }  // namespace
 }  // namespace tenor::vm::test

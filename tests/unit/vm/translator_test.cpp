@@ -1,4 +1,4 @@
-// Tests of the translator (lowering.cpp) through the results of the code it produces: every
+// Tests of the translator (translator.hpp) through the results of the code it produces: every
 // peephole (local.set retargeting, lazy local/const operands and their flushes, immediate forms,
 // fused compare-and-branch), every branch shape that needs moves (br_if with values, br_table
 // stubs, multi-value blocks and returns), and the positions of validation errors.
@@ -17,8 +17,8 @@
 namespace tenor::vm::test {
 namespace {
 
-// Every test runs unmetered and metered (MeteringVariant, wasm_builder.hpp).
-using Variant = MeteringVariant;
+// Every test runs on every variant of the VM (variants.hpp): dispatch x metering x tracing.
+using Variant = VariantTest;
 using TranslatorBranches = Variant;
 using TranslatorConsts = Variant;
 using TranslatorErrors = Variant;
@@ -59,7 +59,7 @@ TEST_P(TranslatorLocals, LocalSetRetargetsTheProducer) {
   EXPECT_TRUE(returns(vm.call("count", {i32v(-5)}), {i32v(1)}));
   EXPECT_TRUE(returns(vm.call("sq_plus", {i32v(7)}), {i32v(56)}));
   // The metered variant really runs the charges.
-  EXPECT_EQ(vm.call("count", {i32v(10)}).gas_used > 0, GetParam());
+  EXPECT_EQ(vm.call("count", {i32v(10)}).gas_used > 0, GetParam().metered);
 }
 
 TEST_P(TranslatorLocals, RetargetOfEveryProducerKind) {
@@ -1126,14 +1126,14 @@ TEST_P(TranslatorErrors, ErrorsInLaterFunctionsAndBranchTypes) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorBranches, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorConsts, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorErrors, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorFusion, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorLocals, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorMultiValue, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorNesting, ::testing::Bool(), metering_variant_name);
-INSTANTIATE_TEST_SUITE_P(Dispatch, TranslatorSelect, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Variants, TranslatorBranches, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, TranslatorConsts, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, TranslatorErrors, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, TranslatorFusion, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, TranslatorLocals, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, TranslatorMultiValue, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, TranslatorNesting, ::testing::ValuesIn(all_variants()), variant_test_name);
+INSTANTIATE_TEST_SUITE_P(Variants, TranslatorSelect, ::testing::ValuesIn(all_variants()), variant_test_name);
 
 }  // namespace
 }  // namespace tenor::vm::test

@@ -20,7 +20,7 @@
 namespace tenor::vm::test {
 namespace {
 
-using TrapSites = MeteringVariant;
+using TrapSites = VariantTest;  // every variant of the VM (variants.hpp)
 
 ::testing::AssertionResult trapped_at(const CallResult& r, TrapCode code, uint32_t func, uint32_t offset) {
   if (!r.trap) return ::testing::AssertionFailure() << "no trap, got " << describe(r);
@@ -201,7 +201,7 @@ TEST_P(TrapSites, TracedAndUntracedCallsReportTheSameSite) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Dispatch, TrapSites, ::testing::Bool(), metering_variant_name);
+INSTANTIATE_TEST_SUITE_P(Variants, TrapSites, ::testing::ValuesIn(all_variants()), variant_test_name);
 
 // ---- out of gas ---------------------------------------------------------------------------------
 

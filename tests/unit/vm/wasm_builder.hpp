@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -29,6 +30,8 @@
 #include <gtest/gtest.h>
 
 #include "tenor/vm/engine.hpp"
+#include "tenor/vm/trace.hpp"
+#include "variants.hpp"
 
 namespace tenor::vm {
 // Lets GoogleTest print Values in failure messages ("i32:42").
@@ -176,30 +179,19 @@ inline Bytes fc(uint32_t sub) {
   return out;
 }
 inline Bytes trunc_sat(uint32_t sub) { return fc(sub); }  // 0..7
-inline Bytes memory_init(uint32_t seg) {
-  Bytes out = fc(8);
+// A prefixed instruction with a segment index, and for the .init ones the reserved zero byte.
+inline Bytes fc_segment(uint32_t sub, uint32_t seg, bool reserved_byte) {
+  Bytes out = fc(sub);
   append(out, uleb(seg));
-  out.push_back(0);
+  if (reserved_byte) out.push_back(0);
   return out;
 }
-inline Bytes data_drop(uint32_t seg) {
-  Bytes out = fc(9);
-  append(out, uleb(seg));
-  return out;
-}
+inline Bytes memory_init(uint32_t seg) { return fc_segment(8, seg, true); }
+inline Bytes data_drop(uint32_t seg) { return fc_segment(9, seg, false); }
 inline Bytes memory_copy() { return {op::prefix_fc, 10, 0, 0}; }
 inline Bytes memory_fill() { return {op::prefix_fc, 11, 0}; }
-inline Bytes table_init(uint32_t seg) {
-  Bytes out = fc(12);
-  append(out, uleb(seg));
-  out.push_back(0);
-  return out;
-}
-inline Bytes elem_drop(uint32_t seg) {
-  Bytes out = fc(13);
-  append(out, uleb(seg));
-  return out;
-}
+inline Bytes table_init(uint32_t seg) { return fc_segment(12, seg, true); }
+inline Bytes elem_drop(uint32_t seg) { return fc_segment(13, seg, false); }
 inline Bytes table_copy() { return {op::prefix_fc, 14, 0, 0}; }
 // call_indirect of a function type, through table 0.
 inline Bytes call_indirect(uint32_t type_index) {
@@ -543,6 +535,13 @@ struct Vm {
   explicit Vm(VmConfig config = {}) : store(config) {
     if (config.metering) options.gas_limit = uint64_t{1} << 60;
   }
+  // A variant's config (variants.hpp): a traced one also records every call made through call().
+  explicit Vm(const VariantConfig& config) : Vm(static_cast<const VmConfig&>(config)) {
+    if (config.traced) {
+      tracer = std::make_unique<Tracer>(TraceLevel::Instr, /*max_events_kept=*/0);
+      options.tracer = tracer.get();
+    }
+  }
 
   // Instantiates `wasm` as the instance under test; records a test failure when that fails.
   bool load(const Bytes& wasm) {
@@ -567,6 +566,7 @@ struct Vm {
   CallOptions options;
   Linker linker;
   Instance* inst = nullptr;
+  std::unique_ptr<Tracer> tracer;  // of a traced variant
 };
 
 inline std::string describe(const CallResult& r) {
@@ -609,19 +609,5 @@ inline ::testing::AssertionResult traps(const CallResult& r, TrapCode code, std:
 // Typed argument shorthands for signed values.
 inline Value i32v(int32_t v) { return Value::i32(static_cast<uint32_t>(v)); }
 inline Value i64v(int64_t v) { return Value::i64(static_cast<uint64_t>(v)); }
-
-// A test fixture run unmetered and metered (gas charges translated into the code, and every call
-// given a large gas limit): the charges must not change any result.
-class MeteringVariant : public ::testing::TestWithParam<bool> {
- protected:
-  static VmConfig cfg() {
-    VmConfig c;
-    c.metering = GetParam();
-    return c;
-  }
-};
-inline std::string metering_variant_name(const ::testing::TestParamInfo<bool>& info) {
-  return info.param ? "Metered" : "Unmetered";
-}
 
 }  // namespace tenor::vm::test

@@ -61,6 +61,15 @@ struct VmConfig {
   // Default false.
   bool metering = false;
 
+  // --- interpreter: not consensus (every choice computes the same results, gas, traps and traces) ---
+
+  // How the interpreter dispatches its internal instructions: Goto (computed goto, the fastest; in a
+  // build without it, TENOR_SWITCH_DISPATCH or a compiler without the extension, it is Switch) or
+  // Switch (a portable switch). Chosen when a Store is created. The tests run every execution test
+  // and the spec suite over both. Default Goto.
+  enum class Dispatch : uint8_t { Goto, Switch };
+  Dispatch dispatch = Dispatch::Goto;
+
   // --- execution: exceeding one traps the call ---
 
   // wasm frames on the call stack; more traps with CallStackExhausted. Default 10'000.

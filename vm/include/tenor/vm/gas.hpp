@@ -45,6 +45,10 @@ inline constexpr uint64_t kTablePerElement = 1;           // table.init/table.co
 inline constexpr uint64_t kHostCallBase = 20;             // every call into the host (plus its own cost)
 inline constexpr uint64_t kHostPerByte = 1;               // per byte moved between host and wasm memory
 inline constexpr uint64_t kStoragePerByteWritten = 20;    // per byte of key + value written to storage
+// Deploying a contract, charged by the chain before any of its code (tenor_init) runs: storing code
+// is the most expensive write there is. A deployment of n bytes costs base + per_byte * n.
+inline constexpr uint64_t kDeployBaseGas = 10'000;
+inline constexpr uint64_t kDeployPerByteGas = 10;
 
 std::span<const DynamicCost> dynamic_costs() noexcept;
 

@@ -1,4 +1,4 @@
-// The VM decodes modules with common's ByteReader (tenor/common/byte_reader.hpp).
+// The VM decodes modules with common's ByteReader (tenor/common/byte_reader.hpp), named in vm::detail.
 #pragma once
 
 #include "tenor/common/byte_reader.hpp"
