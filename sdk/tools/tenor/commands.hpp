@@ -1,6 +1,6 @@
-// The `tenor` command line: main.cpp builds the CLI::App and each cmd_*.cpp registers one group of
-// subcommands on it. A subcommand reports its exit status through CommandContext, because CLI11
-// callbacks return nothing.
+// The `tenor` command line: commands.def is the table of its commands, main.cpp walks it, and a
+// cmd_*.cpp file sets each command up (options, subcommands, callback). A command reports its exit
+// status through CommandContext, because CLI11 callbacks return nothing.
 #pragma once
 
 namespace CLI {
@@ -18,7 +18,9 @@ struct CommandContext {
   int exit_code = kExitOk;
 };
 
-// `tenor wasm validate|run|spec`.
-void register_wasm_commands(CLI::App& app, CommandContext& ctx);
+// One per row of commands.def: sets up `cmd` (already added to the App with its name and
+// summary). `ctx` outlives the App's parse.
+#define TENOR_COMMAND(id, name, summary) void setup_##id(CLI::App& cmd, CommandContext& ctx);
+#include "commands.def"
 
 }  // namespace tenor::cli
