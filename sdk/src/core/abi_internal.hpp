@@ -81,8 +81,6 @@ std::string show(const Json& v);
 std::string quote_text(std::string_view s);
 std::string join_names(const std::vector<AbiField>& fields);
 std::string plural(int n, const char* one, const char* many);
-// "register(id: Hash, debtor: Party, amount: Money, due: Date)"
-std::string signature(const AbiEntry& e);
 // "init" or the entry's name.
 inline std::string entry_label(const AbiEntry& e) { return e.kind == EntryKind::Init ? "init" : e.name; }
 // The entry's index in the ABI's entries (it points into them).

@@ -37,13 +37,13 @@ std::string join_names(const std::vector<AbiField>& fields) {
 
 std::string plural(int n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
 
+}  // namespace abi_detail
+
 std::string signature(const AbiEntry& e) {
   std::string s = e.name + "(";
   for (size_t i = 0; i < e.params.size(); ++i) s += (i ? ", " : "") + e.params[i].name + ": " + e.params[i].type;
   return s + ")";
 }
-
-}  // namespace abi_detail
 
 using namespace abi_detail;  // NOLINT(google-build-using-namespace): this file is the ABI's
 

@@ -101,17 +101,10 @@ struct TypedArgs {
   bool empty() const { return args.empty() && !json; }
 };
 
-// "register(id: Hash, debtor: Party, amount: Money, due: Date)"
-std::string signature_of(const sdk::AbiEntry& e) {
-  std::string s = e.name + "(";
-  for (size_t i = 0; i < e.params.size(); ++i) s += (i ? ", " : "") + e.params[i].name + ": " + e.params[i].type;
-  return s + ")";
-}
-
 std::string entry_list(const sdk::Abi& abi) {
   std::string out;
   for (const auto& e : abi.entries())
-    if (e.kind != sdk::EntryKind::Init) out += (out.empty() ? "" : ", ") + signature_of(e);
+    if (e.kind != sdk::EntryKind::Init) out += (out.empty() ? "" : ", ") + sdk::signature(e);
   return out.empty() ? "no actions or views" : out;
 }
 
@@ -182,7 +175,7 @@ vm::Bytes init_input(const CommonOptions& opts, const std::string& file, const v
     std::string example;
     for (const auto& p : init->params) example += (example.empty() ? "" : " ") + p.name + "=VALUE";
     usage_error((a.contract().empty() ? std::string("the contract") : a.contract()) + "'s init takes arguments: " +
-                signature_of(*init) + "; give them as " + example + " (or --args JSON)");
+                sdk::signature(*init) + "; give them as " + example + " (or --args JSON)");
   }
   if (!typed.args.empty() && typed.json) usage_error("give the init's arguments as name=value or with --args JSON, not both");
   auto input = typed.json ? a.encode_init(args_json(*typed.json), party_resolver(opts))
