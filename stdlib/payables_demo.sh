@@ -9,42 +9,16 @@
 #
 #   stdlib/payables_demo.sh TENOR_BINARY
 # TENOR_DATA (optional) is the chain's folder; a temporary one is made and removed otherwise.
-set -euo pipefail
-[ $# -eq 1 ] || { echo "usage: $0 TENOR_BINARY" >&2; exit 2; }
-tenor=$1
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if [ -z "${TENOR_DATA:-}" ]; then
-  TENOR_DATA=$(mktemp -d "${TMPDIR:-/tmp}/tenor-payables.XXXXXX")
-  trap 'rm -rf "$TENOR_DATA"' EXIT
-fi
-export TENOR_DATA
-
-# step EXPECTED_EXIT ARGS...: prints the command, runs it, indents its output; fails the demo
-# when the exit status is not the expected one. The output is kept in $out.
-out=""
-step() {
-  local expected=$1 rc=0
-  shift
-  echo
-  echo "\$ tenor $*"
-  out=$("$tenor" "$@" 2>&1) || rc=$?
-  [ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/    /'
-  if [ "$rc" -ne "$expected" ]; then
-    echo "demo: \`tenor $*\` exited with $rc, expected $expected" >&2
-    exit 1
-  fi
-}
-# expect TEXT: the last step's output contains TEXT.
-expect() {
-  grep -qF -- "$1" <<<"$out" || { echo "demo: expected \"$1\" in the output above" >&2; exit 1; }
-}
+. "$here/../tests/cli/lib.sh"
+lib_demo tenor-payables "$@"
 
 wasm=$TENOR_DATA/payables.wasm
 echo "Compile the contract (LLVM -> WebAssembly, checked by the VM before it is written):"
 step 0 build "$here/contracts/payables.tnr" -o "$wasm" --abi "$TENOR_DATA/payables.abi.json"
 expect "built $wasm"
 
-for k in core tier1 tier2 factor; do "$tenor" keys new "$k" >/dev/null; done
+for k in core tier1 tier2 factor; do "$TENOR" keys new "$k" >/dev/null; done
 cat >"$TENOR_DATA/genesis.json" <<JSON
 {"chain_id": "tenor-supply-chain", "start_time": "2027-01-04",
  "parties": [{"name": "core", "key": "core", "balance": 100000000},

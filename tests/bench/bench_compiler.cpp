@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench_main.hpp"
 #include "tenor/compiler/build.hpp"
 #include "tenor/compiler/driver.hpp"
 #include "tenor/sdk/borsh.hpp"
@@ -807,10 +808,7 @@ int main(int argc, char** argv) {
   }
 
   register_benchmarks();
-  int n = static_cast<int>(rest.size());
-  benchmark::Initialize(&n, rest.data());
-  if (benchmark::ReportUnrecognizedArguments(n, rest.data())) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
+  if (!tenor::bench::init_benchmarks(rest)) return 1;
+  tenor::bench::run_benchmarks();
   return 0;
 }

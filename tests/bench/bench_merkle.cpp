@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_main.hpp"
 #include "tenor/sdk/merkle.hpp"
 
 namespace {
@@ -136,15 +137,7 @@ void bench_prove_verify(benchmark::State& state) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<char*> args;
-  for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) {
-      g_quick = true;
-    } else {
-      args.push_back(argv[i]);
-    }
-  }
-  if (const char* q = std::getenv("TENOR_BENCH_QUICK"); q != nullptr && std::strcmp(q, "1") == 0) g_quick = true;
+  std::vector<char*> args = tenor::bench::take_quick_flag(argc, argv, g_quick);
 
   const std::vector<int64_t> sizes = g_quick ? std::vector<int64_t>{10'000} : std::vector<int64_t>{10'000, 1'000'000};
   for (int64_t size : sizes) {
@@ -157,10 +150,7 @@ int main(int argc, char** argv) {
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("prove+verify", bench_prove_verify)->Arg(sizes.back())->Unit(benchmark::kMicrosecond);
 
-  int bench_argc = static_cast<int>(args.size());
-  benchmark::Initialize(&bench_argc, args.data());
-  if (benchmark::ReportUnrecognizedArguments(bench_argc, args.data())) return 2;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
+  if (!tenor::bench::init_benchmarks(args)) return 2;
+  tenor::bench::run_benchmarks();
   return 0;
 }

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_main.hpp"
 #include "tenor/vm/engine.hpp"
 
 #ifndef TENOR_BENCH_KERNEL_DIR
@@ -218,15 +219,7 @@ void print_table() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<char*> args;
-  for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) {
-      g_quick = true;
-    } else {
-      args.push_back(argv[i]);
-    }
-  }
-  if (const char* q = std::getenv("TENOR_BENCH_QUICK"); q != nullptr && std::strcmp(q, "1") == 0) g_quick = true;
+  std::vector<char*> args = tenor::bench::take_quick_flag(argc, argv, g_quick);
   g_reps = g_quick ? 1 : 3;
   if (const char* reps = std::getenv("TENOR_BENCH_REPS")) g_reps = std::clamp(std::atoi(reps), 1, 64);
 
@@ -236,12 +229,9 @@ int main(int argc, char** argv) {
         ->Iterations(g_reps)
         ->Unit(benchmark::kMillisecond);
   }
-  int bench_argc = static_cast<int>(args.size());
-  benchmark::Initialize(&bench_argc, args.data());
-  if (benchmark::ReportUnrecognizedArguments(bench_argc, args.data())) return 2;
+  if (!tenor::bench::init_benchmarks(args)) return 2;
   std::printf("tenor_bench_vm: %s sizes, %d call(s) per kernel\n", g_quick ? "quick" : "full", g_reps);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
+  tenor::bench::run_benchmarks();
   print_table();
   const bool all_ok = std::all_of(g_rows.begin(), g_rows.end(), [](const Row& r) { return r.ok; });
   if (g_rows.empty() || !all_ok) {

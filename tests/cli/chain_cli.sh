@@ -6,72 +6,15 @@
 # same steps.
 #
 #   bash tests/cli/chain_cli.sh build/bin/tenor /tmp/scratch tests/cli/counter.wasm
-set -u
+. "$(dirname "$0")/lib.sh"
 
 TENOR=${1:?usage: chain_cli.sh TENOR SCRATCH_DIR COUNTER_WASM}
 SCRATCH=${2:?usage: chain_cli.sh TENOR SCRATCH_DIR COUNTER_WASM}
 WASM=${3:?usage: chain_cli.sh TENOR SCRATCH_DIR COUNTER_WASM}
 
-rm -rf "$SCRATCH"
-mkdir -p "$SCRATCH"
-cd "$SCRATCH" || exit 1
+lib_scratch "$SCRATCH"
 unset TENOR_DATA
 export TENOR_DATA="$SCRATCH/data"
-
-checks=0
-failures=0
-OUT="$SCRATCH/out.txt"
-ERR="$SCRATCH/err.txt"
-
-# run EXPECTED_EXIT tenor-args...: runs tenor, keeps stdout/stderr in $OUT/$ERR.
-run() {
-  local expected=$1
-  shift
-  "$TENOR" "$@" >"$OUT" 2>"$ERR"
-  local rc=$?
-  checks=$((checks + 1))
-  if [ "$rc" -ne "$expected" ]; then
-    failures=$((failures + 1))
-    echo "FAIL: tenor $*: exit $rc, expected $expected"
-    sed 's/^/  stdout: /' "$OUT"
-    sed 's/^/  stderr: /' "$ERR"
-  fi
-}
-
-# expect_out REGEX / expect_err REGEX: the last run's stdout / stderr has a line matching REGEX.
-expect_in() {
-  local file=$1 what=$2 regex=$3
-  checks=$((checks + 1))
-  if ! grep -Eq -- "$regex" "$file"; then
-    failures=$((failures + 1))
-    echo "FAIL: $what does not match /$regex/:"
-    sed 's/^/  | /' "$file"
-  fi
-}
-expect_out() { expect_in "$OUT" stdout "$1"; }
-expect_err() { expect_in "$ERR" stderr "$1"; }
-
-# expect_json: the last run's stdout is one JSON document.
-expect_json() {
-  checks=$((checks + 1))
-  if ! python3 -c 'import json,sys; json.load(sys.stdin)' <"$OUT"; then
-    failures=$((failures + 1))
-    echo "FAIL: stdout is not JSON:"
-    sed 's/^/  | /' "$OUT"
-  fi
-}
-
-# json EXPR: evaluates a Python expression over the last stdout parsed as `j`.
-json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)" <"$OUT"; }
-
-# expect_eq ACTUAL EXPECTED WHAT
-expect_eq() {
-  checks=$((checks + 1))
-  if [ "$1" != "$2" ]; then
-    failures=$((failures + 1))
-    echo "FAIL: $3: got '$1', expected '$2'"
-  fi
-}
 
 # --- keys ---------------------------------------------------------------------------------------
 run 0 keys new seller
@@ -297,5 +240,4 @@ expect_err 'already exists'
 run 2 call counter --from seller --gas lots
 run 2 frobnicate
 
-echo "$checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+finish

@@ -7,53 +7,13 @@
 #     `tenor trace`, and `tenor replay` reproduces it.
 #
 #   bash tests/cli/srcmap_cli.sh build/bin/tenor /tmp/scratch
-set -u
+. "$(dirname "$0")/lib.sh"
 
 TENOR=${1:?usage: srcmap_cli.sh TENOR SCRATCH_DIR}
 SCRATCH=${2:?usage: srcmap_cli.sh TENOR SCRATCH_DIR}
 
-rm -rf "$SCRATCH"
-mkdir -p "$SCRATCH"
-cd "$SCRATCH" || exit 1
+lib_scratch "$SCRATCH"
 export TENOR_DATA="$SCRATCH/data"
-
-checks=0
-failures=0
-OUT="$SCRATCH/out.txt"
-ERR="$SCRATCH/err.txt"
-
-run() {
-  local expected=$1
-  shift
-  "$TENOR" "$@" >"$OUT" 2>"$ERR"
-  local rc=$?
-  checks=$((checks + 1))
-  if [ "$rc" -ne "$expected" ]; then
-    failures=$((failures + 1))
-    echo "FAIL: tenor $*: exit $rc, expected $expected"
-    sed 's/^/  stdout: /' "$OUT"
-    sed 's/^/  stderr: /' "$ERR"
-  fi
-}
-# expect_in FILE WHAT EXTENDED-REGEX
-expect_in() {
-  checks=$((checks + 1))
-  if ! grep -Eq -- "$3" "$1"; then
-    failures=$((failures + 1))
-    echo "FAIL: $2 does not match '$3':"
-    sed 's/^/  | /' "$1"
-  fi
-}
-expect_out() { expect_in "$OUT" stdout "$1"; }
-expect_err() { expect_in "$ERR" stderr "$1"; }
-expect_no_out() {
-  checks=$((checks + 1))
-  if grep -Eq -- "$1" "$OUT"; then
-    failures=$((failures + 1))
-    echo "FAIL: stdout matches '$1':"
-    sed 's/^/  | /' "$OUT"
-  fi
-}
 
 # --- tenor wasm run ---------------------------------------------------------------------------------
 # div(a, b) = a / b: one function, its body `local.get 0, local.get 1, i32.div_s, end` starting at
@@ -138,4 +98,4 @@ expect_no_out 'differs from the recorded receipt'
 run 0 replay --quiet
 expect_out 'replay ok'
 
-echo "$checks checks, $failures failed"
+finish

@@ -68,36 +68,19 @@ bool BorshReader::u32(uint32_t& v) { return read_le(v, "u32"); }
 bool BorshReader::u64(uint64_t& v) { return read_le(v, "u64"); }
 bool BorshReader::u128(U128& v) { return read_le(v, "u128"); }
 
-bool BorshReader::i8(int8_t& v) {
-  uint8_t u = 0;
-  if (!read_le(u, "i8")) return false;
-  v = static_cast<int8_t>(u);
+template <class U, class S>
+bool BorshReader::read_signed(S& v, std::string_view what) {
+  U u = 0;
+  if (!read_le(u, what)) return false;
+  v = static_cast<S>(u);
   return true;
 }
-bool BorshReader::i16(int16_t& v) {
-  uint16_t u = 0;
-  if (!read_le(u, "i16")) return false;
-  v = static_cast<int16_t>(u);
-  return true;
-}
-bool BorshReader::i32(int32_t& v) {
-  uint32_t u = 0;
-  if (!read_le(u, "i32")) return false;
-  v = static_cast<int32_t>(u);
-  return true;
-}
-bool BorshReader::i64(int64_t& v) {
-  uint64_t u = 0;
-  if (!read_le(u, "i64")) return false;
-  v = static_cast<int64_t>(u);
-  return true;
-}
-bool BorshReader::i128(I128& v) {
-  U128 u = 0;
-  if (!read_le(u, "i128")) return false;
-  v = static_cast<I128>(u);
-  return true;
-}
+
+bool BorshReader::i8(int8_t& v) { return read_signed<uint8_t>(v, "i8"); }
+bool BorshReader::i16(int16_t& v) { return read_signed<uint16_t>(v, "i16"); }
+bool BorshReader::i32(int32_t& v) { return read_signed<uint32_t>(v, "i32"); }
+bool BorshReader::i64(int64_t& v) { return read_signed<uint64_t>(v, "i64"); }
+bool BorshReader::i128(I128& v) { return read_signed<U128>(v, "i128"); }
 
 bool BorshReader::boolean(bool& v) {
   const size_t at = pos_;

@@ -195,8 +195,8 @@ class FileRunner {
     if (type == "assert_exhaustion") return cmd_assert_exhaustion(cmd);
     if (type == "assert_malformed") return cmd_assert_load_error(cmd, vm::ErrorKind::Malformed);
     if (type == "assert_invalid") return cmd_assert_load_error(cmd, vm::ErrorKind::Invalid);
-    if (type == "assert_unlinkable") return cmd_assert_unlinkable(cmd);
-    if (type == "assert_uninstantiable") return cmd_assert_uninstantiable(cmd);
+    if (type == "assert_unlinkable") return cmd_assert_instantiation_fails(cmd, vm::ErrorKind::Unlinkable);
+    if (type == "assert_uninstantiable") return cmd_assert_instantiation_fails(cmd, vm::ErrorKind::Uninstantiable);
     return Verdict::fail("a known command type", "unsupported command type \"" + type + "\"");
   }
 
@@ -429,29 +429,17 @@ class FileRunner {
     return Verdict::pass();
   }
 
-  Verdict cmd_assert_unlinkable(const json& cmd) {
+  // assert_unlinkable, assert_uninstantiable: the module loads, and instantiating it fails with
+  // `kind`.
+  Verdict cmd_assert_instantiation_fails(const json& cmd, vm::ErrorKind kind) {
     if (is_text_module(cmd)) return Verdict::skip();
-    const std::string want = expected_error(vm::ErrorKind::Unlinkable, cmd);
+    const std::string want = expected_error(kind, cmd);
     Loaded loaded = load_module(cmd);
     if (loaded.read_error) return Verdict::fail(want, *loaded.read_error);
     if (loaded.load_error) return Verdict::fail(want, describe_error(*loaded.load_error));
     auto inst = store_.instantiate(loaded.module, linker_);
     if (inst) return Verdict::fail(want, "the module instantiated");
-    if (inst.error().kind != vm::ErrorKind::Unlinkable) {
-      return Verdict::fail(want, describe_error(inst.error()));
-    }
-    return Verdict::pass();
-  }
-
-  Verdict cmd_assert_uninstantiable(const json& cmd) {
-    if (is_text_module(cmd)) return Verdict::skip();
-    const std::string want = expected_error(vm::ErrorKind::Uninstantiable, cmd);
-    Loaded loaded = load_module(cmd);
-    if (loaded.read_error) return Verdict::fail(want, *loaded.read_error);
-    if (loaded.load_error) return Verdict::fail(want, describe_error(*loaded.load_error));
-    auto inst = store_.instantiate(loaded.module, linker_);
-    if (inst) return Verdict::fail(want, "the module instantiated");
-    if (inst.error().kind != vm::ErrorKind::Uninstantiable) {
+    if (inst.error().kind != kind) {
       return Verdict::fail(want, describe_error(inst.error()));
     }
     return Verdict::pass();

@@ -2,11 +2,11 @@
 # `tenor check` end to end: exit 0 on a clean file (the docs example), 1 on a file with errors
 # (text on stderr, JSON on stdout with --json, the AST with --ast), 2 on a missing file or FILE.
 # Usage: check_cli.sh TENOR GOLDEN_DIR DOCS_DIR
-set -u
+. "$(dirname "$0")/../../cli/lib.sh"
+set +e  # the checks below read exit statuses with $?
 tenor=$1 golden=$2 docs=$3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+lib_tmpdir tenor-check
+tmp=$TMP_DIR
 
 awk '/^```tenor/{f=1;next} /^```/{if(f)exit} f' "$docs/language.md" > "$tmp/factoring.tnr"
 "$tenor" check "$tmp/factoring.tnr" > "$tmp/out" 2> "$tmp/err"; rc=$?

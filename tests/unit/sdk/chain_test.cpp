@@ -8,6 +8,7 @@
 #include "tenor/sdk/chain.hpp"
 #include "tenor/sdk/keys.hpp"
 #include "counter_contract.hpp"
+#include "sdk_test_support.hpp"
 
 namespace tenor::sdk {
 namespace {
@@ -27,13 +28,8 @@ uint64_t u64_of(const Bytes& b) {
 class ChainTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = fs::temp_directory_path() / ("tenor-chain-test-" + std::to_string(::getpid()) + "-" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    genesis.chain_id = "tenor-test";
-    genesis.start_time = 1'800'000'000;
-    genesis.block_gas_limit = 50'000'000;
-    genesis.parties = {{"seller", seller.public_key(), 100'000'000}, {"factor", factor.public_key(), 1'000}};
+    dir = test_support::test_dir("tenor-chain-test");
+    genesis = test_support::test_genesis({{"seller", seller.public_key(), 100'000'000}, {"factor", factor.public_key(), 1'000}});
     auto c = Chain::init(dir.string(), genesis);
     ASSERT_TRUE(c) << c.error().to_string();
     chain = std::move(*c);

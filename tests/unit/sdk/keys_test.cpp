@@ -7,19 +7,15 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
+
+#include "sdk_test_support.hpp"
 
 namespace tenor::sdk {
 namespace {
 
-Seed seed_of(std::string_view h) {
-  auto b = from_hex(h);
-  Seed s{};
-  std::copy(b->begin(), b->end(), s.begin());
-  return s;
-}
+using test_support::seed_of;
 
 Bytes bytes_of(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
@@ -135,10 +131,7 @@ TEST(Hex, ParsePartyAndFriends) {
 class KeyStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tenor-keystore-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-    std::filesystem::remove_all(dir_);
+    dir_ = test_support::test_dir("tenor-keystore-test");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 

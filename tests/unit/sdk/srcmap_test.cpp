@@ -12,6 +12,7 @@
 #include "tenor/sdk/keys.hpp"
 #include "tenor/sdk/srcmap.hpp"
 #include "wasm_builder.hpp"
+#include "sdk_test_support.hpp"
 
 namespace tenor::sdk {
 namespace {
@@ -199,13 +200,8 @@ MappedContract mapped_contract() {
 class SourceMapChainTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = fs::temp_directory_path() / ("tenor-srcmap-test-" + std::to_string(::getpid()) + "-" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    genesis.chain_id = "tenor-test";
-    genesis.start_time = 1'800'000'000;
-    genesis.block_gas_limit = 50'000'000;
-    genesis.parties = {{"seller", seller.public_key(), 1'000'000'000}};
+    dir = test_support::test_dir("tenor-srcmap-test");
+    genesis = test_support::test_genesis({{"seller", seller.public_key(), 1'000'000'000}});
     auto c = Chain::init(dir.string(), genesis);
     ASSERT_TRUE(c) << c.error().to_string();
     chain = std::move(*c);

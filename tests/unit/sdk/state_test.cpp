@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tenor/sdk/state.hpp"
+#include "sdk_test_support.hpp"
 
 namespace tenor::sdk {
 namespace {
@@ -173,9 +174,7 @@ TEST(Overlay, HostContextMapsContractStorageToStateKeys) {
 class DatabaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = fs::temp_directory_path() / ("tenor-state-test-" + std::to_string(::getpid()) + "-" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
+    dir = test_support::test_dir("tenor-state-test");
   }
   void TearDown() override { fs::remove_all(dir); }
   fs::path dir;

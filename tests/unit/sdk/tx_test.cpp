@@ -7,15 +7,12 @@
 
 #include <string>
 
+#include "sdk_test_support.hpp"
+
 namespace tenor::sdk {
 namespace {
 
-Seed seed_of(std::string_view h) {
-  auto b = from_hex(h);
-  Seed s{};
-  std::copy(b->begin(), b->end(), s.begin());
-  return s;
-}
+using test_support::seed_of;
 
 const KeyPair& seller() {
   static const KeyPair k =

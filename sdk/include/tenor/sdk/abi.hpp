@@ -77,6 +77,9 @@ struct AbiEntry {
   std::vector<std::string> signed_by;  // the source expressions, for display
 };
 
+// "register(id: Hash, debtor: Party, amount: Money, due: Date)": for messages.
+std::string signature(const AbiEntry& entry);
+
 struct AbiEvent {
   std::string name;
   std::string topic;  // the event's topic bytes, as text

@@ -190,6 +190,9 @@ class BorshReader {
   const uint8_t* take(size_t n, std::string_view what);
   template <class U>
   bool read_le(U& v, std::string_view what);
+  // A two's-complement integer: read_le of its unsigned type U.
+  template <class U, class S>
+  bool read_signed(S& v, std::string_view what);
   bool fail_if_silent(std::string why) { return ok() ? fail(why) : false; }
 
   std::span<const uint8_t> in_;

@@ -32,10 +32,7 @@
 
 namespace tenor::sdk {
 
-using vm::Address;
-using vm::Bytes;
-using vm::Hash;
-using vm::Party;
+// Address, Bytes, Hash and Party: keys.hpp.
 
 // Domain separators: a signature or hash made for one purpose is never valid for another.
 inline constexpr std::string_view kTxDomain = "tenor/tx/v1";

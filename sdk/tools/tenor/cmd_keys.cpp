@@ -70,8 +70,8 @@ int keys_show(const CommonOptions& opts, const std::string& name) {
 
 }  // namespace
 
-void register_keys_commands(CLI::App& app, CommandContext& ctx) {
-  CLI::App* keys = app.add_subcommand("keys", "Named Ed25519 keys to sign transactions with (DATA/keys)");
+void setup_keys(CLI::App& cmd, CommandContext& ctx) {
+  CLI::App* keys = &cmd;
   keys->require_subcommand(1);
 
   struct Options {

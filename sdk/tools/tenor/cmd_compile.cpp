@@ -125,16 +125,17 @@ int build(const BuildOptions& opts) {
 
 }  // namespace
 
-void register_compile_commands(CLI::App& app, CommandContext& ctx) {
+void setup_check(CLI::App& cmd, CommandContext& ctx) {
   auto opts = std::make_shared<CheckOptions>();
-  CLI::App* cmd = app.add_subcommand("check", "Parse a Tenor contract (.tnr) and report its errors");
-  cmd->add_option("FILE", opts->file, "the .tnr source file")->required();
-  cmd->add_flag("--json", opts->json, "print the diagnostics as one JSON object on stdout");
-  cmd->add_flag("--ast", opts->ast, "print the syntax tree");
-  cmd->callback([&ctx, opts] { run_command(ctx, [opts] { return check(*opts); }); });
+  cmd.add_option("FILE", opts->file, "the .tnr source file")->required();
+  cmd.add_flag("--json", opts->json, "print the diagnostics as one JSON object on stdout");
+  cmd.add_flag("--ast", opts->ast, "print the syntax tree");
+  cmd.callback([&ctx, opts] { run_command(ctx, [opts] { return check(*opts); }); });
+}
 
+void setup_build(CLI::App& cmd, CommandContext& ctx) {
   auto b = std::make_shared<BuildOptions>();
-  CLI::App* bc = app.add_subcommand("build", "Compile a Tenor contract (.tnr) to a WebAssembly contract module");
+  CLI::App* bc = &cmd;
   bc->add_option("FILE", b->file, "the .tnr source file")->required();
   bc->add_option("-o,--output", b->out, "the .wasm to write (default: FILE with .wasm)");
   bc->add_option("--abi", b->abi, "also write the ABI as JSON to this file");

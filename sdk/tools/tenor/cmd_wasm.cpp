@@ -344,8 +344,8 @@ int spec(const std::vector<std::string>& dirs, size_t max_failures, bool meterin
 
 }  // namespace
 
-void register_wasm_commands(CLI::App& app, CommandContext& ctx) {
-  CLI::App* wasm = app.add_subcommand("wasm", "Work with plain WebAssembly modules");
+void setup_wasm(CLI::App& cmd, CommandContext& ctx) {
+  CLI::App* wasm = &cmd;
   wasm->require_subcommand(1);
 
   // Options live as long as the App: CLI11 binds options to variables that must outlive parse().

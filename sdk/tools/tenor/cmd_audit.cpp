@@ -91,32 +91,30 @@ void print_trace(const vm::Tracer& t, size_t limit, const sdk::Receipt& r, const
   std::cout << "trace hash: " << hash << " (" << t.steps() << " events)\n" << receipt_text(r);
 }
 
+// Bound variables must outlive parse(): each command's live in one shared object its callback holds.
+struct AuditOptions {
+  CommonOptions common;
+  std::optional<std::string> dir;
+  std::string file;
+  std::string tx;
+  std::string level = "block";
+  size_t limit = 1000;
+  bool quiet = false;
+  bool trace = false;
+};
+
 }  // namespace
 
-void register_audit_commands(CLI::App& app, CommandContext& ctx) {
-  struct Options {
-    CommonOptions common;
-    std::optional<std::string> dir;
-    std::string file;
-    std::string tx;
-    std::string level = "block";
-    size_t limit = 1000;
-    bool quiet = false;
-    bool trace = false;
-  };
-  auto o = std::make_shared<Options>();
-  auto run = [&ctx](std::function<int()> body) { return [&ctx, body] { run_command(ctx, body); }; };
-
-  CLI::App* replay = app.add_subcommand(
-      "replay", "Re-execute every block from genesis in a fresh state and check each block's state root, "
-                "receipts and gas; prints the first block, transaction and field that differ");
+void setup_replay(CLI::App& cmd, CommandContext& ctx) {
+  auto o = std::make_shared<AuditOptions>();
+  CLI::App* replay = &cmd;
   replay->add_option("DATA_DIR", o->dir, "the data folder (or its chain/ folder); default --data");
   replay->add_flag("--quiet", o->quiet, "no progress on stderr");
   replay->add_flag("--trace", o->trace,
                    "on a receipt mismatch, also print the block-level trace of the re-executed transaction "
                    "(compare it with `tenor trace` on the node that recorded it)");
   add_common_options(replay, o->common);
-  replay->callback(run([o] {
+  replay->callback(run_callback(ctx, [o] {
     fs::path dir = chain_folder(o->common, o->dir);
     auto r = sdk::Chain::replay(dir.string(), progress_printer(o->quiet || o->common.json));
     if (!r) fail(kExitFailure, "replay of " + dir.string() + ": " + r.error().to_string());
@@ -133,11 +131,14 @@ void register_audit_commands(CLI::App& app, CommandContext& ctx) {
     return code;
   }));
 
-  CLI::App* export_cmd = app.add_subcommand(
-      "export", "Write the chain's genesis, blocks and recorded receipts to one portable FILE");
+}
+
+void setup_export(CLI::App& cmd, CommandContext& ctx) {
+  auto o = std::make_shared<AuditOptions>();
+  CLI::App* export_cmd = &cmd;
   export_cmd->add_option("FILE", o->file, "the file to write")->required();
   add_common_options(export_cmd, o->common, false);
-  export_cmd->callback(run([o] {
+  export_cmd->callback(run_callback(ctx, [o] {
     auto chain = sdk::Chain::open(chain_folder(o->common, std::nullopt).string());
     if (!chain) fail(kExitFailure, chain.error().to_string());
     if (auto s = (*chain)->export_to(o->file); !s) fail(kExitFailure, s.error().to_string());
@@ -145,12 +146,15 @@ void register_audit_commands(CLI::App& app, CommandContext& ctx) {
     return kExitOk;
   }));
 
-  CLI::App* import_cmd = app.add_subcommand(
-      "import", "Build DATA/chain by re-executing an exported FILE, verifying every block like replay");
+}
+
+void setup_import(CLI::App& cmd, CommandContext& ctx) {
+  auto o = std::make_shared<AuditOptions>();
+  CLI::App* import_cmd = &cmd;
   import_cmd->add_option("FILE", o->file, "an exported file")->required();
   import_cmd->add_flag("--quiet", o->quiet, "no progress on stderr");
   add_common_options(import_cmd, o->common);
-  import_cmd->callback(run([o] {
+  import_cmd->callback(run_callback(ctx, [o] {
     fs::path dir = o->common.chain_dir();
     std::error_code ec;
     if (fs::exists(dir, ec)) usage_error(dir.string() + " already holds a chain");
@@ -160,15 +164,17 @@ void register_audit_commands(CLI::App& app, CommandContext& ctx) {
     return report(*r, o->common, "import");
   }));
 
-  CLI::App* trace = app.add_subcommand(
-      "trace", "Re-execute one recorded transaction on its pre-state (rebuilt from undo records: no archive "
-               "node needed) with the trace on; prints the trace, its hash and the receipt");
+}
+
+void setup_trace(CLI::App& cmd, CommandContext& ctx) {
+  auto o = std::make_shared<AuditOptions>();
+  CLI::App* trace = &cmd;
   trace->add_option("TX", o->tx, "the transaction hash")->required();
   trace->add_option("--level", o->level, "block (basic blocks with their gas) or instr (every instruction)")
       ->default_val("block");
   trace->add_option("--limit", o->limit, "trace events to print")->default_val(1000);
   add_common_options(trace, o->common);
-  trace->callback(run([o] {
+  trace->callback(run_callback(ctx, [o] {
     auto level = parse_level(o->level);
     if (!level) usage_error("unknown trace level \"" + o->level + "\" (block or instr)");
     sdk::Hash h = parse_hash("TX", o->tx);

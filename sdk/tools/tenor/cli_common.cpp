@@ -20,6 +20,10 @@ namespace tenor::cli {
 
 void fail(int exit_code, const std::string& message) { throw CommandError(exit_code, message); }
 
+std::function<void()> run_callback(CommandContext& ctx, std::function<int()> body) {
+  return [&ctx, body = std::move(body)] { run_command(ctx, body); };
+}
+
 void run_command(CommandContext& ctx, const std::function<int()>& body) {
   try {
     ctx.exit_code = body();

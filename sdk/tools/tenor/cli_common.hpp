@@ -59,6 +59,8 @@ class CommandError : public std::runtime_error {
 // Runs a command body: its return value is the exit status; a CommandError prints its message and
 // exits with its status; any other exception is a failure (1) with its text.
 void run_command(CommandContext& ctx, const std::function<int()>& body);
+// A command's callback: runs `body` through run_command.
+std::function<void()> run_callback(CommandContext& ctx, std::function<int()> body);
 
 // --- options and the data folder -------------------------------------------------------------
 

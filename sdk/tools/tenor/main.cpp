@@ -1,3 +1,4 @@
+// `tenor`: adds the commands of commands.def, in its order, and runs the one the command line names.
 #include <exception>
 #include <iostream>
 
@@ -5,18 +6,26 @@
 
 #include "commands.hpp"
 
-namespace tenor::cli {
-// `tenor keys ...` (cmd_keys.cpp) and the chain commands `tenor init|deploy|call|...` (cmd_chain.cpp).
-void register_keys_commands(CLI::App& app, CommandContext& ctx);
-void register_chain_commands(CLI::App& app, CommandContext& ctx);
-void register_audit_commands(CLI::App& app, CommandContext& ctx);
-// `tenor check` (cmd_compile.cpp): the compiler's front end.
-void register_compile_commands(CLI::App& app, CommandContext& ctx);
-}  // namespace tenor::cli
-
 #ifndef TENOR_VERSION_STRING
 #define TENOR_VERSION_STRING "unknown"
 #endif
+
+namespace tenor::cli {
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  void (*setup)(CLI::App& cmd, CommandContext& ctx);
+};
+
+constexpr Command kCommands[] = {
+#define TENOR_COMMAND(id, name, summary) {name, summary, &setup_##id},
+#include "commands.def"
+};
+
+}  // namespace
+}  // namespace tenor::cli
 
 int main(int argc, char** argv) {
   using namespace tenor::cli;
@@ -26,11 +35,7 @@ int main(int argc, char** argv) {
   app.footer("Exit status: 0 success, 1 failure (trap, invalid module, failing test), 2 usage error.");
 
   CommandContext ctx;
-  register_wasm_commands(app, ctx);
-  register_keys_commands(app, ctx);
-  register_chain_commands(app, ctx);
-  register_audit_commands(app, ctx);
-  register_compile_commands(app, ctx);
+  for (const Command& c : kCommands) c.setup(*app.add_subcommand(c.name, c.summary), ctx);
 
   try {
     app.parse(argc, argv);
