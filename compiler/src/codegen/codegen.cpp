@@ -280,31 +280,6 @@ std::optional<std::string> custom_section(const std::vector<std::uint8_t>& wasm,
 }
 }  // namespace
 
-bool read_source_map(const std::vector<std::uint8_t>& wasm, SourceMap& out) {
-  const auto s = custom_section(wasm, kSourceMapSectionName);
-  if (!s) return false;
-  std::size_t pos = 0;
-  auto u32 = [&](std::uint32_t& v) {
-    if (s->size() - pos < 4) return false;
-    v = 0;
-    for (int k = 0; k < 4; ++k) v |= static_cast<std::uint32_t>(static_cast<unsigned char>((*s)[pos + k])) << (8 * k);
-    pos += 4;
-    return true;
-  };
-  if (s->empty() || (*s)[0] != 1) return false;
-  pos = 1;
-  std::uint32_t n = 0;
-  if (!u32(n) || n > s->size() - pos) return false;
-  out.file = s->substr(pos, n);
-  pos += n;
-  std::uint32_t count = 0;
-  if (!u32(count) || count > (s->size() - pos) / 12) return false;
-  out.rows.resize(count);
-  for (auto& r : out.rows)
-    if (!u32(r.code_offset) || !u32(r.line) || !u32(r.column)) return false;
-  return pos == s->size();
-}
-
 std::string read_abi_section(const std::vector<std::uint8_t>& wasm) {
   return custom_section(wasm, kAbiSectionName).value_or("");
 }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "harness.hpp"
+#include "tenor/sdk/srcmap.hpp"
 
 namespace tenor::test {
 namespace {
@@ -156,19 +157,22 @@ TEST(Build, CarriesASourceMapFromCodeOffsetsToLines) {
   const std::string src = docs_example();
   const auto b = compiler::build_source("factoring.tnr", src);
   ASSERT_TRUE(b.ok()) << b.diagnostics_text();
-  compiler::SourceMap map;
-  ASSERT_TRUE(compiler::read_source_map(b.wasm, map));
-  EXPECT_EQ(map.file, "factoring.tnr");
-  ASSERT_GT(map.rows.size(), 10u);
+  auto read = sdk::SourceMap::from_wasm(b.wasm);
+  ASSERT_TRUE(read) << read.error().to_string();
+  ASSERT_TRUE(*read);
+  const sdk::SourceMap& map = **read;
+  EXPECT_EQ(map.file(), "factoring.tnr");
+  const auto& rows = map.rows();
+  ASSERT_GT(rows.size(), 10u);
   const auto lines = static_cast<uint32_t>(std::count(src.begin(), src.end(), '\n'));
   std::set<uint32_t> seen;
-  for (std::size_t i = 0; i < map.rows.size(); ++i) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
     if (i) {
-      EXPECT_LT(map.rows[i - 1].code_offset, map.rows[i].code_offset);
+      EXPECT_LT(rows[i - 1].code_offset, rows[i].code_offset);
     }
-    if (map.rows[i].line == 0) continue;
-    EXPECT_LE(map.rows[i].line, lines);
-    seen.insert(map.rows[i].line);
+    if (rows[i].line == 0) continue;
+    EXPECT_LE(rows[i].line, lines);
+    seen.insert(rows[i].line);
   }
   // `invoices[id].state = State::Confirmed;` and the `require` before it.
   const auto line_of = [&](const std::string& text) {

@@ -59,19 +59,7 @@ struct BuildResult {
 // Never throws on any input (bar std::bad_alloc). Failures are diagnostics in `front`.
 BuildResult build_source(std::string_view file_name, std::string_view text, const BuildOptions& options = {});
 
-// One row of a module's source map: code offsets from `code_offset` (relative to the code
-// section's payload, the WebAssembly DWARF convention) up to the next row's come from this line.
-struct SourceMapRow {
-  std::uint32_t code_offset = 0;
-  std::uint32_t line = 0;
-  std::uint32_t column = 0;
-};
-struct SourceMap {
-  std::string file;
-  std::vector<SourceMapRow> rows;  // sorted by code_offset
-};
-// The `tenor.srcmap` section of a module; false when it is absent or malformed.
-bool read_source_map(const std::vector<std::uint8_t>& wasm, SourceMap& out);
+// The `tenor.srcmap` section is read by the SDK (tenor/sdk/srcmap.hpp: sdk::SourceMap::from_wasm).
 
 // The ABI custom section of a module, or "" when it has none.
 std::string read_abi_section(const std::vector<std::uint8_t>& wasm);
