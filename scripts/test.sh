@@ -5,6 +5,7 @@
 # Stages, with the time each may take on a 2-core machine (a warning is printed when a stage
 # overruns; CI allows 40 minutes for the whole run, and this plan stays near half of that):
 #   setup        install missing Debian packages           0 s (all present) .. 300 s (fresh)
+#   format       clang-format --dry-run over every C/C++ file (scripts/format.sh --check)   30 s
 #   build        g++ 12, -Werror, RelWithDebInfo, ./build   300 s
 #   test         ctest: every label in ./build             240 s
 #   asan-build   clang++ 14, -Werror, ASan+UBSan+libFuzzer, ./build-asan   360 s
@@ -110,6 +111,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1:check_
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 stage setup 300 bash scripts/setup.sh
+stage format 30 bash scripts/format.sh --check
 stage build 300 env BUILD_DIR="$build_dir" CC=gcc CXX=g++ TENOR_WERROR=ON bash scripts/build.sh
 stage test 240 run_ctest "$build_dir" -j2
 

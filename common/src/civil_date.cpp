@@ -54,8 +54,8 @@ std::optional<int64_t> parse_timestamp(std::string_view s) {
   if (!days) return std::nullopt;
   unsigned h = 0, mi = 0, se = 0;
   if (!rest.empty() && (rest.size() != 10 || rest[0] != 'T' || rest[3] != ':' || rest[6] != ':' || rest[9] != 'Z' ||
-                        !fixed_digits(rest, 1, 2, h) || !fixed_digits(rest, 4, 2, mi) || !fixed_digits(rest, 7, 2, se) ||
-                        h > 23 || mi > 59 || se > 59))
+                        !fixed_digits(rest, 1, 2, h) || !fixed_digits(rest, 4, 2, mi) ||
+                        !fixed_digits(rest, 7, 2, se) || h > 23 || mi > 59 || se > 59))
     return std::nullopt;
   // |days| < 10^12 * 366, so days * 86400 fits in 128 bits; check the int64 range.
   const __int128 t = static_cast<__int128>(*days) * kSecondsPerDay + h * 3600 + mi * 60 + se;

@@ -36,7 +36,7 @@ std::optional<std::string> for_each_wasm_section(std::span<const uint8_t> module
 }
 
 Result<std::optional<std::span<const uint8_t>>, std::string> find_custom_section(std::span<const uint8_t> module,
-                                                                                  std::string_view name) {
+                                                                                 std::string_view name) {
   std::optional<std::span<const uint8_t>> found;
   auto error = for_each_wasm_section(module, [&](const WasmSection& s) {
     if (s.id == 0 && s.name == name) found = s.payload;
@@ -51,8 +51,9 @@ Result<Bytes, std::string> remove_wasm_sections(std::span<const uint8_t> module,
   Bytes out;
   auto error = for_each_wasm_section(module, [&](const WasmSection& s) {
     if (out.empty()) out.assign(module.begin(), module.begin() + 8);
-    if (!drop(s)) out.insert(out.end(), module.begin() + static_cast<std::ptrdiff_t>(s.offset),
-                             module.begin() + static_cast<std::ptrdiff_t>(s.end));
+    if (!drop(s))
+      out.insert(out.end(), module.begin() + static_cast<std::ptrdiff_t>(s.offset),
+                 module.begin() + static_cast<std::ptrdiff_t>(s.end));
     return true;
   });
   if (error) return std::move(*error);

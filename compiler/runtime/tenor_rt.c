@@ -73,7 +73,8 @@ typedef struct {
 } tnr_reader;
 
 static _Noreturn void malformed(const tnr_reader* r) {
-  if (r->from_storage == 2) ABORT("malformed result: a called contract's return value does not decode as its interface says");
+  if (r->from_storage == 2)
+    ABORT("malformed result: a called contract's return value does not decode as its interface says");
   if (r->from_storage) ABORT("corrupt storage: a stored value does not decode as its declared type");
   __tnr_revert("malformed input: the arguments do not decode as the entry point's parameters",
                sizeof("malformed input: the arguments do not decode as the entry point's parameters") - 1);
@@ -101,10 +102,14 @@ RT void __tnr_check_utf8(const tnr_reader* r, const u8* s, u32 n) {
       continue;
     }
     u32 len, min, cp;
-    if ((c & 0xE0) == 0xC0) len = 2, min = 0x80, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) len = 3, min = 0x800, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) len = 4, min = 0x10000, cp = c & 0x07;
-    else malformed(r);
+    if ((c & 0xE0) == 0xC0)
+      len = 2, min = 0x80, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+      len = 3, min = 0x800, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+      len = 4, min = 0x10000, cp = c & 0x07;
+    else
+      malformed(r);
     if (len > n - i) malformed(r);
     for (u32 k = 1; k < len; ++k) {
       if ((s[i + k] & 0xC0) != 0x80) malformed(r);

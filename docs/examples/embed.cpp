@@ -27,12 +27,11 @@ static const std::vector<uint8_t> kModule = {
     // function section: two functions of type 0
     0x03, 0x03, 0x02, 0x00, 0x00,
     // export section: "scaled_sum" = func 1, "div" = func 2
-    0x07, 0x14, 0x02, 0x0a, 's', 'c', 'a', 'l', 'e', 'd', '_', 's', 'u', 'm', 0x00, 0x01,
-    0x03, 'd', 'i', 'v', 0x00, 0x02,
+    0x07, 0x14, 0x02, 0x0a, 's', 'c', 'a', 'l', 'e', 'd', '_', 's', 'u', 'm', 0x00, 0x01, 0x03, 'd', 'i', 'v', 0x00,
+    0x02,
     // code section
-    0x0a, 0x13, 0x02,
-    0x09, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x10, 0x00, 0x0b,  // local.get 0 1, i32.add, call 0
-    0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6d, 0x0b,              // local.get 0 1, i32.div_s
+    0x0a, 0x13, 0x02, 0x09, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x10, 0x00, 0x0b,  // local.get 0 1, i32.add, call 0
+    0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6d, 0x0b,                                // local.get 0 1, i32.div_s
 };
 
 // Calls an exported (i32, i32) -> i32 function and prints the result or the trap.
@@ -65,12 +64,12 @@ int main() {
 
   // 3. Imports resolve through a Linker. Host functions get and set raw 64-bit slots.
   Linker linker;
-  Function* scale = store.create_host_function(
-      FuncType{{ValType::I32}, {ValType::I32}},
-      [](HostCall&, const uint64_t* args, uint64_t* results) -> std::optional<Trap> {
-        results[0] = static_cast<uint32_t>(args[0]) * 10u;
-        return std::nullopt;
-      });
+  Function* scale =
+      store.create_host_function(FuncType{{ValType::I32}, {ValType::I32}},
+                                 [](HostCall&, const uint64_t* args, uint64_t* results) -> std::optional<Trap> {
+                                   results[0] = static_cast<uint32_t>(args[0]) * 10u;
+                                   return std::nullopt;
+                                 });
   linker.define("env", "scale", Extern::func(scale));
 
   // 4. Instantiate: link imports, apply segments, run the start function.

@@ -15,14 +15,14 @@ using namespace tenor::vm;
 
 // (module (memory (export "memory") PAGES PAGES) (func (export "tenor_entry")))
 std::vector<uint8_t> trivial_contract(uint8_t pages) {
-  return {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,                          // header
-          0x01, 0x04, 0x01, 0x60, 0x00, 0x00,                                      // type () -> ()
-          0x03, 0x02, 0x01, 0x00,                                                  // function
-          0x05, 0x04, 0x01, 0x01, pages, pages,                                    // memory
-          0x07, 0x18, 0x02,                                                        // exports
-          0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00,                          //
-          0x0b, 't', 'e', 'n', 'o', 'r', '_', 'e', 'n', 't', 'r', 'y', 0x00, 0x00,  //
-          0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};                                     // code
+  return {0x00, 0x61, 0x73, 0x6d, 0x01,  0x00,  0x00, 0x00,                                   // header
+          0x01, 0x04, 0x01, 0x60, 0x00,  0x00,                                                // type () -> ()
+          0x03, 0x02, 0x01, 0x00,                                                             // function
+          0x05, 0x04, 0x01, 0x01, pages, pages,                                               // memory
+          0x07, 0x18, 0x02,                                                                   // exports
+          0x06, 'm',  'e',  'm',  'o',   'r',   'y',  0x02, 0x00,                             //
+          0x0b, 't',  'e',  'n',  'o',   'r',   '_',  'e',  'n',  't', 'r', 'y', 0x00, 0x00,  //
+          0x0a, 0x04, 0x01, 0x02, 0x00,  0x0b};                                               // code
 }
 
 void execute_trivial(benchmark::State& state) {

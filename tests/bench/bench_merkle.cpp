@@ -106,8 +106,10 @@ void bench_update(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(root);
   }
-  state.counters["gets"] = benchmark::Counter(static_cast<double>(w.store.gets - gets0), benchmark::Counter::kAvgIterations);
-  state.counters["puts"] = benchmark::Counter(static_cast<double>(w.store.puts - puts0), benchmark::Counter::kAvgIterations);
+  state.counters["gets"] =
+      benchmark::Counter(static_cast<double>(w.store.gets - gets0), benchmark::Counter::kAvgIterations);
+  state.counters["puts"] =
+      benchmark::Counter(static_cast<double>(w.store.puts - puts0), benchmark::Counter::kAvgIterations);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * state.range(1));
 }
 

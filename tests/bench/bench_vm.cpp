@@ -110,9 +110,7 @@ void bench_kernel(benchmark::State& state, const Kernel& k) {
   const std::string dir = TENOR_BENCH_KERNEL_DIR;
   const uint32_t n = g_quick ? k.quick_n : k.full_n;
   Row& row = g_rows.emplace_back(Row{k.name, n});
-  auto error = [&](const std::string& message) {
-    state.SkipWithError((std::string(k.name) + ": " + message).c_str());
-  };
+  auto error = [&](const std::string& message) { state.SkipWithError((std::string(k.name) + ": " + message).c_str()); };
 
   const NativeRun native = run_native(dir + "/" + k.name + ".native", n, g_reps);
   if (!native.ok) return error(native.error);
@@ -190,8 +188,8 @@ void bench_kernel(benchmark::State& state, const Kernel& k) {
 }
 
 void print_table() {
-  std::printf("\n%-8s %11s %10s %10s %10s %9s %9s %14s\n", "kernel", "n", "vm s", "metered s", "native s",
-              "vm/native", "metering", "gas used");
+  std::printf("\n%-8s %11s %10s %10s %10s %9s %9s %14s\n", "kernel", "n", "vm s", "metered s", "native s", "vm/native",
+              "metering", "gas used");
   double log_ratio = 0, log_metering = 0;
   int count = 0;
   for (const Row& r : g_rows) {
@@ -201,9 +199,8 @@ void print_table() {
     }
     const double ratio = r.native_s > 0 ? r.vm_s / r.native_s : 0.0;
     const double metering = r.vm_s > 0 ? r.metered_s / r.vm_s : 0.0;
-    std::printf("%-8s %11u %10.4f %10.4f %10.4f %9.2f %+8.1f%% %14llu\n", r.kernel.c_str(), r.n, r.vm_s,
-                r.metered_s, r.native_s, ratio, (metering - 1.0) * 100.0,
-                static_cast<unsigned long long>(r.gas_used));
+    std::printf("%-8s %11u %10.4f %10.4f %10.4f %9.2f %+8.1f%% %14llu\n", r.kernel.c_str(), r.n, r.vm_s, r.metered_s,
+                r.native_s, ratio, (metering - 1.0) * 100.0, static_cast<unsigned long long>(r.gas_used));
     if (ratio > 0 && metering > 0) {
       log_ratio += std::log(ratio);
       log_metering += std::log(metering);

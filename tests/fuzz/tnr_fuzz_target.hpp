@@ -10,8 +10,8 @@
 namespace tenor::fuzz {
 
 struct TnrOutcome {
-  bool parsed = false;   // no lex or parse errors (so the checker ran)
-  bool checked = false;  // no errors at all: a valid contract
+  bool parsed = false;          // no lex or parse errors (so the checker ran)
+  bool checked = false;         // no errors at all: a valid contract
   std::size_t diagnostics = 0;  // kept diagnostics, at the default limits
 };
 

@@ -31,8 +31,7 @@ VmConfig fuzz_config() {
 }
 
 [[noreturn]] void fail(const char* what, const std::string& detail = {}) {
-  std::fprintf(stderr, "tenor fuzz: invariant broken: %s%s%s\n", what, detail.empty() ? "" : ": ",
-               detail.c_str());
+  std::fprintf(stderr, "tenor fuzz: invariant broken: %s%s%s\n", what, detail.empty() ? "" : ": ", detail.c_str());
   std::abort();
 }
 
@@ -42,9 +41,7 @@ uint64_t fnv1a(const uint8_t* p, uint64_t n) {
   return h;
 }
 
-uint64_t fnv1a(const std::string& s) {
-  return fnv1a(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-}
+uint64_t fnv1a(const std::string& s) { return fnv1a(reinterpret_cast<const uint8_t*>(s.data()), s.size()); }
 
 // Exercises the module's introspection API and checks it agrees with itself.
 void introspect(const Module& module) {
@@ -89,9 +86,7 @@ bool define_stub_imports(Store& store, const Module& module, Linker& linker) {
         if (imp.memory.limits.min > store.config().max_memory_pages) return false;
         ext = Extern::memory(store.create_memory(imp.memory));
         break;
-      case ExternKind::Global:
-        ext = Extern::global(store.create_global(imp.global, Value{imp.global.type, 0}));
-        break;
+      case ExternKind::Global: ext = Extern::global(store.create_global(imp.global, Value{imp.global.type, 0})); break;
     }
     if (ext.object == nullptr) return false;
     linker.define(imp.module, imp.name, ext);
@@ -112,8 +107,7 @@ Transcript run_module(const std::shared_ptr<const Module>& module, FuzzOutcome& 
   auto inst = store.instantiate(module, linker, start_options);
   if (!inst) {
     const Error& e = inst.error();
-    if (e.kind == ErrorKind::Malformed || e.kind == ErrorKind::Invalid ||
-        e.kind == ErrorKind::ProfileViolation) {
+    if (e.kind == ErrorKind::Malformed || e.kind == ErrorKind::Invalid || e.kind == ErrorKind::ProfileViolation) {
       fail("instantiate reported a load-time error kind", e.to_string());
     }
     t.insert(t.end(), {kInstantiateFailed, static_cast<uint64_t>(e.kind), fnv1a(e.to_string())});

@@ -94,8 +94,8 @@ TEST_P(SpecScript, Passes) {
   if (r.failed != 0) {
     std::ostringstream failures;
     for (const auto& f : r.failures) failures << "  " << f.to_string() << "\n";
-    ADD_FAILURE() << c.file.string() << ": " << r.passed << " passed, " << r.failed
-                  << " failed, " << r.skipped << " skipped\n"
+    ADD_FAILURE() << c.file.string() << ": " << r.passed << " passed, " << r.failed << " failed, " << r.skipped
+                  << " skipped\n"
                   << failures.str();
   }
   EXPECT_GT(r.commands, 0u) << c.file.string() << " has no commands";

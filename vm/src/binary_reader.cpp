@@ -125,12 +125,11 @@ class Decoder {
   bool malformed(std::string message, uint64_t offset) {
     return fail(ErrorKind::Malformed, std::move(message), offset);
   }
-  bool limit_exceeded(const char* what, uint64_t value, const char* limit_name, uint64_t limit,
-                      uint64_t offset) {
-    return fail(ErrorKind::LimitExceeded,
-                std::string(what) + " " + std::to_string(value) + " exceeds " + limit_name + " (" +
-                    std::to_string(limit) + ")",
-                offset);
+  bool limit_exceeded(const char* what, uint64_t value, const char* limit_name, uint64_t limit, uint64_t offset) {
+    return fail(
+        ErrorKind::LimitExceeded,
+        std::string(what) + " " + std::to_string(value) + " exceeds " + limit_name + " (" + std::to_string(limit) + ")",
+        offset);
   }
   // Reads the length n of a vector. More than `limit` entries in all (`already` of the same index
   // space come before the vector: the imported ones) is LimitExceeded, naming `what` and the limit.
@@ -187,8 +186,7 @@ class Decoder {
       uint32_t size;
       if (!top.read_u32(size)) return reader_failed(top);
       if (size > top.remaining()) {
-        return malformed("unexpected end: section size exceeds the module (length out of bounds)",
-                         top.pos());
+        return malformed("unexpected end: section size exceeds the module (length out of bounds)", top.pos());
       }
       ByteReader r(bytes_, top.pos(), top.pos() + size);
       if (!top.skip(size)) return reader_failed(top);
@@ -196,9 +194,10 @@ class Decoder {
       if (id != kCustomSection) {
         const int rank = section_rank(id);
         if (rank <= last_rank) {
-          return malformed("unexpected content after last section (section out of order or "
-                           "repeated)",
-                           id_offset);
+          return malformed(
+              "unexpected content after last section (section out of order or "
+              "repeated)",
+              id_offset);
         }
         last_rank = rank;
       }
@@ -258,9 +257,7 @@ class Decoder {
 
   // A vector's element count. Reserving min(count, remaining bytes) is safe because every element
   // takes at least one byte.
-  static size_t safe_reserve(const ByteReader& r, uint32_t count) {
-    return std::min<size_t>(count, r.remaining());
-  }
+  static size_t safe_reserve(const ByteReader& r, uint32_t count) { return std::min<size_t>(count, r.remaining()); }
 
   // ------------------------------------------------------------------------------------------
   // Types
@@ -311,8 +308,8 @@ class Decoder {
     return true;
   }
 
-  bool read_valtype_vec(ByteReader& r, std::vector<ValType>& out, const char* what,
-                        const char* limit_name, uint32_t limit) {
+  bool read_valtype_vec(ByteReader& r, std::vector<ValType>& out, const char* what, const char* limit_name,
+                        uint32_t limit) {
     uint32_t n;
     if (!read_count(r, what, limit_name, limit, n)) return false;
     out.reserve(safe_reserve(r, n));
@@ -330,8 +327,8 @@ class Decoder {
   bool read_custom_section(ByteReader& r) {
     const size_t at = r.pos();
     if (info_.customs.size() >= config_.max_custom_sections) {
-      return limit_exceeded("custom section count", info_.customs.size() + 1,
-                            "max_custom_sections", config_.max_custom_sections, at);
+      return limit_exceeded("custom section count", info_.customs.size() + 1, "max_custom_sections",
+                            config_.max_custom_sections, at);
     }
     std::string_view name;
     if (!r.read_name(name)) return false;
@@ -360,16 +357,14 @@ class Decoder {
 
   bool add_function(uint32_t type_index, size_t at) {
     if (info_.func_types.size() >= config_.max_functions) {
-      return limit_exceeded("function count", info_.func_types.size() + 1, "max_functions",
-                            config_.max_functions, at);
+      return limit_exceeded("function count", info_.func_types.size() + 1, "max_functions", config_.max_functions, at);
     }
     info_.func_types.push_back(type_index);
     return true;
   }
   bool add_global(const GlobalType& t, size_t at) {
     if (info_.global_types.size() >= config_.max_globals) {
-      return limit_exceeded("global count", info_.global_types.size() + 1, "max_globals",
-                            config_.max_globals, at);
+      return limit_exceeded("global count", info_.global_types.size() + 1, "max_globals", config_.max_globals, at);
     }
     info_.global_types.push_back(t);
     return true;
@@ -418,8 +413,7 @@ class Decoder {
           if (!read_global_type(r, imp.global) || !add_global(imp.global, imp.offset)) return false;
           ++info_.num_imported_globals;
           break;
-        default:
-          return malformed("malformed import kind " + hex_byte(kind), kind_at);
+        default: return malformed("malformed import kind " + hex_byte(kind), kind_at);
       }
       info_.imports.push_back(std::move(imp));
     }
@@ -464,8 +458,7 @@ class Decoder {
 
   bool read_global_section(ByteReader& r) {
     uint32_t n;
-    if (!read_count(r, "global count", "max_globals", config_.max_globals, n, info_.num_imported_globals))
-      return false;
+    if (!read_count(r, "global count", "max_globals", config_.max_globals, n, info_.num_imported_globals)) return false;
     info_.globals.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
       const size_t g_at = r.pos();
@@ -552,8 +545,7 @@ class Decoder {
     uint32_t n;
     if (!r.read_u32(n)) return false;
     if (n > config_.max_table_size) {
-      return limit_exceeded("element segment length", n, "max_table_size", config_.max_table_size,
-                            count_at);
+      return limit_exceeded("element segment length", n, "max_table_size", config_.max_table_size, count_at);
     }
     s.funcs.reserve(safe_reserve(r, n));
     for (uint32_t i = 0; i < n; ++i) {
@@ -615,8 +607,8 @@ class Decoder {
       return malformed("unexpected end: function body size exceeds the section", body.body_begin);
     }
     if (size > config_.max_function_size) {
-      return limit_exceeded("function body size", size, "max_function_size",
-                            config_.max_function_size, body.body_begin);
+      return limit_exceeded("function body size", size, "max_function_size", config_.max_function_size,
+                            body.body_begin);
     }
     ByteReader b(bytes_, r.pos(), r.pos() + size);
     if (!r.skip(size)) return false;
@@ -637,8 +629,7 @@ class Decoder {
       decls.emplace_back(count, t);
     }
     const uint32_t type_index = info_.func_types[*func_index_];
-    const uint64_t params =
-        type_index < info_.types.size() ? info_.types[type_index].params.size() : 0;
+    const uint64_t params = type_index < info_.types.size() ? info_.types[type_index].params.size() : 0;
     if (params + total > config_.max_locals_per_function) {
       return limit_exceeded("parameter and local count", params + total, "max_locals_per_function",
                             config_.max_locals_per_function, body.body_begin);
@@ -674,15 +665,12 @@ class Decoder {
           d.mode = SegmentMode::Active;
           if (!read_const_expr(r, d.offset)) return false;
           break;
-        case 1:
-          d.mode = SegmentMode::Passive;
-          break;
+        case 1: d.mode = SegmentMode::Passive; break;
         case 2:
           d.mode = SegmentMode::Active;
           if (!r.read_u32(d.memory_index) || !read_const_expr(r, d.offset)) return false;
           break;
-        default:
-          return malformed("malformed data segment kind " + std::to_string(flags), d.byte_offset);
+        default: return malformed("malformed data segment kind " + std::to_string(flags), d.byte_offset);
       }
       const size_t len_at = r.pos();
       uint32_t len;
@@ -722,8 +710,7 @@ class Decoder {
             if (non_constant_at) {
               defer_invalid("constant expression required", *non_constant_at);
             } else if (constants != 1) {
-              defer_invalid("type mismatch: constant expression must produce exactly one value",
-                            out.offset);
+              defer_invalid("type mismatch: constant expression must produce exactly one value", out.offset);
             }
             return true;
           }
@@ -807,9 +794,7 @@ class Decoder {
     uint8_t b;
     switch (info->imm) {
       case Imm::None: return true;
-      case Imm::BlockType:
-        ++depth;
-        return read_block_type(r);
+      case Imm::BlockType: ++depth; return read_block_type(r);
       case Imm::Index: return r.read_u32(u);
       case Imm::BrTable: {
         uint32_t n;

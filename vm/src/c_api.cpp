@@ -25,8 +25,7 @@ struct tenor_buffer {
 
 struct tenor_engine {
   tenor::vm::ContractEngine engine;
-  tenor_engine(tenor::vm::VmConfig config, tenor::vm::ProfileRules rules)
-      : engine(config, std::move(rules)) {}
+  tenor_engine(tenor::vm::VmConfig config, tenor::vm::ProfileRules rules) : engine(config, std::move(rules)) {}
 };
 
 namespace tenor::vm {
@@ -55,8 +54,7 @@ static_assert(TENOR_TRAP_CODE_MEMORY_OUT_OF_BOUNDS == static_cast<int>(TrapCode:
 static_assert(TENOR_TRAP_CODE_TABLE_OUT_OF_BOUNDS == static_cast<int>(TrapCode::TableOutOfBounds));
 static_assert(TENOR_TRAP_CODE_UNDEFINED_ELEMENT == static_cast<int>(TrapCode::UndefinedElement));
 static_assert(TENOR_TRAP_CODE_UNINITIALIZED_ELEMENT == static_cast<int>(TrapCode::UninitializedElement));
-static_assert(TENOR_TRAP_CODE_INDIRECT_CALL_TYPE_MISMATCH ==
-              static_cast<int>(TrapCode::IndirectCallTypeMismatch));
+static_assert(TENOR_TRAP_CODE_INDIRECT_CALL_TYPE_MISMATCH == static_cast<int>(TrapCode::IndirectCallTypeMismatch));
 static_assert(TENOR_TRAP_CODE_CALL_STACK_EXHAUSTED == static_cast<int>(TrapCode::CallStackExhausted));
 static_assert(TENOR_TRAP_CODE_VALUE_STACK_EXHAUSTED == static_cast<int>(TrapCode::ValueStackExhausted));
 static_assert(TENOR_TRAP_CODE_OUT_OF_GAS == static_cast<int>(TrapCode::OutOfGas));
@@ -94,8 +92,8 @@ struct ResultData {
 
 const char kEmpty[] = "";
 
-tenor_result make_result(int32_t status, int32_t trap_code, uint64_t gas_used, Bytes output,
-                         std::string message, std::optional<TrapSite> site = std::nullopt) noexcept {
+tenor_result make_result(int32_t status, int32_t trap_code, uint64_t gas_used, Bytes output, std::string message,
+                         std::optional<TrapSite> site = std::nullopt) noexcept {
   tenor_result r;
   std::memset(&r, 0, sizeof r);
   r.size = sizeof(tenor_result);
@@ -172,10 +170,8 @@ class CHost final : public HostContext {
     return std::move(out.bytes);
   }
 
-  void storage_set(const Address& contract, std::span<const uint8_t> key,
-                   std::span<const uint8_t> value) override {
-    check("storage_set",
-          t_.storage_set(ctx_, contract.data(), ptr(key), key.size(), ptr(value), value.size()));
+  void storage_set(const Address& contract, std::span<const uint8_t> key, std::span<const uint8_t> value) override {
+    check("storage_set", t_.storage_set(ctx_, contract.data(), ptr(key), key.size(), ptr(value), value.size()));
   }
 
   bool storage_remove(const Address& contract, std::span<const uint8_t> key) override {
@@ -191,10 +187,8 @@ class CHost final : public HostContext {
     return std::move(out.bytes);
   }
 
-  void emit_event(const Address& contract, std::span<const uint8_t> topic,
-                  std::span<const uint8_t> data) override {
-    check("emit_event",
-          t_.emit_event(ctx_, contract.data(), ptr(topic), topic.size(), ptr(data), data.size()));
+  void emit_event(const Address& contract, std::span<const uint8_t> topic, std::span<const uint8_t> data) override {
+    check("emit_event", t_.emit_event(ctx_, contract.data(), ptr(topic), topic.size(), ptr(data), data.size()));
   }
 
   uint64_t checkpoint() override {
@@ -221,9 +215,8 @@ class CHost final : public HostContext {
 
 // Whether every callback is present (a table from an older header lacks the newer ones).
 bool host_complete(const tenor_host& h) noexcept {
-  return TENOR_HAS(&h, tenor_host, rollback) && h.code_hash && h.code && h.storage_get &&
-         h.storage_set && h.storage_remove && h.storage_next && h.emit_event && h.checkpoint &&
-         h.rollback;
+  return TENOR_HAS(&h, tenor_host, rollback) && h.code_hash && h.code && h.storage_get && h.storage_set &&
+         h.storage_remove && h.storage_next && h.emit_event && h.checkpoint && h.rollback;
 }
 
 TxContext to_tx(const tenor_tx* tx) {
@@ -236,8 +229,7 @@ TxContext to_tx(const tenor_tx* tx) {
   if (TENOR_HAS(tx, tenor_tx, sender)) std::memcpy(out.sender.data(), tx->sender, 32);
   if (TENOR_HAS(tx, tenor_tx, signer_count) && tx->signers != nullptr) {
     out.signers.resize(tx->signer_count);
-    for (size_t i = 0; i < tx->signer_count; ++i)
-      std::memcpy(out.signers[i].data(), tx->signers + 32 * i, 32);
+    for (size_t i = 0; i < tx->signer_count; ++i) std::memcpy(out.signers[i].data(), tx->signers + 32 * i, 32);
   }
   return out;
 }
@@ -311,8 +303,7 @@ tenor_engine* tenor_engine_create(const tenor_config* cfg) {
       if (TENOR_HAS(cfg, tenor_config, max_call_depth)) vm.max_call_depth = cfg->max_call_depth;
       if (TENOR_HAS(cfg, tenor_config, value_stack_slots)) vm.value_stack_slots = cfg->value_stack_slots;
       if (TENOR_HAS(cfg, tenor_config, max_memory_pages)) rules.max_memory_pages = cfg->max_memory_pages;
-      if (TENOR_HAS(cfg, tenor_config, max_host_payload_bytes))
-        vm.max_host_payload_bytes = cfg->max_host_payload_bytes;
+      if (TENOR_HAS(cfg, tenor_config, max_host_payload_bytes)) vm.max_host_payload_bytes = cfg->max_host_payload_bytes;
       if (vm.max_call_depth == 0 || vm.value_stack_slots == 0 || rules.max_memory_pages == 0 ||
           rules.max_memory_pages > vm.max_memory_pages || vm.max_host_payload_bytes == 0)
         return nullptr;
@@ -325,8 +316,8 @@ tenor_engine* tenor_engine_create(const tenor_config* cfg) {
 
 void tenor_engine_destroy(tenor_engine* engine) { delete engine; }
 
-int tenor_module_load(tenor_engine* engine, const uint8_t* code, size_t code_len,
-                      uint8_t out_hash[32], tenor_error* err) {
+int tenor_module_load(tenor_engine* engine, const uint8_t* code, size_t code_len, uint8_t out_hash[32],
+                      tenor_error* err) {
   if (engine == nullptr || (code == nullptr && code_len != 0)) {
     set_error(err, TENOR_ERROR_INTERNAL, "tenor_module_load: null engine or code", {}, {});
     return TENOR_ERROR_INTERNAL;
@@ -369,9 +360,9 @@ int tenor_buffer_append(tenor_buffer* buf, const uint8_t* data, size_t len) {
   }
 }
 
-tenor_result tenor_execute(tenor_engine* engine, const tenor_host* host, void* host_ctx,
-                           const tenor_tx* tx, const uint8_t address[32], const uint8_t* input,
-                           size_t input_len, uint64_t gas_limit, const char* entry) {
+tenor_result tenor_execute(tenor_engine* engine, const tenor_host* host, void* host_ctx, const tenor_tx* tx,
+                           const uint8_t address[32], const uint8_t* input, size_t input_len, uint64_t gas_limit,
+                           const char* entry) {
   if (engine == nullptr || host == nullptr || address == nullptr || (input == nullptr && input_len != 0))
     return refused("tenor_execute: null engine, host, address or input");
   if (!host_complete(*host)) return refused("tenor_execute: the host table lacks a callback");
@@ -396,8 +387,8 @@ tenor_result tenor_execute(tenor_engine* engine, const tenor_host* host, void* h
     if (adapter.failed() != nullptr && r.status != ExecStatus::Ok && r.status != ExecStatus::Revert &&
         message.find(adapter.failed()) == std::string::npos)
       message += std::string(message.empty() ? "" : ": ") + "host callback " + adapter.failed() + " failed";
-    return make_result(static_cast<int32_t>(r.status), trap, r.gas_used, std::move(r.output),
-                       std::move(message), r.site);
+    return make_result(static_cast<int32_t>(r.status), trap, r.gas_used, std::move(r.output), std::move(message),
+                       r.site);
   } catch (const std::exception& e) {
     // The engine promises not to throw; should it, the call's state changes are in an unknown
     // state, so report a trap rather than a refusal (which promises nothing ran).

@@ -71,7 +71,7 @@ struct ModuleData {
 };
 
 // Validates every function body of `info` and translates it into internal code.
-Status compile_functions(const ModuleInfo& info, std::span<const uint8_t> bytes,
-                         const VmConfig& config, std::vector<CompiledFunction>& out);
+Status compile_functions(const ModuleInfo& info, std::span<const uint8_t> bytes, const VmConfig& config,
+                         std::vector<CompiledFunction>& out);
 
 }  // namespace tenor::vm::detail

@@ -139,8 +139,8 @@ struct ContractEngine::Impl final : detail::ExecState {
     }
     Hash actual = sha256(*code);
     if (actual != *hash) {
-      why = "the code of contract " + to_hex(contract) + " does not match its hash: expected sha256 " +
-            to_hex(*hash) + ", got " + to_hex(actual);
+      why = "the code of contract " + to_hex(contract) + " does not match its hash: expected sha256 " + to_hex(*hash) +
+            ", got " + to_hex(actual);
       return nullptr;
     }
     auto m = load_checked(*code);
@@ -210,8 +210,8 @@ struct ContractEngine::Impl final : detail::ExecState {
     uint64_t pages = initial_pages(*m);
     if (instance_pages + pages > detail::kMaxInstancePagesPerExecution)
       return refuse("call to " + to_hex(callee) + " refused: its " + std::to_string(pages) +
-                    " initial memory pages would exceed the " +
-                    std::to_string(detail::kMaxInstancePagesPerExecution) + " pages one transaction may instantiate");
+                    " initial memory pages would exceed the " + std::to_string(detail::kMaxInstancePagesPerExecution) +
+                    " pages one transaction may instantiate");
     if (!hc.charge_gas(instantiation_gas(pages))) return Trap{TrapCode::OutOfGas, {}};
     instance_pages += pages;
 
@@ -297,11 +297,14 @@ struct ContractEngine::Impl final : detail::ExecState {
   }
 };
 
-ContractEngine::ContractEngine() : ContractEngine([] {
-  VmConfig c;
-  c.metering = true;
-  return c;
-}(), ProfileRules{}) {}
+ContractEngine::ContractEngine()
+    : ContractEngine(
+          [] {
+            VmConfig c;
+            c.metering = true;
+            return c;
+          }(),
+          ProfileRules{}) {}
 
 ContractEngine::ContractEngine(VmConfig config, ProfileRules rules)
     : impl_(std::make_unique<Impl>(config, std::move(rules))) {

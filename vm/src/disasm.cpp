@@ -51,8 +51,8 @@ uint32_t instruction_words(const uint32_t* code) noexcept {
 std::string disassemble(const CompiledFunction& f) {
   std::string out;
   char buf[64];
-  std::snprintf(buf, sizeof buf, "; params %u, locals %u, results %u, frame %u slots\n", f.num_params,
-                f.num_locals, f.num_results, f.frame_slots);
+  std::snprintf(buf, sizeof buf, "; params %u, locals %u, results %u, frame %u slots\n", f.num_params, f.num_locals,
+                f.num_results, f.frame_slots);
   out += buf;
   for (size_t pc = 0; pc < f.code.size();) {
     const uint32_t* p = f.code.data() + pc;

@@ -43,12 +43,12 @@ constexpr const char* name_of(HostId id) noexcept { return kSpecs[static_cast<si
 using HostResult = std::optional<Trap>;
 using Args = const uint64_t*;
 
-constexpr uint32_t kAbsent = 0xFFFFFFFFu;  // a length of -1
+constexpr uint32_t kAbsent = 0xFFFFFFFFu;         // a length of -1
 constexpr uint64_t kAbsentResult = ~uint64_t{0};  // i64 -1
-constexpr uint64_t kWord = 32;  // addresses, parties, hashes
+constexpr uint64_t kWord = 32;                    // addresses, parties, hashes
 
-#define TENOR_TRY(expr)            \
-  do {                             \
+#define TENOR_TRY(expr)                    \
+  do {                                     \
     if (HostResult t_ = (expr)) return t_; \
   } while (0)
 
@@ -82,10 +82,9 @@ HostResult view(HostCall& c, HostId id, const char* what, uint32_t ptr, uint64_t
       return std::nullopt;
     }
   }
-  return Trap{TrapCode::MemoryOutOfBounds,
-              std::string(name_of(id)) + ": " + what + " [" + std::to_string(ptr) + ", " +
-                  std::to_string(uint64_t{ptr} + len) + ") is outside memory (" +
-                  std::to_string(c.memory ? c.memory->size() : 0) + " bytes)"};
+  return Trap{TrapCode::MemoryOutOfBounds, std::string(name_of(id)) + ": " + what + " [" + std::to_string(ptr) + ", " +
+                                               std::to_string(uint64_t{ptr} + len) + ") is outside memory (" +
+                                               std::to_string(c.memory ? c.memory->size() : 0) + " bytes)"};
 }
 
 // Steps 1 to 3 of a function whose one input is the memory range [ptr, ptr + len): admits its bytes
@@ -121,8 +120,7 @@ HostResult copy_out(ExecState& s, HostCall& c, HostId id, uint64_t moved_before,
 }
 
 // Copies [offset, offset + len) of `source` (the input or the return data) to dst.
-HostResult read_range(ExecState& s, HostCall& c, HostId id, const char* what, Args a,
-                      const Bytes& source) {
+HostResult read_range(ExecState& s, HostCall& c, HostId id, const char* what, Args a, const Bytes& source) {
   uint32_t dst = arg32(a, 0), offset = arg32(a, 1), len = arg32(a, 2);
   std::span<uint8_t> out;
   TENOR_TRY(admit_input(s, c, id, "dst", dst, len, out));
@@ -204,7 +202,7 @@ std::string utf8_or_replacement(std::span<const uint8_t> bytes) {
       len = 4;
       if (b0 == 0xF0) lo = 0x90;  // overlong
       if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
-    } else {  // a continuation byte, 0xC0/0xC1 (overlong) or 0xF5..0xFF: never in UTF-8
+    } else {                      // a continuation byte, 0xC0/0xC1 (overlong) or 0xF5..0xFF: never in UTF-8
       out.append(kReplacement);
       ++i;
       continue;
@@ -215,8 +213,10 @@ std::string utf8_or_replacement(std::span<const uint8_t> bytes) {
       if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80) break;
       ++k;
     }
-    if (k == len) out.append(reinterpret_cast<const char*>(bytes.data() + i), len);
-    else out.append(kReplacement);
+    if (k == len)
+      out.append(reinterpret_cast<const char*>(bytes.data() + i), len);
+    else
+      out.append(kReplacement);
     i += k;
   }
   return out;

@@ -19,9 +19,9 @@ namespace tenor::vm::detail {
 // One row of host_api.def.
 struct HostFunctionSpec {
   const char* name;
-  const char* params;   // type letters: i = i32, I = i64
+  const char* params;  // type letters: i = i32, I = i64
   const char* results;
-  uint64_t gas;         // charged on top of gas::kHostCallBase and the per-byte costs
+  uint64_t gas;  // charged on top of gas::kHostCallBase and the per-byte costs
   const char* description;
 };
 
@@ -72,9 +72,8 @@ class ExecState {
   // call_contract, once its arguments are read and its own gas is charged: runs `callee` with at
   // most `gas_limit` of the remaining gas, sets `status` (an ExecStatus value) and the running
   // contract's return data. Returns a trap only when the caller itself must stop (out of gas).
-  virtual std::optional<Trap> call_contract(HostCall& call, const Address& callee,
-                                            std::span<const uint8_t> input, uint64_t gas_limit,
-                                            uint32_t& status) = 0;
+  virtual std::optional<Trap> call_contract(HostCall& call, const Address& callee, std::span<const uint8_t> input,
+                                            uint64_t gas_limit, uint32_t& status) = 0;
 };
 
 // The host function of row `index`, bound to `state` (which must outlive it).

@@ -23,13 +23,21 @@ namespace {
 template <class T>
 inline T rd(uint64_t x) noexcept;
 template <>
-inline uint32_t rd<uint32_t>(uint64_t x) noexcept { return static_cast<uint32_t>(x); }
+inline uint32_t rd<uint32_t>(uint64_t x) noexcept {
+  return static_cast<uint32_t>(x);
+}
 template <>
-inline uint64_t rd<uint64_t>(uint64_t x) noexcept { return x; }
+inline uint64_t rd<uint64_t>(uint64_t x) noexcept {
+  return x;
+}
 template <>
-inline float rd<float>(uint64_t x) noexcept { return std::bit_cast<float>(static_cast<uint32_t>(x)); }
+inline float rd<float>(uint64_t x) noexcept {
+  return std::bit_cast<float>(static_cast<uint32_t>(x));
+}
 template <>
-inline double rd<double>(uint64_t x) noexcept { return std::bit_cast<double>(x); }
+inline double rd<double>(uint64_t x) noexcept {
+  return std::bit_cast<double>(x);
+}
 
 inline uint64_t wr(bool v) noexcept { return v ? 1u : 0u; }
 inline uint64_t wr(uint32_t v) noexcept { return v; }
@@ -47,9 +55,9 @@ constexpr bool kWide_I32 = false, kWide_F32 = false, kWide_B32 = false;
 constexpr bool kWide_I64 = true, kWide_F64 = true, kWide_B64 = true;
 
 // eval_Name(a, b) for every binary operator; fused compare-and-branch reuses them.
-#define TENOR_BINOP(name, ri, ro, e)                                \
+#define TENOR_BINOP(name, ri, ro, e)                                       \
   inline auto eval_##name(Repr_##ri a, Repr_##ri b) noexcept { return e; } \
-  using In_##name = Repr_##ri;                                            \
+  using In_##name = Repr_##ri;                                             \
   constexpr bool kWideIn_##name = kWide_##ri;
 #include "code.def"
 
@@ -197,7 +205,8 @@ Interpreter::Outcome Interpreter::invoke(Function* f, const uint64_t* args, uint
   return finish();
 }
 
-std::optional<TrapSite> Interpreter::trap_site(const Instance* entry_inst, const CallFrame* entry_frame) const noexcept {
+std::optional<TrapSite> Interpreter::trap_site(const Instance* entry_inst,
+                                               const CallFrame* entry_frame) const noexcept {
   const uint32_t* pc = trap_pc_;
   const Instance* inst = trap_inst_;
   if (pc == nullptr || inst == nullptr) return std::nullopt;

@@ -33,8 +33,8 @@ class Interpreter {
   // Calls f. `args` holds its parameters as slots; results are written to `results`. A top-level
   // call gets `gas_limit` (unmetered without one); a nested call (a host function calling back in)
   // shares the running call's gas, capped by `gas_limit` when given.
-  Outcome invoke(Function* f, const uint64_t* args, uint64_t* results,
-                 std::optional<uint64_t> gas_limit = std::nullopt, Tracer* tracer = nullptr);
+  Outcome invoke(Function* f, const uint64_t* args, uint64_t* results, std::optional<uint64_t> gas_limit = std::nullopt,
+                 Tracer* tracer = nullptr);
 
   // Maximum nesting of host -> wasm re-entry.
   static constexpr uint32_t kMaxNesting = 64;
@@ -70,7 +70,7 @@ class Interpreter {
   uint32_t nesting_ = 0;
   int64_t gas_ = INT64_MAX;
   Tracer* tracer_ = nullptr;  // of the running top-level call
-  bool trace_gas_ = false;     // the traced call is metered: events show the gas left
+  bool trace_gas_ = false;    // the traced call is metered: events show the gas left
   std::string trap_detail_;
   // Where run() stopped with a trap (written only on the trap path): its pc, instance and top call
   // record.

@@ -62,8 +62,8 @@ struct ElemSegment {
 struct DataSegment {
   SegmentMode mode = SegmentMode::Active;  // Active or Passive
   uint32_t memory_index = 0;
-  ConstExpr offset;                        // Active only
-  uint64_t init_begin = 0;                 // payload: module bytes [init_begin, init_end)
+  ConstExpr offset;         // Active only
+  uint64_t init_begin = 0;  // payload: module bytes [init_begin, init_end)
   uint64_t init_end = 0;
   uint64_t byte_offset = 0;
 };

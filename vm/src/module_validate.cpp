@@ -22,8 +22,8 @@ class ModuleValidator {
   ModuleValidator(const ModuleInfo& info, const VmConfig& config) : info_(info), config_(config) {}
 
   Status run() {
-    if (!check_types() || !check_tables() || !check_memories() || !check_globals() ||
-        !check_exports() || !check_start() || !check_elems() || !check_datas()) {
+    if (!check_types() || !check_tables() || !check_memories() || !check_globals() || !check_exports() ||
+        !check_start() || !check_elems() || !check_datas()) {
       return std::move(*error_);
     }
     return Status::ok();
@@ -59,15 +59,14 @@ class ModuleValidator {
     }
     for (size_t i = info_.num_imported_funcs; i < info_.func_types.size(); ++i) {
       if (info_.func_types[i] >= info_.types.size()) {
-        return invalid(numbered("unknown type", info_.func_types[i]), "function", 0,
-                       static_cast<uint32_t>(i));
+        return invalid(numbered("unknown type", info_.func_types[i]), "function", 0, static_cast<uint32_t>(i));
       }
     }
     return true;
   }
 
-  bool check_limits(const Limits& l, uint32_t spec_max, const char* spec_max_message,
-                    const char* section, uint64_t offset) {
+  bool check_limits(const Limits& l, uint32_t spec_max, const char* spec_max_message, const char* section,
+                    uint64_t offset) {
     if (l.min > spec_max || (l.max && *l.max > spec_max)) {
       return invalid(spec_max_message, section, offset);
     }
@@ -98,17 +97,14 @@ class ModuleValidator {
     if (info_.memories.size() > 1) return invalid("multiple memories", "memory", 0);
     for (size_t i = 0; i < info_.memories.size(); ++i) {
       const char* section = i < info_.num_imported_memories ? "import" : "memory";
-      const uint64_t at =
-          i < info_.num_imported_memories ? import_offset(ExternKind::Memory, 0) : 0;
+      const uint64_t at = i < info_.num_imported_memories ? import_offset(ExternKind::Memory, 0) : 0;
       const Limits& l = info_.memories[i].limits;
-      if (!check_limits(l, kMaxPages, "memory size must be at most 65536 pages (4GiB)", section,
-                        at)) {
+      if (!check_limits(l, kMaxPages, "memory size must be at most 65536 pages (4GiB)", section, at)) {
         return false;
       }
       if (l.min > config_.max_memory_pages) {
         return fail(ErrorKind::LimitExceeded,
-                    "memory minimum size " + std::to_string(l.min) +
-                        " pages exceeds max_memory_pages (" +
+                    "memory minimum size " + std::to_string(l.min) + " pages exceeds max_memory_pages (" +
                         std::to_string(config_.max_memory_pages) + ")",
                     section, at);
       }
@@ -117,8 +113,7 @@ class ModuleValidator {
   }
 
   // A constant expression of type `expected` that may read globals [0, visible_globals).
-  bool check_const_expr(const ConstExpr& e, ValType expected, size_t visible_globals,
-                        const char* section) {
+  bool check_const_expr(const ConstExpr& e, ValType expected, size_t visible_globals, const char* section) {
     ValType actual = ValType::I32;
     switch (e.kind) {
       case ConstExpr::Kind::I32: actual = ValType::I32; break;
@@ -140,15 +135,11 @@ class ModuleValidator {
         }
         actual = ValType::FuncRef;
         break;
-      case ConstExpr::Kind::RefNull:
-        actual = ValType::FuncRef;
-        break;
-      default:
-        return invalid("constant expression required", section, e.offset);
+      case ConstExpr::Kind::RefNull: actual = ValType::FuncRef; break;
+      default: return invalid("constant expression required", section, e.offset);
     }
     if (actual != expected) {
-      return invalid(std::string("type mismatch: expected ") + to_string(expected) + ", got " +
-                         to_string(actual),
+      return invalid(std::string("type mismatch: expected ") + to_string(expected) + ", got " + to_string(actual),
                      section, e.offset);
     }
     return true;
@@ -176,8 +167,7 @@ class ModuleValidator {
       }
       if (e.index >= space) {
         const char* what = e.kind == ExternKind::Func ? "function" : to_string(e.kind);
-        return invalid(std::string("unknown ") + what + " " + std::to_string(e.index),
-                       "export", e.offset);
+        return invalid(std::string("unknown ") + what + " " + std::to_string(e.index), "export", e.offset);
       }
       if (!names.insert(e.name).second) {
         return invalid("duplicate export name \"" + e.name + "\"", "export", e.offset);
@@ -236,8 +226,6 @@ class ModuleValidator {
 
 }  // namespace
 
-Status validate_module(const ModuleInfo& info, const VmConfig& config) {
-  return ModuleValidator(info, config).run();
-}
+Status validate_module(const ModuleInfo& info, const VmConfig& config) { return ModuleValidator(info, config).run(); }
 
 }  // namespace tenor::vm::detail

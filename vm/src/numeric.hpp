@@ -30,24 +30,35 @@ inline double canon(double d) noexcept { return d != d ? f64_from_bits(kF64Canon
 // --- integers --------------------------------------------------------------------------------
 
 template <class U>
-inline U shl(U a, U b) noexcept { return a << (b & (sizeof(U) * 8 - 1)); }
+inline U shl(U a, U b) noexcept {
+  return a << (b & (sizeof(U) * 8 - 1));
+}
 template <class U>
-inline U shr_u(U a, U b) noexcept { return a >> (b & (sizeof(U) * 8 - 1)); }
+inline U shr_u(U a, U b) noexcept {
+  return a >> (b & (sizeof(U) * 8 - 1));
+}
 template <class U>
 inline U shr_s(U a, U b) noexcept {
   using S = std::make_signed_t<U>;
   return static_cast<U>(static_cast<S>(a) >> (b & (sizeof(U) * 8 - 1)));
 }
 template <class U>
-inline U rotl(U a, U b) noexcept { return std::rotl(a, static_cast<int>(b & (sizeof(U) * 8 - 1))); }
+inline U rotl(U a, U b) noexcept {
+  return std::rotl(a, static_cast<int>(b & (sizeof(U) * 8 - 1)));
+}
 template <class U>
-inline U rotr(U a, U b) noexcept { return std::rotr(a, static_cast<int>(b & (sizeof(U) * 8 - 1))); }
+inline U rotr(U a, U b) noexcept {
+  return std::rotr(a, static_cast<int>(b & (sizeof(U) * 8 - 1)));
+}
 
 // Division: returns false and sets *trap when the operation traps.
 template <class U>
 inline bool div_s(U a, U b, U& r, TrapCode& trap) noexcept {
   using S = std::make_signed_t<U>;
-  if (b == 0) { trap = TrapCode::IntegerDivideByZero; return false; }
+  if (b == 0) {
+    trap = TrapCode::IntegerDivideByZero;
+    return false;
+  }
   if (static_cast<S>(a) == std::numeric_limits<S>::min() && static_cast<S>(b) == -1) {
     trap = TrapCode::IntegerOverflow;
     return false;
@@ -57,37 +68,65 @@ inline bool div_s(U a, U b, U& r, TrapCode& trap) noexcept {
 }
 template <class U>
 inline bool div_u(U a, U b, U& r, TrapCode& trap) noexcept {
-  if (b == 0) { trap = TrapCode::IntegerDivideByZero; return false; }
+  if (b == 0) {
+    trap = TrapCode::IntegerDivideByZero;
+    return false;
+  }
   r = a / b;
   return true;
 }
 template <class U>
 inline bool rem_s(U a, U b, U& r, TrapCode& trap) noexcept {
   using S = std::make_signed_t<U>;
-  if (b == 0) { trap = TrapCode::IntegerDivideByZero; return false; }
-  if (static_cast<S>(b) == -1) { r = 0; return true; }
+  if (b == 0) {
+    trap = TrapCode::IntegerDivideByZero;
+    return false;
+  }
+  if (static_cast<S>(b) == -1) {
+    r = 0;
+    return true;
+  }
   r = static_cast<U>(static_cast<S>(a) % static_cast<S>(b));
   return true;
 }
 template <class U>
 inline bool rem_u(U a, U b, U& r, TrapCode& trap) noexcept {
-  if (b == 0) { trap = TrapCode::IntegerDivideByZero; return false; }
+  if (b == 0) {
+    trap = TrapCode::IntegerDivideByZero;
+    return false;
+  }
   r = a % b;
   return true;
 }
 
 template <class U>
-inline U clz(U a) noexcept { return static_cast<U>(std::countl_zero(a)); }
+inline U clz(U a) noexcept {
+  return static_cast<U>(std::countl_zero(a));
+}
 template <class U>
-inline U ctz(U a) noexcept { return static_cast<U>(std::countr_zero(a)); }
+inline U ctz(U a) noexcept {
+  return static_cast<U>(std::countr_zero(a));
+}
 template <class U>
-inline U popcnt(U a) noexcept { return static_cast<U>(std::popcount(a)); }
+inline U popcnt(U a) noexcept {
+  return static_cast<U>(std::popcount(a));
+}
 
-inline uint32_t extend8_s32(uint32_t a) noexcept { return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(a))); }
-inline uint32_t extend16_s32(uint32_t a) noexcept { return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(a))); }
-inline uint64_t extend8_s64(uint64_t a) noexcept { return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(a))); }
-inline uint64_t extend16_s64(uint64_t a) noexcept { return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int16_t>(a))); }
-inline uint64_t extend32_s64(uint64_t a) noexcept { return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(a))); }
+inline uint32_t extend8_s32(uint32_t a) noexcept {
+  return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(a)));
+}
+inline uint32_t extend16_s32(uint32_t a) noexcept {
+  return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(a)));
+}
+inline uint64_t extend8_s64(uint64_t a) noexcept {
+  return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(a)));
+}
+inline uint64_t extend16_s64(uint64_t a) noexcept {
+  return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int16_t>(a)));
+}
+inline uint64_t extend32_s64(uint64_t a) noexcept {
+  return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(a)));
+}
 
 // --- floats ----------------------------------------------------------------------------------
 
@@ -123,14 +162,54 @@ inline uint64_t f64_copysign(uint64_t a, uint64_t b) noexcept {
 template <class I, class F>
 struct TruncBounds;
 // For signed N-bit: valid iff -2^(N-1) - 1 < x < 2^(N-1); written with exactly representable bounds.
-template <> struct TruncBounds<int32_t, float> { static constexpr float lo = -2147483648.0f; static constexpr bool lo_inclusive = true; static constexpr float hi = 2147483648.0f; };
-template <> struct TruncBounds<int32_t, double> { static constexpr double lo = -2147483649.0; static constexpr bool lo_inclusive = false; static constexpr double hi = 2147483648.0; };
-template <> struct TruncBounds<uint32_t, float> { static constexpr float lo = -1.0f; static constexpr bool lo_inclusive = false; static constexpr float hi = 4294967296.0f; };
-template <> struct TruncBounds<uint32_t, double> { static constexpr double lo = -1.0; static constexpr bool lo_inclusive = false; static constexpr double hi = 4294967296.0; };
-template <> struct TruncBounds<int64_t, float> { static constexpr float lo = -9223372036854775808.0f; static constexpr bool lo_inclusive = true; static constexpr float hi = 9223372036854775808.0f; };
-template <> struct TruncBounds<int64_t, double> { static constexpr double lo = -9223372036854775808.0; static constexpr bool lo_inclusive = true; static constexpr double hi = 9223372036854775808.0; };
-template <> struct TruncBounds<uint64_t, float> { static constexpr float lo = -1.0f; static constexpr bool lo_inclusive = false; static constexpr float hi = 18446744073709551616.0f; };
-template <> struct TruncBounds<uint64_t, double> { static constexpr double lo = -1.0; static constexpr bool lo_inclusive = false; static constexpr double hi = 18446744073709551616.0; };
+template <>
+struct TruncBounds<int32_t, float> {
+  static constexpr float lo = -2147483648.0f;
+  static constexpr bool lo_inclusive = true;
+  static constexpr float hi = 2147483648.0f;
+};
+template <>
+struct TruncBounds<int32_t, double> {
+  static constexpr double lo = -2147483649.0;
+  static constexpr bool lo_inclusive = false;
+  static constexpr double hi = 2147483648.0;
+};
+template <>
+struct TruncBounds<uint32_t, float> {
+  static constexpr float lo = -1.0f;
+  static constexpr bool lo_inclusive = false;
+  static constexpr float hi = 4294967296.0f;
+};
+template <>
+struct TruncBounds<uint32_t, double> {
+  static constexpr double lo = -1.0;
+  static constexpr bool lo_inclusive = false;
+  static constexpr double hi = 4294967296.0;
+};
+template <>
+struct TruncBounds<int64_t, float> {
+  static constexpr float lo = -9223372036854775808.0f;
+  static constexpr bool lo_inclusive = true;
+  static constexpr float hi = 9223372036854775808.0f;
+};
+template <>
+struct TruncBounds<int64_t, double> {
+  static constexpr double lo = -9223372036854775808.0;
+  static constexpr bool lo_inclusive = true;
+  static constexpr double hi = 9223372036854775808.0;
+};
+template <>
+struct TruncBounds<uint64_t, float> {
+  static constexpr float lo = -1.0f;
+  static constexpr bool lo_inclusive = false;
+  static constexpr float hi = 18446744073709551616.0f;
+};
+template <>
+struct TruncBounds<uint64_t, double> {
+  static constexpr double lo = -1.0;
+  static constexpr bool lo_inclusive = false;
+  static constexpr double hi = 18446744073709551616.0;
+};
 
 template <class I, class F>
 inline bool in_trunc_range(F x) noexcept {
@@ -142,8 +221,14 @@ inline bool in_trunc_range(F x) noexcept {
 // Trapping truncation; R is the unsigned result word type.
 template <class I, class F>
 inline bool trunc(F x, I& r, TrapCode& trap) noexcept {
-  if (x != x) { trap = TrapCode::InvalidConversion; return false; }
-  if (!in_trunc_range<I, F>(x)) { trap = TrapCode::IntegerOverflow; return false; }
+  if (x != x) {
+    trap = TrapCode::InvalidConversion;
+    return false;
+  }
+  if (!in_trunc_range<I, F>(x)) {
+    trap = TrapCode::IntegerOverflow;
+    return false;
+  }
   r = static_cast<I>(x);
   return true;
 }

@@ -49,8 +49,10 @@ std::span<const OpcodeInfo> opcodes() noexcept { return kRows; }
 
 const OpcodeInfo* find_opcode(uint32_t opcode) noexcept {
   uint8_t row = 0;
-  if (opcode < 0x100) row = kIndex.plain[opcode];
-  else if (opcode >= 0xFC00 && opcode <= 0xFCFF) row = kIndex.fc[opcode - 0xFC00];
+  if (opcode < 0x100)
+    row = kIndex.plain[opcode];
+  else if (opcode >= 0xFC00 && opcode <= 0xFCFF)
+    row = kIndex.fc[opcode - 0xFC00];
   return row ? &kRows[row - 1] : nullptr;
 }
 
@@ -65,8 +67,6 @@ std::string illegal_opcode_message(uint8_t byte) {
   return buf;
 }
 
-std::string illegal_prefixed_opcode_message(uint32_t sub) {
-  return "illegal opcode 0xfc " + std::to_string(sub);
-}
+std::string illegal_prefixed_opcode_message(uint32_t sub) { return "illegal opcode 0xfc " + std::to_string(sub); }
 
 }  // namespace tenor::vm::detail

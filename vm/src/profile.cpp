@@ -75,8 +75,8 @@ class ProfileChecker {
                          "import", imp.offset);
       const FuncType& t = info_.types[imp.type_index];
       if (auto f = float_in(t))
-        return violation(what + " (function " + std::to_string(func_index) + ") has type " + to_string(t) +
-                             " with " + to_string(*f) + ": " + kNoFloats,
+        return violation(what + " (function " + std::to_string(func_index) + ") has type " + to_string(t) + " with " +
+                             to_string(*f) + ": " + kNoFloats,
                          "import", imp.offset, func_index);
       ++func_index;
     }
@@ -91,12 +91,12 @@ class ProfileChecker {
         // Name a defined function of this type when there is one: that is what the author wrote.
         for (uint32_t fi = info_.num_imported_funcs; fi < info_.func_types.size(); ++fi)
           if (info_.func_types[fi] == i)
-            return violation(func_label(fi) + " has type " + to_string(info_.types[i]) + " with " +
-                                 to_string(*f) + ": " + kNoFloats,
-                             "function", info_.bodies[fi - info_.num_imported_funcs].body_begin, fi);
-        return violation("type " + std::to_string(i) + " " + to_string(info_.types[i]) + " uses " +
-                             to_string(*f) + ": " + kNoFloats,
-                         "type");
+            return violation(
+                func_label(fi) + " has type " + to_string(info_.types[i]) + " with " + to_string(*f) + ": " + kNoFloats,
+                "function", info_.bodies[fi - info_.num_imported_funcs].body_begin, fi);
+        return violation(
+            "type " + std::to_string(i) + " " + to_string(info_.types[i]) + " uses " + to_string(*f) + ": " + kNoFloats,
+            "type");
       }
     }
     return {};
@@ -109,8 +109,8 @@ class ProfileChecker {
       for (size_t l = 0; l < body.locals.size(); ++l)
         if (is_float(body.locals[l]))
           return violation(func_label(fi) + " declares local " +
-                               std::to_string(l + info_.types[info_.func_types[fi]].params.size()) +
-                               " of type " + to_string(body.locals[l]) + ": " + kNoFloats,
+                               std::to_string(l + info_.types[info_.func_types[fi]].params.size()) + " of type " +
+                               to_string(body.locals[l]) + ": " + kNoFloats,
                            "code", body.body_begin, fi);
       if (i < md_.funcs.size() && md_.funcs[i].first_float_op) {
         auto [offset, opcode] = *md_.funcs[i].first_float_op;
@@ -119,9 +119,8 @@ class ProfileChecker {
         namespace wasm = detail::wasm;
         const bool block = opcode == wasm::kBlock || opcode == wasm::kLoop || opcode == wasm::kIf;
         const std::string what = name ? std::string(name) : block ? "a float block type" : "opcode " + hex(opcode);
-        return violation(func_label(fi) + " uses " + what +
-                             " at offset " + hex(offset) + ": " + kNoFloats,
-                         "code", offset, fi);
+        return violation(func_label(fi) + " uses " + what + " at offset " + hex(offset) + ": " + kNoFloats, "code",
+                         offset, fi);
       }
     }
     return {};
@@ -140,18 +139,16 @@ class ProfileChecker {
 
   Status check_memory() const {
     if (info_.memories.size() != 1)
-      return violation("a contract defines exactly one memory; this module has " +
-                           std::to_string(info_.memories.size()),
-                       "memory");
+      return violation(
+          "a contract defines exactly one memory; this module has " + std::to_string(info_.memories.size()), "memory");
     const Limits& l = info_.memories[0].limits;
     if (!l.max)
       return violation("the memory declares no maximum: a contract's memory needs a maximum of at most " +
                            std::to_string(rules_.max_memory_pages) + " pages (max_memory_pages)",
                        "memory");
     if (*l.max > rules_.max_memory_pages)
-      return violation("the memory's maximum of " + std::to_string(*l.max) +
-                           " pages exceeds the contract limit of " + std::to_string(rules_.max_memory_pages) +
-                           " pages (max_memory_pages)",
+      return violation("the memory's maximum of " + std::to_string(*l.max) + " pages exceeds the contract limit of " +
+                           std::to_string(rules_.max_memory_pages) + " pages (max_memory_pages)",
                        "memory");
     return {};
   }
@@ -177,14 +174,14 @@ class ProfileChecker {
                          "export");
       }
       if (found->kind != rule.kind)
-        return violation("export \"" + rule.name + "\" is a " + to_string(found->kind) + ", expected a " +
-                             to_string(rule.kind),
-                         "export", found->offset);
+        return violation(
+            "export \"" + rule.name + "\" is a " + to_string(found->kind) + ", expected a " + to_string(rule.kind),
+            "export", found->offset);
       if (rule.kind == ExternKind::Func) {
         const FuncType& t = info_.types[info_.func_types[found->index]];
         if (!(t == rule.type))
-          return violation("export \"" + rule.name + "\" (function " + std::to_string(found->index) +
-                               ") has type " + to_string(t) + ", expected " + to_string(rule.type),
+          return violation("export \"" + rule.name + "\" (function " + std::to_string(found->index) + ") has type " +
+                               to_string(t) + ", expected " + to_string(rule.type),
                            "export", found->offset, found->index);
       }
     }

@@ -25,7 +25,9 @@ Result<std::shared_ptr<const Module>> Module::load(std::span<const uint8_t> byte
     return Error{ErrorKind::LimitExceeded,
                  "module is " + std::to_string(bytes.size()) + " bytes, more than the limit of " +
                      std::to_string(config.max_module_size),
-                 {}, {}, {}};
+                 {},
+                 {},
+                 {}};
   }
   auto data = std::make_unique<ModuleData>();
   data->bytes.assign(bytes.begin(), bytes.end());
@@ -224,8 +226,8 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
     if (!ext) return link_error(ErrorKind::Unlinkable, "unknown import " + what, imp.offset);
     if (ext->kind != imp.kind)
       return link_error(ErrorKind::Unlinkable,
-                        std::string("incompatible import type for ") + what + ": expected a " +
-                            to_string(imp.kind) + ", got a " + to_string(ext->kind),
+                        std::string("incompatible import type for ") + what + ": expected a " + to_string(imp.kind) +
+                            ", got a " + to_string(ext->kind),
                         imp.offset);
     switch (imp.kind) {
       case ExternKind::Func: {
@@ -309,9 +311,9 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
       uint64_t offset = static_cast<uint32_t>(eval(es.offset));
       Table* t = self->tables_[es.table_index];
       if (offset + es.funcs.size() > t->size())
-        return uninstantiable("out of bounds table access: element segment " + std::to_string(i) +
-                                  " does not fit the table",
-                              es.byte_offset, "element");
+        return uninstantiable(
+            "out of bounds table access: element segment " + std::to_string(i) + " does not fit the table",
+            es.byte_offset, "element");
       for (size_t k = 0; k < es.funcs.size(); ++k)
         t->elems_[offset + k] = es.funcs[k] == detail::kNullFuncIndex ? nullptr : self->functions_[es.funcs[k]];
     }
@@ -324,9 +326,9 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
       uint64_t len = ds.init_end - ds.init_begin;
       Memory* m = self->memories_[ds.memory_index];
       if (offset + len > m->size())
-        return uninstantiable("out of bounds memory access: data segment " + std::to_string(i) +
-                                  " does not fit the memory",
-                              ds.byte_offset, "data");
+        return uninstantiable(
+            "out of bounds memory access: data segment " + std::to_string(i) + " does not fit the memory",
+            ds.byte_offset, "data");
       if (len) std::memcpy(m->data() + offset, md.bytes.data() + ds.init_begin, len);
       self->dropped_data_[i] = 1;
     }
@@ -348,9 +350,8 @@ CallResult Store::call(Function* f, std::span<const Value> args, const CallOptio
   }
   const FuncType& ft = f->type();
   if (args.size() != ft.params.size()) {
-    result.trap = Trap{TrapCode::HostTrap, "wrong number of arguments: expected " +
-                                               std::to_string(ft.params.size()) + ", got " +
-                                               std::to_string(args.size())};
+    result.trap = Trap{TrapCode::HostTrap, "wrong number of arguments: expected " + std::to_string(ft.params.size()) +
+                                               ", got " + std::to_string(args.size())};
     return result;
   }
   uint64_t stack_args[16];
@@ -362,9 +363,8 @@ CallResult Store::call(Function* f, std::span<const Value> args, const CallOptio
   }
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].type != ft.params[i]) {
-      result.trap = Trap{TrapCode::HostTrap, "argument " + std::to_string(i) + " has type " +
-                                                 to_string(args[i].type) + ", expected " +
-                                                 to_string(ft.params[i])};
+      result.trap = Trap{TrapCode::HostTrap, "argument " + std::to_string(i) + " has type " + to_string(args[i].type) +
+                                                 ", expected " + to_string(ft.params[i])};
       return result;
     }
     bool narrow = ft.params[i] == ValType::I32 || ft.params[i] == ValType::F32;

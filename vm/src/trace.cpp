@@ -76,8 +76,10 @@ std::string Tracer::format(uint64_t index, const TraceEvent& e) {
     default: break;
   }
   char left[32];
-  if (e.gas_left == INT64_MAX) std::snprintf(left, sizeof left, "unmetered");
-  else std::snprintf(left, sizeof left, "left=%lld", static_cast<long long>(e.gas_left));
+  if (e.gas_left == INT64_MAX)
+    std::snprintf(left, sizeof left, "unmetered");
+  else
+    std::snprintf(left, sizeof left, "left=%lld", static_cast<long long>(e.gas_left));
   std::snprintf(buf, sizeof buf, "#%llu %s f%u @%u%s %s hash=%016llx", static_cast<unsigned long long>(index),
                 kind_name(e.kind), e.func_index, e.pc, detail, left, static_cast<unsigned long long>(e.hash));
   return buf;

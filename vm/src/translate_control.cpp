@@ -36,8 +36,7 @@ void Translator::emit_return_moves(uint32_t n) {
   uint32_t base = static_cast<uint32_t>(stack_.size()) - n;
   for (uint32_t i = 0; i < n; ++i)
     if (stack_[base + i].loc == Loc::Local && stack_[base + i].local < n) materialize(base + i);
-  if (n == 1 && stack_[base].loc == Loc::Slot && last_valid_ &&
-      code_[last_dst_word_] == canon(base)) {
+  if (n == 1 && stack_[base].loc == Loc::Slot && last_valid_ && code_[last_dst_word_] == canon(base)) {
     code_[last_dst_word_] = 0;  // retarget the producer to the result slot
     return;
   }
@@ -81,8 +80,7 @@ bool Translator::read_block_type(std::vector<ValType>& params, std::vector<ValTy
 bool Translator::push_ctrl(CtrlKind kind, std::vector<ValType> params, std::vector<ValType> results) {
   if (ctrls_.size() >= config_.max_control_depth) {
     err_ = fail(ErrorKind::LimitExceeded,
-                "block nesting deeper than the limit of " + std::to_string(config_.max_control_depth),
-                op_offset_);
+                "block nesting deeper than the limit of " + std::to_string(config_.max_control_depth), op_offset_);
     return false;
   }
   Ctrl c;

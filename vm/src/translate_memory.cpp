@@ -201,9 +201,7 @@ bool Translator::op_prefixed() {
       }
       return true;
     }
-    default:
-      err_ = malformed(illegal_prefixed_opcode_message(sub));
-      return false;
+    default: err_ = malformed(illegal_prefixed_opcode_message(sub)); return false;
   }
 }
 

@@ -19,8 +19,10 @@ constexpr bool wide_I64 = true, wide_F64 = true, wide_B64 = true;
 
 NumTables::NumTables() {
   auto set = [this](uint32_t opcode, NumInfo info) {
-    if (opcode >= 0xFC00) fc[opcode - 0xFC00] = info;
-    else plain[opcode] = info;
+    if (opcode >= 0xFC00)
+      fc[opcode - 0xFC00] = info;
+    else
+      plain[opcode] = info;
   };
   auto set_memory = [this](uint32_t opcode, bool store, IOp op, ValType type, uint8_t align) {
     (store ? is_store : is_load)[opcode] = true;
@@ -29,9 +31,11 @@ NumTables::NumTables() {
     load_align[opcode] = align;
   };
 #define TENOR_UNOP(name, ri, ro, e) set(wasm::k##name, {NumKind::Unop, IOp::name, vt_of_##ri, vt_of_##ro, false});
-#define TENOR_UNOP_TRAP(name, ri, ro, f) set(wasm::k##name, {NumKind::UnopTrap, IOp::name, vt_of_##ri, vt_of_##ro, false});
+#define TENOR_UNOP_TRAP(name, ri, ro, f) \
+  set(wasm::k##name, {NumKind::UnopTrap, IOp::name, vt_of_##ri, vt_of_##ro, false});
 #define TENOR_BINOP(name, ri, ro, e) set(wasm::k##name, {NumKind::Binop, IOp::name, vt_of_##ri, vt_of_##ro, wide_##ri});
-#define TENOR_BINOP_TRAP(name, ri, ro, f) set(wasm::k##name, {NumKind::BinopTrap, IOp::name, vt_of_##ri, vt_of_##ro, wide_##ri});
+#define TENOR_BINOP_TRAP(name, ri, ro, f) \
+  set(wasm::k##name, {NumKind::BinopTrap, IOp::name, vt_of_##ri, vt_of_##ro, wide_##ri});
 #define TENOR_CMP(name, neg)                                 \
   is_cmp[static_cast<uint32_t>(IOp::name)] = true;           \
   cmp_negation[static_cast<uint32_t>(IOp::name)] = IOp::neg; \
@@ -76,8 +80,10 @@ bool Translator::op_numeric(const NumInfo& n) {
       uint32_t p = begin(op);
       w(canon(h));
       w(sa);
-      if (n.wide_imm) w64(b.value);
-      else w(static_cast<uint32_t>(b.value));
+      if (n.wide_imm)
+        w64(b.value);
+      else
+        w(static_cast<uint32_t>(b.value));
       set_last(p, op, p + 1);
     } else {
       uint32_t sb = slot_of(h + 1);

@@ -44,8 +44,7 @@ Status Translator::run() {
         if (live()) begin(IOp::Unreachable);
         set_unreachable();
         break;
-      case wasm::kNop:
-        break;
+      case wasm::kNop: break;
       case wasm::kBlock: ok = op_block(CtrlKind::Block); break;
       case wasm::kLoop: ok = op_block(CtrlKind::Loop); break;
       case wasm::kIf: ok = op_if(); break;
@@ -123,8 +122,7 @@ Status Translator::run() {
     }
     if (max_height_ > config_.max_operand_stack)
       return fail(ErrorKind::LimitExceeded,
-                  "operand stack deeper than the limit of " + std::to_string(config_.max_operand_stack),
-                  op_offset_);
+                  "operand stack deeper than the limit of " + std::to_string(config_.max_operand_stack), op_offset_);
   }
   if (!r_.at_end()) {
     op_offset_ = r_.pos();
@@ -145,8 +143,8 @@ bool Translator::op_select() {
   if (!pop(ValType::I32, cond)) return false;
   if (!pop_any(b) || !pop_any(a)) return false;
   if (!a.unknown && !b.unknown && a.type != b.type) {
-    err_ = invalid(std::string("type mismatch: select operands are ") + to_string(a.type) + " and " +
-                   to_string(b.type));
+    err_ =
+        invalid(std::string("type mismatch: select operands are ") + to_string(a.type) + " and " + to_string(b.type));
     return false;
   }
   ValType rt = a.unknown ? b.type : a.type;
@@ -191,8 +189,10 @@ bool Translator::op_local_set(bool tee) {
       Operand saved = stack_.back();
       stack_.pop_back();
       flush_local(x);
-      if (saved.loc == Loc::Local) emit_copy(x, saved.local);
-      else emit_copy(x, src);
+      if (saved.loc == Loc::Local)
+        emit_copy(x, saved.local);
+      else
+        emit_copy(x, src);
     } else if (e.loc == Loc::Slot && last_valid_ && code_[last_dst_word_] == canon(idx)) {
       code_[last_dst_word_] = x;
       last_valid_ = false;

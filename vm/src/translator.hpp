@@ -61,7 +61,7 @@ struct Ctrl {
   std::vector<ValType> results;
   uint32_t height = 0;  // operand stack height below the frame's params
   bool unreachable = false;
-  bool dead = false;     // the whole frame is unreachable code: nothing is emitted
+  bool dead = false;  // the whole frame is unreachable code: nothing is emitted
   uint32_t loop_pos = 0;
   std::vector<Fixup> fixups;  // forward jumps to the end of the frame
   std::optional<Fixup> else_fixup;
@@ -104,8 +104,8 @@ inline IOp imm_form(IOp op) { return static_cast<IOp>(static_cast<uint32_t>(op) 
 // function returns false) and the Error in err_.
 class Translator {
  public:
-  Translator(const ModuleInfo& info, std::span<const uint8_t> bytes, const VmConfig& config,
-             uint32_t func_index, CompiledFunction& out)
+  Translator(const ModuleInfo& info, std::span<const uint8_t> bytes, const VmConfig& config, uint32_t func_index,
+             CompiledFunction& out)
       : info_(info),
         bytes_(bytes),
         config_(config),
@@ -125,8 +125,7 @@ class Translator {
   Status invalid(std::string message) { return fail(ErrorKind::Invalid, std::move(message), op_offset_); }
   Status malformed(std::string message) { return fail(ErrorKind::Malformed, std::move(message), op_offset_); }
   Status reader_error() {
-    return fail(ErrorKind::Malformed, r_.error_message() ? r_.error_message() : "unexpected end",
-                r_.error_offset());
+    return fail(ErrorKind::Malformed, r_.error_message() ? r_.error_message() : "unexpected end", r_.error_offset());
   }
 
   // ---- immediates ----

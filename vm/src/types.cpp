@@ -23,24 +23,12 @@ const char* to_string(ValType t) noexcept {
 std::string to_string(const Value& v) {
   char buf[64];
   switch (v.type) {
-    case ValType::I32:
-      std::snprintf(buf, sizeof buf, "i32:%" PRId32, v.as_i32());
-      break;
-    case ValType::I64:
-      std::snprintf(buf, sizeof buf, "i64:%" PRId64, v.as_i64());
-      break;
-    case ValType::F32:
-      std::snprintf(buf, sizeof buf, "f32:0x%08" PRIx32, v.as_u32());
-      break;
-    case ValType::F64:
-      std::snprintf(buf, sizeof buf, "f64:0x%016" PRIx64, v.as_u64());
-      break;
-    case ValType::FuncRef:
-      std::snprintf(buf, sizeof buf, "funcref:0x%" PRIx64, v.as_u64());
-      break;
-    default:
-      std::snprintf(buf, sizeof buf, "<unknown type>:0x%" PRIx64, v.as_u64());
-      break;
+    case ValType::I32: std::snprintf(buf, sizeof buf, "i32:%" PRId32, v.as_i32()); break;
+    case ValType::I64: std::snprintf(buf, sizeof buf, "i64:%" PRId64, v.as_i64()); break;
+    case ValType::F32: std::snprintf(buf, sizeof buf, "f32:0x%08" PRIx32, v.as_u32()); break;
+    case ValType::F64: std::snprintf(buf, sizeof buf, "f64:0x%016" PRIx64, v.as_u64()); break;
+    case ValType::FuncRef: std::snprintf(buf, sizeof buf, "funcref:0x%" PRIx64, v.as_u64()); break;
+    default: std::snprintf(buf, sizeof buf, "<unknown type>:0x%" PRIx64, v.as_u64()); break;
   }
   return buf;
 }
@@ -109,7 +97,8 @@ std::string Error::to_string() const {
 const char* trap_message(TrapCode c) noexcept {
   switch (c) {
 #define TENOR_TRAP(code, name, msg) \
-  case TrapCode::name: return msg;
+  case TrapCode::name:              \
+    return msg;
 #include "tenor/vm/traps.def"
 #undef TENOR_TRAP
   }
@@ -119,7 +108,8 @@ const char* trap_message(TrapCode c) noexcept {
 const char* trap_name(TrapCode c) noexcept {
   switch (c) {
 #define TENOR_TRAP(code, name, msg) \
-  case TrapCode::name: return #name;
+  case TrapCode::name:              \
+    return #name;
 #include "tenor/vm/traps.def"
 #undef TENOR_TRAP
   }

@@ -59,9 +59,11 @@ std::string to_json(const ast::File& file, const check::Program& p, std::string_
     e["name"] = f.name;
     e["kind"] = kind_name(f.kind);
     e["params"] = fields(p, f.params);
-    e["returns"] = p.type(f.return_type).kind == check::TypeKind::Unit ? ordered_json(nullptr) : ordered_json(p.type_name(f.return_type));
+    e["returns"] = p.type(f.return_type).kind == check::TypeKind::Unit ? ordered_json(nullptr)
+                                                                       : ordered_json(p.type_name(f.return_type));
     ordered_json signers = ordered_json::array();
-    for (const auto& s : f.item->signed_by) signers.push_back(std::string(source.substr(s->range.begin, s->range.size())));
+    for (const auto& s : f.item->signed_by)
+      signers.push_back(std::string(source.substr(s->range.begin, s->range.size())));
     e["signed_by"] = signers;
     e["writes"] = f.writes;
     entries.push_back(e);
@@ -69,7 +71,8 @@ std::string to_json(const ast::File& file, const check::Program& p, std::string_
   j["entries"] = entries;
 
   ordered_json events = ordered_json::array();
-  for (const auto& e : p.events) events.push_back({{"name", e.name}, {"topic", e.name}, {"fields", fields(p, e.fields)}});
+  for (const auto& e : p.events)
+    events.push_back({{"name", e.name}, {"topic", e.name}, {"fields", fields(p, e.fields)}});
   j["events"] = events;
 
   ordered_json storage = ordered_json::array();

@@ -3,8 +3,8 @@
 
 namespace tenor::compiler::check {
 
-void Checker::check_args(const std::string& callee, const std::vector<FieldInfo>& params, const std::vector<ast::ExprPtr>& args,
-                         SourceRange where) {
+void Checker::check_args(const std::string& callee, const std::vector<FieldInfo>& params,
+                         const std::vector<ast::ExprPtr>& args, SourceRange where) {
   if (params.size() != args.size())
     diags_.report(DiagnosticKind::WrongArgumentCount, where,
                   {callee, std::to_string(params.size()) + (params.size() == 1 ? " argument" : " arguments"),
@@ -48,7 +48,9 @@ TypeId Checker::check_call(const ast::CallExpr& c) {
       if (kind(t) != TypeKind::Bytes && kind(t) != TypeKind::String && kind(t) != TypeKind::Hash && !is_error(t))
         diags_.report(DiagnosticKind::TypeMismatch, a->range, {"Bytes<N>", p_->type_name(t)});
     }
-    if (c.args.size() != 1) diags_.report(DiagnosticKind::WrongArgumentCount, c.range, {"`sha256`", "1 argument", std::to_string(c.args.size())});
+    if (c.args.size() != 1)
+      diags_.report(DiagnosticKind::WrongArgumentCount, c.range,
+                    {"`sha256`", "1 argument", std::to_string(c.args.size())});
     return simple(TypeKind::Hash);
   }
   if (auto it = interface_index_.find(n); it != interface_index_.end()) {
@@ -86,7 +88,8 @@ TypeId Checker::method(const ast::MethodCallExpr& m, const std::string& recv, st
 bool Checker::storage_rooted(const ast::Expr& e) const {
   const ast::Expr* root = &e;
   while (root->kind == ExprKind::Field || root->kind == ExprKind::Index)
-    root = root->kind == ExprKind::Field ? root->as<ast::FieldExpr>().base.get() : root->as<ast::IndexExpr>().base.get();
+    root =
+        root->kind == ExprKind::Field ? root->as<ast::FieldExpr>().base.get() : root->as<ast::IndexExpr>().base.get();
   if (root->kind != ExprKind::Path) return false;
   const auto& segs = root->as<ast::PathExpr>().path.segments;
   return segs.size() == 1 && storage_index_.count(segs[0].name) && !const_cast<Checker*>(this)->lookup(segs[0].name);
@@ -108,12 +111,14 @@ TypeId Checker::check_method(const ast::MethodCallExpr& m) {
       if (n == "times" || n == "divide") {
         if (m.args.size() < 1) return method(m, rn, {kErrorType}, money);
         const TypeId k = check_expr(*m.args[0], kErrorType);
-        if (!is_int(k) && !is_error(k)) diags_.report(DiagnosticKind::TypeMismatch, m.args[0]->range, {"an integer", p_->type_name(k)});
+        if (!is_int(k) && !is_error(k))
+          diags_.report(DiagnosticKind::TypeMismatch, m.args[0]->range, {"an integer", p_->type_name(k)});
         std::vector<FieldInfo> rest;
         if (n == "divide") rest.push_back({"", rounding, {}});
         if (m.args.size() - 1 != rest.size())
-          diags_.report(DiagnosticKind::WrongArgumentCount, m.range,
-                        {"`Money." + n + "`", n == "divide" ? "2 arguments" : "1 argument", std::to_string(m.args.size())});
+          diags_.report(
+              DiagnosticKind::WrongArgumentCount, m.range,
+              {"`Money." + n + "`", n == "divide" ? "2 arguments" : "1 argument", std::to_string(m.args.size())});
         for (std::size_t i = 1; i < m.args.size(); ++i) {
           const TypeId want = i - 1 < rest.size() ? rest[i - 1].type : kErrorType;
           expect_type(want, check_expr(*m.args[i], want), m.args[i]->range);
@@ -139,8 +144,10 @@ TypeId Checker::check_method(const ast::MethodCallExpr& m) {
       break;
     case TypeKind::Vec:
       if (n == "push") {
-        if (storage_rooted(*m.receiver)) note_write(m.range, "writes storage");
-        else check_mutable_root(*m.receiver);
+        if (storage_rooted(*m.receiver))
+          note_write(m.range, "writes storage");
+        else
+          check_mutable_root(*m.receiver);
         return method(m, rn, {x.element}, kUnitType);
       }
       if (n == "len") return method(m, rn, {}, u32);

@@ -3,8 +3,6 @@
 
 namespace tenor::compiler::check {
 
-
-
 std::unique_ptr<Program> check(const ast::File& file, DiagnosticEngine& diags, const FrontEndLimits& limits) {
   return Checker(file, diags, limits).run();
 }

@@ -207,8 +207,8 @@ class Checker {
 
   TypeId check_struct_literal(const ast::StructLiteralExpr& e);
 
-  void check_args(const std::string& callee, const std::vector<FieldInfo>& params, const std::vector<ast::ExprPtr>& args,
-                  SourceRange where);
+  void check_args(const std::string& callee, const std::vector<FieldInfo>& params,
+                  const std::vector<ast::ExprPtr>& args, SourceRange where);
 
   TypeId check_call(const ast::CallExpr& c);
 
@@ -233,7 +233,8 @@ class Checker {
   std::uint32_t depth_ = 0;
   bool depth_reported_ = false;
 
-  std::map<std::tuple<TypeKind, std::uint16_t, bool, TypeId, TypeId, std::uint64_t, std::uint32_t>, TypeId> intern_index_;
+  std::map<std::tuple<TypeKind, std::uint16_t, bool, TypeId, TypeId, std::uint64_t, std::uint32_t>, TypeId>
+      intern_index_;
   std::map<std::string, TypeId> type_names_;  // structs and enums
   std::map<std::string, std::size_t> interface_index_, event_index_, fn_index_, storage_index_;
   std::vector<const ast::Item*> storage_items_;

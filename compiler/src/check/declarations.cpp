@@ -25,13 +25,15 @@ void Checker::collect() {
     switch (item.kind) {
       case ast::ItemKind::Struct:
         if (claim(types, "type")) {
-          type_names_[item.name.name] = intern(Type{TypeKind::Struct, 0, false, 0, 0, 0, static_cast<std::uint32_t>(p_->structs.size())});
+          type_names_[item.name.name] =
+              intern(Type{TypeKind::Struct, 0, false, 0, 0, 0, static_cast<std::uint32_t>(p_->structs.size())});
           p_->structs.push_back({item.name.name, {}, &item});
         }
         break;
       case ast::ItemKind::Enum:
         if (claim(types, "type")) {
-          type_names_[item.name.name] = intern(Type{TypeKind::Enum, 0, false, 0, 0, 0, static_cast<std::uint32_t>(p_->enums.size())});
+          type_names_[item.name.name] =
+              intern(Type{TypeKind::Enum, 0, false, 0, 0, 0, static_cast<std::uint32_t>(p_->enums.size())});
           p_->enums.push_back({item.name.name, {}, &item});
         }
         break;

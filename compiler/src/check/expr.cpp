@@ -20,8 +20,10 @@ bool Checker::parse_integer(const std::string& text, cpp_int& out) {
     const char c = text[i];
     if (c == '_') continue;
     const bool hex = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if ((c >= '0' && c <= '9') || (base == 16 && hex)) digits += c;
-    else break;
+    if ((c >= '0' && c <= '9') || (base == 16 && hex))
+      digits += c;
+    else
+      break;
   }
   if (digits.empty()) return false;
   out = 0;
@@ -71,12 +73,16 @@ TypeId Checker::int_literal(const ast::LiteralExpr& l, TypeId hint, bool negated
   cpp_int v;
   if (!parse_integer(l.text, v)) return kErrorType;
   TypeId t;
-  if (auto s = literal_suffix(l.text)) t = *s;
-  else if (is_int(hint)) t = hint;
-  else t = int_named("u64").value();  // no context: u64 (see compiler/README.md)
+  if (auto s = literal_suffix(l.text))
+    t = *s;
+  else if (is_int(hint))
+    t = hint;
+  else
+    t = int_named("u64").value();  // no context: u64 (see compiler/README.md)
   if (negated) v = -v;
   if (!fits(v, t)) {
-    diags_.report(DiagnosticKind::LiteralOutOfRange, negated ? where : l.range, {(negated ? "-" : "") + l.text, p_->type_name(t)},
+    diags_.report(DiagnosticKind::LiteralOutOfRange, negated ? where : l.range,
+                  {(negated ? "-" : "") + l.text, p_->type_name(t)},
                   "the range of `" + p_->type_name(t) + "` is " + min_of(t).str() + " to " + max_of(t).str());
     return t;
   }
@@ -92,22 +98,23 @@ TypeId Checker::check_expr_inner(const ast::Expr& e, TypeId hint) {
       const std::string& text = e.as<ast::LiteralExpr>().text;
       const std::size_t dot = text.find('.');
       const std::size_t frac = dot == std::string::npos ? 0 : text.size() - dot - 1;
-      if (frac > 9) diags_.report(DiagnosticKind::InvalidDecimalLiteral, e.range, {"a `Rate` has at most 9 fractional digits"});
+      if (frac > 9)
+        diags_.report(DiagnosticKind::InvalidDecimalLiteral, e.range, {"a `Rate` has at most 9 fractional digits"});
       return simple(TypeKind::Rate);
     }
     case ExprKind::MoneyLiteral: {
       const auto& m = e.as<ast::MoneyLiteralExpr>();
       const int exp = currency_exponent(m.currency.name);
       if (exp < 0) {
-        diags_.report(DiagnosticKind::InvalidDecimalLiteral, m.currency.range, {"unknown currency `" + m.currency.name + "`"},
-                      "the currencies are " + currency_list());
+        diags_.report(DiagnosticKind::InvalidDecimalLiteral, m.currency.range,
+                      {"unknown currency `" + m.currency.name + "`"}, "the currencies are " + currency_list());
       } else {
         const std::size_t dot = m.amount.find('.');
         const std::size_t frac = dot == std::string::npos ? 0 : m.amount.size() - dot - 1;
         if (frac != static_cast<std::size_t>(exp))
           diags_.report(DiagnosticKind::InvalidDecimalLiteral, e.range,
-                        {"`" + m.currency.name + "` amounts have " + std::to_string(exp) + " fractional digits, found " +
-                         std::to_string(frac)});
+                        {"`" + m.currency.name + "` amounts have " + std::to_string(exp) +
+                         " fractional digits, found " + std::to_string(frac)});
       }
       return simple(TypeKind::Money);
     }
@@ -121,7 +128,8 @@ TypeId Checker::check_expr_inner(const ast::Expr& e, TypeId hint) {
     case ExprKind::StringLiteral: {
       const std::size_t n = e.as<ast::LiteralExpr>().text.size();
       if (kind(hint) == TypeKind::String && n > ty(hint).bound)
-        diags_.report(DiagnosticKind::LiteralOutOfRange, e.range, {"string of " + std::to_string(n) + " bytes", p_->type_name(hint)});
+        diags_.report(DiagnosticKind::LiteralOutOfRange, e.range,
+                      {"string of " + std::to_string(n) + " bytes", p_->type_name(hint)});
       return wrap(TypeKind::String, 0, n);
     }
     case ExprKind::BoolLiteral: return kBoolType;
@@ -138,7 +146,8 @@ TypeId Checker::check_expr_inner(const ast::Expr& e, TypeId hint) {
           if (x.name == f.name.name) return x.type;
         std::vector<std::string> names;
         for (const FieldInfo& x : s.fields) names.push_back(x.name);
-        diags_.report(DiagnosticKind::UnknownField, f.name.range, {f.name.name, "struct `" + s.name + "`"}, suggest(f.name.name, names));
+        diags_.report(DiagnosticKind::UnknownField, f.name.range, {f.name.name, "struct `" + s.name + "`"},
+                      suggest(f.name.name, names));
         return kErrorType;
       }
       diags_.report(DiagnosticKind::UnknownField, f.name.range, {f.name.name, "type `" + p_->type_name(base) + "`"});
@@ -168,7 +177,8 @@ TypeId Checker::check_expr_inner(const ast::Expr& e, TypeId hint) {
     }
     case ExprKind::None:
       if (kind(hint) == TypeKind::Option) return hint;
-      diags_.report(DiagnosticKind::CannotInferType, e.range, {"None"}, "give the variable a type: `let x: Option<T> = None;`");
+      diags_.report(DiagnosticKind::CannotInferType, e.range, {"None"},
+                    "give the variable a type: `let x: Option<T> = None;`");
       return kErrorType;
     case ExprKind::Unary: return check_unary(e.as<ast::UnaryExpr>(), hint);
     case ExprKind::Binary: return check_binary(e.as<ast::BinaryExpr>(), hint);
@@ -181,7 +191,8 @@ TypeId Checker::check_expr_inner(const ast::Expr& e, TypeId hint) {
                       "`as` converts between integer types only");
       if (auto it = consts_.find(c.operand.get()); it != consts_.end() && is_int(to)) {
         if (!fits(it->second, to))
-          diags_.report(DiagnosticKind::ConstantOverflow, e.range, {"does not fit in `" + p_->type_name(to) + "` (it is " + it->second.str() + ")"});
+          diags_.report(DiagnosticKind::ConstantOverflow, e.range,
+                        {"does not fit in `" + p_->type_name(to) + "` (it is " + it->second.str() + ")"});
         else
           consts_[&e] = it->second;
       }
@@ -217,8 +228,9 @@ TypeId Checker::check_path(const ast::PathExpr& e) {
   if (segs[0].name == "Rounding" && !type_names_.count("Rounding")) {
     for (const char* m : kRoundingModes)
       if (segs[1].name == m) return simple(TypeKind::Rounding);
-    diags_.report(DiagnosticKind::UnknownName, segs[1].range, {"rounding mode", "Rounding::" + segs[1].name},
-                  suggest(segs[1].name, std::vector<std::string>(std::begin(kRoundingModes), std::end(kRoundingModes))));
+    diags_.report(
+        DiagnosticKind::UnknownName, segs[1].range, {"rounding mode", "Rounding::" + segs[1].name},
+        suggest(segs[1].name, std::vector<std::string>(std::begin(kRoundingModes), std::end(kRoundingModes))));
     return kErrorType;
   }
   auto it = type_names_.find(segs[0].name);
@@ -230,8 +242,9 @@ TypeId Checker::check_path(const ast::PathExpr& e) {
   const VariantInfo* v = find_variant(en, segs[1]);
   if (!v) return kErrorType;
   if (v->has_fields && !v->fields.empty()) {
-    diags_.report(DiagnosticKind::MissingFields, e.range, {v->fields.size() == 1 ? "field" : "fields", fields_list(v->fields),
-                                                            "variant `" + en.name + "::" + v->name + "`"},
+    diags_.report(DiagnosticKind::MissingFields, e.range,
+                  {v->fields.size() == 1 ? "field" : "fields", fields_list(v->fields),
+                   "variant `" + en.name + "::" + v->name + "`"},
                   "construct it with `" + en.name + "::" + v->name + " { ... }`");
   }
   return it->second;

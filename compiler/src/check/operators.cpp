@@ -23,7 +23,8 @@ TypeId Checker::check_unary(const ast::UnaryExpr& u, TypeId hint) {
     return kBoolType;
   }
   const TypeKind k = kind(t);
-  if (!((k == TypeKind::Int && ty(t).is_signed) || k == TypeKind::Money || k == TypeKind::Rate || k == TypeKind::Duration)) {
+  if (!((k == TypeKind::Int && ty(t).is_signed) || k == TypeKind::Money || k == TypeKind::Rate ||
+        k == TypeKind::Duration)) {
     diags_.report(DiagnosticKind::InvalidOperands, u.range, {"-", name(t)});
     return t;
   }
@@ -33,7 +34,8 @@ TypeId Checker::check_unary(const ast::UnaryExpr& u, TypeId hint) {
 
 void Checker::fold(SourceRange r, const cpp_int& v, TypeId t, const ast::Expr* e) {
   if (!fits(v, t)) {
-    diags_.report(DiagnosticKind::ConstantOverflow, r, {"overflows `" + p_->type_name(t) + "` (its value is " + v.str() + ")"});
+    diags_.report(DiagnosticKind::ConstantOverflow, r,
+                  {"overflows `" + p_->type_name(t) + "` (its value is " + v.str() + ")"});
     return;
   }
   consts_[e] = v;
@@ -67,8 +69,10 @@ TypeId Checker::check_binary(const ast::BinaryExpr& b, TypeId hint) {
       case BinaryOp::Mul: fold(b.range, x * y, result, &b); break;
       case BinaryOp::Div:
       case BinaryOp::Rem:
-        if (y == 0) diags_.report(DiagnosticKind::ConstantOverflow, b.range, {"divides by zero"});
-        else fold(b.range, b.op == BinaryOp::Div ? cpp_int(x / y) : cpp_int(x % y), result, &b);
+        if (y == 0)
+          diags_.report(DiagnosticKind::ConstantOverflow, b.range, {"divides by zero"});
+        else
+          fold(b.range, b.op == BinaryOp::Div ? cpp_int(x / y) : cpp_int(x % y), result, &b);
         break;
       default: break;
     }
@@ -85,7 +89,8 @@ TypeId Checker::binary_result(ast::BinaryOp op, TypeId l, TypeId r, SourceRange 
   }
   const TypeKind lk = kind(l), rk = kind(r);
   auto bad = [&](std::string help = {}) {
-    diags_.report(DiagnosticKind::InvalidOperands, where, {binary_op_spelling(op), name(l) + " and " + name(r)}, std::move(help));
+    diags_.report(DiagnosticKind::InvalidOperands, where, {binary_op_spelling(op), name(l) + " and " + name(r)},
+                  std::move(help));
     return op >= BinaryOp::Eq && op <= BinaryOp::Ge ? kBoolType : kErrorType;
   };
   const bool same = compatible(l, r);
@@ -111,10 +116,13 @@ TypeId Checker::binary_result(ast::BinaryOp op, TypeId l, TypeId r, SourceRange 
       return wrap(TypeKind::Range, l);
     case BinaryOp::Add:
     case BinaryOp::Sub: {
-      if (same && (lk == TypeKind::Int || lk == TypeKind::Money || lk == TypeKind::Rate || lk == TypeKind::Duration)) return l;
+      if (same && (lk == TypeKind::Int || lk == TypeKind::Money || lk == TypeKind::Rate || lk == TypeKind::Duration))
+        return l;
       if ((lk == TypeKind::Date || lk == TypeKind::Timestamp) && rk == TypeKind::Duration) return l;
-      if (op == BinaryOp::Add && lk == TypeKind::Duration && (rk == TypeKind::Date || rk == TypeKind::Timestamp)) return r;
-      if (op == BinaryOp::Sub && same && (lk == TypeKind::Date || lk == TypeKind::Timestamp)) return simple(TypeKind::Duration);
+      if (op == BinaryOp::Add && lk == TypeKind::Duration && (rk == TypeKind::Date || rk == TypeKind::Timestamp))
+        return r;
+      if (op == BinaryOp::Sub && same && (lk == TypeKind::Date || lk == TypeKind::Timestamp))
+        return simple(TypeKind::Duration);
       if (lk == TypeKind::Money && rk == TypeKind::Int)
         return bad("Money and integers do not mix: write the amount as Money (`125.00 USD`)");
       if (lk == TypeKind::Int && rk == TypeKind::Int)
@@ -126,10 +134,12 @@ TypeId Checker::binary_result(ast::BinaryOp op, TypeId l, TypeId r, SourceRange 
     case BinaryOp::Rem:
       if (same && lk == TypeKind::Int) return l;
       if (lk == TypeKind::Money && (rk == TypeKind::Int || rk == TypeKind::Rate || rk == TypeKind::Money)) {
-        if (op == BinaryOp::Mul) return bad("multiply Money with `amount.times(n)`, or by a rate with `amount.apply(rate, Rounding::Down)`");
+        if (op == BinaryOp::Mul)
+          return bad("multiply Money with `amount.times(n)`, or by a rate with `amount.apply(rate, Rounding::Down)`");
         return bad("divide Money with `amount.divide(n, Rounding::HalfEven)`: the rounding mode is explicit");
       }
-      if (lk == TypeKind::Rate && rk == TypeKind::Rate) return bad("`Rate` products and quotients need a rounding mode");
+      if (lk == TypeKind::Rate && rk == TypeKind::Rate)
+        return bad("`Rate` products and quotients need a rounding mode");
       if (lk == TypeKind::Int && rk == TypeKind::Int)
         return bad("integers of different types do not mix: convert one with `as`");
       return bad();

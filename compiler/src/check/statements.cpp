@@ -24,7 +24,8 @@ void Checker::check_bodies() {
         diags_.report(DiagnosticKind::ShadowsStorage, prm.range, {prm.name, "parameter"});
       scopes_.back()[prm.name] = Local{prm.type, false, "a parameter"};
     }
-    for (const ast::ExprPtr& e : fn.item->signed_by) expect_type(simple(TypeKind::Party), check_expr(*e, simple(TypeKind::Party)), e->range);
+    for (const ast::ExprPtr& e : fn.item->signed_by)
+      expect_type(simple(TypeKind::Party), check_expr(*e, simple(TypeKind::Party)), e->range);
     const bool returns = check_block(fn.item->body);
     if (!returns && fn.return_type != kUnitType && !is_error(fn.return_type)) {
       const SourceRange end{fn.item->body.range.file, fn.item->body.range.end - 1, fn.item->body.range.end};
@@ -60,7 +61,8 @@ void Checker::propagate_writes() {
     }
     for (const auto& [callee, site] : st.calls) {
       if (!p_->functions[callee].writes) continue;
-      diags_.report(DiagnosticKind::ViewWritesState, site, {fn.name, "calls `" + p_->functions[callee].name + "`, which writes storage or emits"},
+      diags_.report(DiagnosticKind::ViewWritesState, site,
+                    {fn.name, "calls `" + p_->functions[callee].name + "`, which writes storage or emits"},
                     "make it an `action`, or move the write out of the view");
       break;
     }
@@ -82,7 +84,8 @@ Local* Checker::lookup(const std::string& n) {
 
 void Checker::declare(const ast::Ident& id, Local l) {
   if (id.name.empty() || id.name == "_") return;
-  if (storage_index_.count(id.name)) diags_.report(DiagnosticKind::ShadowsStorage, id.range, {id.name, "local variable"});
+  if (storage_index_.count(id.name))
+    diags_.report(DiagnosticKind::ShadowsStorage, id.range, {id.name, "local variable"});
   scopes_.back()[id.name] = l;
 }
 
@@ -115,7 +118,8 @@ bool Checker::check_stmt_inner(const ast::Stmt& s) {
       }
       const TypeId var_type = l.type ? declared : t;
       p_->local_types[&l] = var_type;
-      if (l.init && kind(var_type) == TypeKind::Unit) diags_.report(DiagnosticKind::TypeMismatch, l.init->range, {"a value", "()"});
+      if (l.init && kind(var_type) == TypeKind::Unit)
+        diags_.report(DiagnosticKind::TypeMismatch, l.init->range, {"a value", "()"});
       declare(l.name, Local{var_type, l.is_mutable, "a `let` binding"});
       return false;
     }
@@ -218,8 +222,7 @@ void Checker::check_field_inits(const std::vector<FieldInfo>& decl, const std::v
   std::size_t count = 0;
   for (const FieldInfo& x : decl)
     if (!given.count(x.name)) missing += (count++ ? ", `" : "`") + x.name + "`";
-  if (count)
-    diags_.report(DiagnosticKind::MissingFields, where, {count == 1 ? "field" : "fields", missing, owner});
+  if (count) diags_.report(DiagnosticKind::MissingFields, where, {count == 1 ? "field" : "fields", missing, owner});
 }
 
 bool Checker::check_for(const ast::ForStmt& f) {
@@ -228,7 +231,8 @@ bool Checker::check_for(const ast::ForStmt& f) {
   scopes_.emplace_back();
   auto bind = [&](const ast::Pattern* p, TypeId type) {
     if (!p) return;
-    if (p->kind == ast::PatternKind::Binding) declare(p->name, Local{type, false, "a loop variable"});
+    if (p->kind == ast::PatternKind::Binding)
+      declare(p->name, Local{type, false, "a loop variable"});
     else if (p->kind != ast::PatternKind::Wildcard && p->kind != ast::PatternKind::Error)
       diags_.report(DiagnosticKind::InvalidPattern, p->range, {"a `for` loop binds a name or `_`"});
   };
@@ -255,7 +259,8 @@ bool Checker::check_for(const ast::ForStmt& f) {
 }
 
 bool Checker::irrefutable(const ast::Pattern& p) const {
-  return p.kind == ast::PatternKind::Wildcard || p.kind == ast::PatternKind::Binding || p.kind == ast::PatternKind::Error;
+  return p.kind == ast::PatternKind::Wildcard || p.kind == ast::PatternKind::Binding ||
+         p.kind == ast::PatternKind::Error;
 }
 
 bool Checker::check_match(const ast::MatchStmt& m) {
@@ -266,7 +271,8 @@ bool Checker::check_match(const ast::MatchStmt& m) {
   bool some_all = false, none = false, is_true = false, is_false = false;
   for (const ast::MatchArm& arm : m.arms) {
     if (covered_all && arm.pattern)
-      diags_.report(DiagnosticKind::UnreachableArm, arm.pattern->range, {}, "an earlier arm already matches every value");
+      diags_.report(DiagnosticKind::UnreachableArm, arm.pattern->range, {},
+                    "an earlier arm already matches every value");
     scopes_.emplace_back();
     if (arm.pattern) {
       const ast::Pattern& p = *arm.pattern;
@@ -287,7 +293,8 @@ bool Checker::check_match(const ast::MatchStmt& m) {
   std::string missing;
   if (x.kind == TypeKind::Enum) {
     for (const VariantInfo& v : p_->enums[x.decl].variants)
-      if (!variants.count(v.name)) missing += (missing.empty() ? "`" : ", `") + p_->enums[x.decl].name + "::" + v.name + "`";
+      if (!variants.count(v.name))
+        missing += (missing.empty() ? "`" : ", `") + p_->enums[x.decl].name + "::" + v.name + "`";
   } else if (x.kind == TypeKind::Option) {
     if (!some_all) missing += "`Some(_)`";
     if (!none) missing += missing.empty() ? "`None`" : ", `None`";
@@ -326,13 +333,15 @@ void Checker::check_pattern_inner(const ast::Pattern& p, TypeId t) {
       for (const auto& c : p.children) check_pattern(*c, is_error(t) ? kErrorType : x.element);
       return;
     case ast::PatternKind::None:
-      if (x.kind != TypeKind::Option && !is_error(t)) diags_.report(DiagnosticKind::TypeMismatch, p.range, {p_->type_name(t), "Option<_>"});
+      if (x.kind != TypeKind::Option && !is_error(t))
+        diags_.report(DiagnosticKind::TypeMismatch, p.range, {p_->type_name(t), "Option<_>"});
       return;
     case ast::PatternKind::Literal:
       if (p.literal) expect_type(t, check_expr(*p.literal, t), p.literal->range);
       return;
     case ast::PatternKind::Tuple:
-      diags_.report(DiagnosticKind::InvalidPattern, p.range, {"a `(a, b)` pattern only binds a Map's entries in `for`"});
+      diags_.report(DiagnosticKind::InvalidPattern, p.range,
+                    {"a `(a, b)` pattern only binds a Map's entries in `for`"});
       return;
     case ast::PatternKind::Variant: break;
   }
@@ -383,7 +392,8 @@ const VariantInfo* Checker::find_variant(const EnumInfo& e, const ast::Ident& id
 void Checker::check_mutable_root(const ast::Expr& e) {
   const ast::Expr* root = &e;
   while (root->kind == ExprKind::Field || root->kind == ExprKind::Index)
-    root = root->kind == ExprKind::Field ? root->as<ast::FieldExpr>().base.get() : root->as<ast::IndexExpr>().base.get();
+    root =
+        root->kind == ExprKind::Field ? root->as<ast::FieldExpr>().base.get() : root->as<ast::IndexExpr>().base.get();
   if (root->kind != ExprKind::Path || root->as<ast::PathExpr>().path.segments.size() != 1) return;
   const std::string& n = root->as<ast::PathExpr>().path.segments[0].name;
   if (Local* l = lookup(n); l && !l->is_mutable)
@@ -394,7 +404,8 @@ void Checker::check_mutable_root(const ast::Expr& e) {
 TypeId Checker::check_place(const ast::Expr& e) {
   const ast::Expr* root = &e;
   while (root->kind == ExprKind::Field || root->kind == ExprKind::Index)
-    root = root->kind == ExprKind::Field ? root->as<ast::FieldExpr>().base.get() : root->as<ast::IndexExpr>().base.get();
+    root =
+        root->kind == ExprKind::Field ? root->as<ast::FieldExpr>().base.get() : root->as<ast::IndexExpr>().base.get();
   if (root->kind == ExprKind::Path) {
     const ast::Path& path = root->as<ast::PathExpr>().path;
     if (path.segments.size() == 1) {

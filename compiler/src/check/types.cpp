@@ -70,7 +70,8 @@ TypeId Checker::resolve_type_inner(const ast::Type& t, bool storage_top) {
     const TypeId e = resolve_type(t.element.get());
     const auto n = parse_bound(t.length);
     if (!n) {
-      diags_.report(DiagnosticKind::InvalidTypeArguments, t.range, {"[T; N]", "a type and an integer length: `[T; N]`"});
+      diags_.report(DiagnosticKind::InvalidTypeArguments, t.range,
+                    {"[T; N]", "a type and an integer length: `[T; N]`"});
       return kErrorType;
     }
     return is_error(e) ? kErrorType : wrap(TypeKind::Array, e, *n);
@@ -98,12 +99,14 @@ TypeId Checker::resolve_type_inner(const ast::Type& t, bool storage_top) {
   }
   if (n == "Bytes" || n == "String") {
     std::optional<std::uint64_t> b;
-    if (t.args.size() != 1 || !(b = int_arg(0))) return bad_args(t, n == "Bytes" ? "one integer bound: `Bytes<N>`" : "one integer bound: `String<N>`");
+    if (t.args.size() != 1 || !(b = int_arg(0)))
+      return bad_args(t, n == "Bytes" ? "one integer bound: `Bytes<N>`" : "one integer bound: `String<N>`");
     return wrap(n == "Bytes" ? TypeKind::Bytes : TypeKind::String, 0, *b);
   }
   if (n == "Vec") {
     std::optional<std::uint64_t> b;
-    if (t.args.size() != 2 || !type_arg(0) || !(b = int_arg(1))) return bad_args(t, "a type and an integer bound: `Vec<T, N>`");
+    if (t.args.size() != 2 || !type_arg(0) || !(b = int_arg(1)))
+      return bad_args(t, "a type and an integer bound: `Vec<T, N>`");
     const TypeId e = resolve_type(type_arg(0));
     return is_error(e) ? kErrorType : wrap(TypeKind::Vec, e, *b);
   }
@@ -189,7 +192,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   for (std::size_t i = 1; i <= a.size(); ++i)
     for (std::size_t j = 1; j <= b.size(); ++j) {
       d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   return d[a.size()][b.size()];
 }

@@ -68,7 +68,7 @@ std::unique_ptr<llvm::TargetMachine> target_machine(OptLevel level) {
   const llvm::Target* t = llvm::TargetRegistry::lookupTarget(triple, err);
   if (!t) throw BackendError{"LLVM has no WebAssembly target: " + err};
   llvm::TargetOptions options;
-  const auto cg = level == OptLevel::O0 ? llvm::CodeGenOpt::None
+  const auto cg = level == OptLevel::O0   ? llvm::CodeGenOpt::None
                   : level == OptLevel::O1 ? llvm::CodeGenOpt::Less
                   : level == OptLevel::O3 ? llvm::CodeGenOpt::Aggressive
                                           : llvm::CodeGenOpt::Default;
@@ -148,7 +148,8 @@ class TempDir {
  public:
   TempDir() {
     std::string tmpl = (fs::temp_directory_path() / "tenor-build-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw BackendError{"cannot create a temporary folder under " + fs::temp_directory_path().string()};
+    if (!mkdtemp(tmpl.data()))
+      throw BackendError{"cannot create a temporary folder under " + fs::temp_directory_path().string()};
     path_ = tmpl;
   }
   ~TempDir() {
@@ -182,8 +183,9 @@ std::vector<std::uint8_t> link_wasm(const std::string& object, bool has_init) {
   const std::string obj_s = obj.string(), out_s = out.string();
   const std::string stack = "stack-size=" + std::to_string(kStackBytes);
   const std::string max_mem = "--max-memory=" + std::to_string(vm::kContractMaxMemoryPages * 65536ull);
-  std::vector<const char*> args = {"wasm-ld", obj_s.c_str(), builtins.c_str(), "-o", out_s.c_str(), "--no-entry",
-                                   "--export=tenor_entry", "--stack-first", "-z", stack.c_str(), max_mem.c_str()};
+  std::vector<const char*> args = {"wasm-ld",     obj_s.c_str(), builtins.c_str(),       "-o",
+                                   out_s.c_str(), "--no-entry",  "--export=tenor_entry", "--stack-first",
+                                   "-z",          stack.c_str(), max_mem.c_str()};
   if (has_init) args.push_back("--export=tenor_init");
   std::string err_text;
   const bool ok = link::lld_wasm(args, err_text);
@@ -291,7 +293,8 @@ BuildResult build_source(std::string_view file_name, std::string_view text, cons
   try {
     init_llvm();
     llvm::LLVMContext context;
-    std::unique_ptr<llvm::Module> m = lower::lower(*r.front.ast, *r.front.program, r.front.sources, r.front.diagnostics, context);
+    std::unique_ptr<llvm::Module> m =
+        lower::lower(*r.front.ast, *r.front.program, r.front.sources, r.front.diagnostics, context);
     if (!m || !r.front.ok()) return r;
     auto tm = target_machine(options.opt);
     m->setDataLayout(tm->createDataLayout());

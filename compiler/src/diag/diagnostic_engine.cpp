@@ -58,12 +58,8 @@ std::string_view diagnostic_kind_name(DiagnosticKind kind) {
   static const std::vector<std::string> names = make_snake_names();
   return names[static_cast<std::size_t>(kind)];
 }
-Severity diagnostic_kind_severity(DiagnosticKind kind) {
-  return kKinds[static_cast<std::size_t>(kind)].severity;
-}
-std::string_view diagnostic_kind_format(DiagnosticKind kind) {
-  return kKinds[static_cast<std::size_t>(kind)].format;
-}
+Severity diagnostic_kind_severity(DiagnosticKind kind) { return kKinds[static_cast<std::size_t>(kind)].severity; }
+std::string_view diagnostic_kind_format(DiagnosticKind kind) { return kKinds[static_cast<std::size_t>(kind)].format; }
 std::size_t diagnostic_kind_count() { return kKinds.size(); }
 
 std::string_view severity_name(Severity s) {
@@ -75,8 +71,7 @@ std::string_view severity_name(Severity s) {
   return "error";
 }
 
-void DiagnosticEngine::report(DiagnosticKind kind, SourceRange range, std::vector<std::string> args,
-                              std::string help) {
+void DiagnosticEngine::report(DiagnosticKind kind, SourceRange range, std::vector<std::string> args, std::string help) {
   const Severity sev = diagnostic_kind_severity(kind);
   if (sev == Severity::Error) {
     ++error_count_;
@@ -106,8 +101,8 @@ std::vector<Diagnostic> DiagnosticEngine::sorted() const {
 std::string render_diagnostic(const SourceManager& sources, const Diagnostic& d) {
   const SourceFile& f = sources.file(d.range.file);
   const LineColumn lc = f.line_column(d.range.begin);
-  std::string out = f.name() + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column) +
-                    ": " + std::string(severity_name(d.severity)) + ": " + d.message + "\n";
+  std::string out = f.name() + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column) + ": " +
+                    std::string(severity_name(d.severity)) + ": " + d.message + "\n";
   const std::string_view line = f.line_text(lc.line);
   out += line;
   out += '\n';
@@ -139,10 +134,8 @@ std::string DiagnosticEngine::render_text(const SourceManager& sources) const {
   if (truncated()) {
     const std::string name = sources.file_count() > 0 ? sources.file(0).name() : std::string("tenor");
     out += name + ": note: " +
-           format_message(diagnostic_kind_format(DiagnosticKind::TooManyErrors),
-                          {std::to_string(max_errors_)}) +
-           (error_count_ > max_errors_ ? " (" + std::to_string(error_count_) + " in all)" : std::string()) +
-           "\n";
+           format_message(diagnostic_kind_format(DiagnosticKind::TooManyErrors), {std::to_string(max_errors_)}) +
+           (error_count_ > max_errors_ ? " (" + std::to_string(error_count_) + " in all)" : std::string()) + "\n";
   }
   return out;
 }
@@ -182,12 +175,11 @@ std::string DiagnosticEngine::render_json(const SourceManager& sources) const {
     const LineColumn b = f.line_column(d.range.begin);
     const LineColumn e = f.line_column(d.range.end);
     out += "{\"kind\":" + json_quote(diagnostic_kind_name(d.kind)) +
-           ",\"severity\":" + json_quote(severity_name(d.severity)) +
-           ",\"file\":" + json_quote(f.name()) + ",\"line\":" + std::to_string(b.line) +
-           ",\"column\":" + std::to_string(b.column) + ",\"end_line\":" + std::to_string(e.line) +
-           ",\"end_column\":" + std::to_string(e.column) +
-           ",\"offset\":" + std::to_string(d.range.begin) +
-           ",\"end_offset\":" + std::to_string(d.range.end) + ",\"message\":" + json_quote(d.message);
+           ",\"severity\":" + json_quote(severity_name(d.severity)) + ",\"file\":" + json_quote(f.name()) +
+           ",\"line\":" + std::to_string(b.line) + ",\"column\":" + std::to_string(b.column) +
+           ",\"end_line\":" + std::to_string(e.line) + ",\"end_column\":" + std::to_string(e.column) +
+           ",\"offset\":" + std::to_string(d.range.begin) + ",\"end_offset\":" + std::to_string(d.range.end) +
+           ",\"message\":" + json_quote(d.message);
     if (!d.help.empty()) out += ",\"help\":" + json_quote(d.help);
     out += '}';
   }

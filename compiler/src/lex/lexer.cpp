@@ -40,11 +40,9 @@ std::string int_suffix_list() {
   return out;
 }
 
-
 class Lexer {
  public:
-  Lexer(const SourceFile& file, FileId id, DiagnosticEngine& diags)
-      : text_(file.text()), file_(id), diags_(diags) {}
+  Lexer(const SourceFile& file, FileId id, DiagnosticEngine& diags) : text_(file.text()), file_(id), diags_(diags) {}
 
   std::vector<Token> run() {
     std::vector<Token> out;
@@ -101,9 +99,7 @@ class Lexer {
   }
 
  private:
-  char peek(std::size_t ahead) const {
-    return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
-  }
+  char peek(std::size_t ahead) const { return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0'; }
   SourceRange range(std::size_t b, std::size_t e) const {
     return {file_, static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e)};
   }
@@ -222,8 +218,7 @@ class Lexer {
 
   // Digits and '_' separators from pos_; a trailing '_' is reported by the caller.
   void skip_digits(bool hex) {
-    while (pos_ < text_.size() && (text_[pos_] == '_' || (hex ? is_hex(text_[pos_]) : is_digit(text_[pos_]))))
-      ++pos_;
+    while (pos_ < text_.size() && (text_[pos_] == '_' || (hex ? is_hex(text_[pos_]) : is_digit(text_[pos_])))) ++pos_;
   }
 
   void check_separators(std::size_t start, std::size_t end) {
@@ -246,8 +241,8 @@ class Lexer {
     }
     std::string help = "integer suffixes are " + int_suffix_list() + "; durations end in d, h, m or s";
     if (suffix.size() == 3 && suffix[0] >= 'A' && suffix[0] <= 'Z')
-      help = "put a space between the amount and the currency code: `" +
-             std::string(text_.substr(start, s - start)) + " " + std::string(suffix) + "`";
+      help = "put a space between the amount and the currency code: `" + std::string(text_.substr(start, s - start)) +
+             " " + std::string(suffix) + "`";
     error(DiagnosticKind::InvalidLiteralSuffix, s, pos_, {std::string(suffix)}, std::move(help));
   }
 
@@ -320,8 +315,7 @@ class Lexer {
     }
     // Swallow the rest of a malformed literal so that one error covers it.
     if (!ok || (pos_ < text_.size() && (is_ident_char(text_[pos_])))) {
-      while (pos_ < text_.size() && (is_ident_char(text_[pos_]) || text_[pos_] == '-' || text_[pos_] == ':'))
-        ++pos_;
+      while (pos_ < text_.size() && (is_ident_char(text_[pos_]) || text_[pos_] == '-' || text_[pos_] == ':')) ++pos_;
       error(DiagnosticKind::MalformedDate, start, pos_, {std::string(text_.substr(start, pos_ - start))},
             "write a date as YYYY-MM-DD and a timestamp as YYYY-MM-DDTHH:MM:SSZ (UTC); for a "
             "subtraction put spaces around `-`");
@@ -353,8 +347,7 @@ class Lexer {
       if (pos_ >= text_.size() || text_[pos_] == '\n') {
         std::size_t end = pos_;
         if (end > start && text_[end - 1] == '\r') --end;
-        error(DiagnosticKind::UnterminatedString, start, end, {},
-              "close the string with `\"` on the same line");
+        error(DiagnosticKind::UnterminatedString, start, end, {}, "close the string with `\"` on the same line");
         return;
       }
       const char c = text_[pos_];
@@ -378,15 +371,26 @@ class Lexer {
     const std::size_t start = pos_;
     const char e = peek(1);
     switch (e) {
-      case 'n': t.value += '\n'; pos_ += 2; return;
-      case 't': t.value += '\t'; pos_ += 2; return;
-      case '\\': t.value += '\\'; pos_ += 2; return;
-      case '"': t.value += '"'; pos_ += 2; return;
+      case 'n':
+        t.value += '\n';
+        pos_ += 2;
+        return;
+      case 't':
+        t.value += '\t';
+        pos_ += 2;
+        return;
+      case '\\':
+        t.value += '\\';
+        pos_ += 2;
+        return;
+      case '"':
+        t.value += '"';
+        pos_ += 2;
+        return;
       case 'u': break;
       default: {
         if (e == '\n' || e == '\0') {
-          error(DiagnosticKind::InvalidEscape, start, start + 1, {"\\"},
-                "escapes are \\n \\t \\\\ \\\" \\u{hex}");
+          error(DiagnosticKind::InvalidEscape, start, start + 1, {"\\"}, "escapes are \\n \\t \\\\ \\\" \\u{hex}");
           ++pos_;
           return;
         }
@@ -399,8 +403,7 @@ class Lexer {
           shown = buf;
           n = 1;
         }
-        error(DiagnosticKind::InvalidEscape, start, start + 1 + n, {shown},
-              "escapes are \\n \\t \\\\ \\\" \\u{hex}");
+        error(DiagnosticKind::InvalidEscape, start, start + 1 + n, {shown}, "escapes are \\n \\t \\\\ \\\" \\u{hex}");
         pos_ += 1 + n;
         return;
       }

@@ -46,8 +46,7 @@ std::string describe_token(const Token& t) {
     case TokenKind::DecimalLiteral:
     case TokenKind::DateLiteral:
     case TokenKind::TimestampLiteral:
-    case TokenKind::DurationLiteral:
-      return token_kind_description(t.kind) + " `" + std::string(t.text) + "`";
+    case TokenKind::DurationLiteral: return token_kind_description(t.kind) + " `" + std::string(t.text) + "`";
     default: return token_kind_description(t.kind);
   }
 }

@@ -40,9 +40,7 @@ Value* Lowerer::encode_body(TypeId t, Value* buf, Value* pos, Value* v) {
     }
     case TypeKind::Party:
     case TypeKind::Address:
-    case TypeKind::Hash:
-      copy(gep(buf, pos), v, enc_size(t));
-      return B.CreateAdd(pos, c32(enc_size(t)));
+    case TypeKind::Hash: copy(gep(buf, pos), v, enc_size(t)); return B.CreateAdd(pos, c32(enc_size(t)));
     case TypeKind::Bytes:
     case TypeKind::String: {
       Value* len = load(i32, v);

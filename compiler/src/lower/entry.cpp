@@ -73,8 +73,8 @@ void Lowerer::write_output(TypeId t, Value* v) {
 }
 
 void Lowerer::define_dispatcher() {
-  auto* f = llvm::Function::Create(llvm::FunctionType::get(B.getVoidTy(), {}, false), llvm::GlobalValue::ExternalLinkage,
-                                   "tenor_entry", *M);
+  auto* f = llvm::Function::Create(llvm::FunctionType::get(B.getVoidTy(), {}, false),
+                                   llvm::GlobalValue::ExternalLinkage, "tenor_entry", *M);
   fn_ = f;
   B.SetInsertPoint(BasicBlock::Create(C, "entry", f));
   attach_subprogram(f, file_.range);
@@ -106,8 +106,8 @@ void Lowerer::define_dispatcher() {
 void Lowerer::define_init_export() {
   for (std::size_t i = 0; i < p_.functions.size(); ++i) {
     if (p_.functions[i].kind != ast::ItemKind::Init) continue;
-    auto* f = llvm::Function::Create(llvm::FunctionType::get(B.getVoidTy(), {}, false), llvm::GlobalValue::ExternalLinkage,
-                                     "tenor_init", *M);
+    auto* f = llvm::Function::Create(llvm::FunctionType::get(B.getVoidTy(), {}, false),
+                                     llvm::GlobalValue::ExternalLinkage, "tenor_init", *M);
     fn_ = f;
     B.SetInsertPoint(BasicBlock::Create(C, "entry", f));
     attach_subprogram(f, p_.functions[i].item ? p_.functions[i].item->range : file_.range);

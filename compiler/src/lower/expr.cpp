@@ -14,7 +14,9 @@ V Lowerer::name_value(const ast::Ident& id) {
   if (n == "sender" || n == "self") {
     Value* out = alloc(32);
     host_call(n == "sender" ? Host::sender : Host::self_address, {out});
-    return V{out, const_cast<Program&>(p_).types.size() ? find_simple(n == "sender" ? TypeKind::Party : TypeKind::Address) : 0};
+    return V{out, const_cast<Program&>(p_).types.size()
+                      ? find_simple(n == "sender" ? TypeKind::Party : TypeKind::Address)
+                      : 0};
   }
   unsupported(id.range, "the name `" + n + "`");
 }
@@ -33,18 +35,21 @@ V Lowerer::expr(const ast::Expr& e) {
     case ExprKind::DecimalLiteral: return V{B.getInt64(decimal_constant(e.as<ast::LiteralExpr>().text, 9, e.range)), t};
     case ExprKind::MoneyLiteral: {
       const auto& m = e.as<ast::MoneyLiteralExpr>();
-      cpp_int v(digits_of(m.amount).erase(digits_of(m.amount).find('.') == std::string::npos ? std::string::npos
-                                                                                               : digits_of(m.amount).find('.'),
-                                          1));
+      cpp_int v(digits_of(m.amount).erase(
+          digits_of(m.amount).find('.') == std::string::npos ? std::string::npos : digits_of(m.amount).find('.'), 1));
       return V{money_constant(v, m.currency.name, e.range), t};
     }
-    case ExprKind::DateLiteral: return V{B.getInt32(static_cast<std::uint32_t>(date_days(e.as<ast::LiteralExpr>().text))), t};
-    case ExprKind::TimestampLiteral: return V{B.getInt64(static_cast<std::uint64_t>(timestamp_seconds(e.as<ast::LiteralExpr>().text))), t};
-    case ExprKind::DurationLiteral: return V{B.getInt64(static_cast<std::uint64_t>(duration_seconds(e.as<ast::LiteralExpr>().text, e.range))), t};
+    case ExprKind::DateLiteral:
+      return V{B.getInt32(static_cast<std::uint32_t>(date_days(e.as<ast::LiteralExpr>().text))), t};
+    case ExprKind::TimestampLiteral:
+      return V{B.getInt64(static_cast<std::uint64_t>(timestamp_seconds(e.as<ast::LiteralExpr>().text))), t};
+    case ExprKind::DurationLiteral:
+      return V{B.getInt64(static_cast<std::uint64_t>(duration_seconds(e.as<ast::LiteralExpr>().text, e.range))), t};
     case ExprKind::HashLiteral: {
       const std::string& text = e.as<ast::LiteralExpr>().text;
       std::string bytes;
-      for (std::size_t k = 2; k + 1 < text.size(); k += 2) bytes += static_cast<char>(std::stoi(text.substr(k, 2), nullptr, 16));
+      for (std::size_t k = 2; k + 1 < text.size(); k += 2)
+        bytes += static_cast<char>(std::stoi(text.substr(k, 2), nullptr, 16));
       return V{bytes_constant(bytes), t};
     }
     case ExprKind::StringLiteral: {
@@ -144,7 +149,8 @@ Value* Lowerer::money_constant(const cpp_int& minor, const std::string& currency
   if (minor > lim) diags_.report(DiagnosticKind::ConstantOverflow, r, {"does not fit in Money's 128-bit amount"});
   llvm::APInt amount(128, minor > lim ? std::string("0") : minor.str(), 10);
   std::uint32_t code = 0;
-  for (std::size_t k = 0; k < 3 && k < currency.size(); ++k) code |= static_cast<std::uint32_t>(static_cast<unsigned char>(currency[k])) << (8 * k);
+  for (std::size_t k = 0; k < 3 && k < currency.size(); ++k)
+    code |= static_cast<std::uint32_t>(static_cast<unsigned char>(currency[k])) << (8 * k);
   Value* m = llvm::UndefValue::get(money_ty);
   m = B.CreateInsertValue(m, B.getInt(amount), 0);
   return B.CreateInsertValue(m, B.getInt32(code), 1);
@@ -156,7 +162,8 @@ std::int64_t Lowerer::date_days(const std::string& t) {
 }
 
 std::int64_t Lowerer::timestamp_seconds(const std::string& t) {
-  return date_days(t) * kDay + std::stoll(t.substr(11, 2)) * 3600 + std::stoll(t.substr(14, 2)) * 60 + std::stoll(t.substr(17, 2));
+  return date_days(t) * kDay + std::stoll(t.substr(11, 2)) * 3600 + std::stoll(t.substr(14, 2)) * 60 +
+         std::stoll(t.substr(17, 2));
 }
 
 std::int64_t Lowerer::duration_seconds(const std::string& t, SourceRange r) {
@@ -237,8 +244,10 @@ V Lowerer::call(const ast::CallExpr& c, TypeId t) {
   if (n == "sha256") {
     V a = expr(*c.args[0]);
     Value* out = alloc(32);
-    if (kind(a.t) == TypeKind::Hash) host_call(Host::sha256, {a.v, c32(32), out});
-    else host_call(Host::sha256, {gep(a.v, 4), load(i32, a.v), out});
+    if (kind(a.t) == TypeKind::Hash)
+      host_call(Host::sha256, {a.v, c32(32), out});
+    else
+      host_call(Host::sha256, {gep(a.v, 4), load(i32, a.v), out});
     return V{out, t};
   }
   auto it = fn_index_.find(n);
@@ -254,7 +263,8 @@ V Lowerer::call(const ast::CallExpr& c, TypeId t) {
   }
   const check::FunctionInfo& f = p_.functions[it->second];
   std::vector<Value*> args;
-  for (std::size_t k = 0; k < c.args.size(); ++k) args.push_back(coerce(expr(*c.args[k]), f.params[k].type, c.args[k]->range).v);
+  for (std::size_t k = 0; k < c.args.size(); ++k)
+    args.push_back(coerce(expr(*c.args[k]), f.params[k].type, c.args[k]->range).v);
   Value* r = B.CreateCall(functions_[it->second], args);
   return V{r, f.return_type};
 }
@@ -265,7 +275,8 @@ V Lowerer::method(const ast::MethodCallExpr& m, TypeId t) {
   if (m.receiver->kind == ExprKind::Path) {
     const auto& segs = m.receiver->as<ast::PathExpr>().path.segments;
     if (segs.size() == 1)
-      if (auto f = storage_field(segs[0].name); f && kind(p_.storage[*f].type) == TypeKind::Map) return map_method(*f, m, t);
+      if (auto f = storage_field(segs[0].name); f && kind(p_.storage[*f].type) == TypeKind::Map)
+        return map_method(*f, m, t);
   }
   if (n == "push" && kind(type_of(*m.receiver)) == TypeKind::Vec) {
     // In place on a variable; read, push and write back on storage.
@@ -306,9 +317,9 @@ V Lowerer::method(const ast::MethodCallExpr& m, TypeId t) {
           auto* mul = llvm::Intrinsic::getDeclaration(M.get(), llvm::Intrinsic::smul_with_overflow, {i128});
           Value* res = B.CreateCall(mul, {amount, k128});
           Value* min = llvm::ConstantInt::get(i128, llvm::APInt::getSignedMinValue(128));
-          Value* big_ok = B.CreateOr(B.CreateICmpEQ(amount, zero),
-                                     B.CreateAnd(B.CreateICmpEQ(amount, llvm::ConstantInt::getSigned(i128, -1)),
-                                                 B.CreateICmpEQ(k128, min)));
+          Value* big_ok = B.CreateOr(
+              B.CreateICmpEQ(amount, zero),
+              B.CreateAnd(B.CreateICmpEQ(amount, llvm::ConstantInt::getSigned(i128, -1)), B.CreateICmpEQ(k128, min)));
           check(B.CreateSelect(B.CreateICmpSLT(k128, zero), big_ok, B.CreateNot(B.CreateExtractValue(res, 1))),
                 "Money overflow", m.range);
           return with(B.CreateExtractValue(res, 0));

@@ -101,8 +101,12 @@ enum class Host : std::size_t {
 class Lowerer {
  public:
   Lowerer(const ast::File& file, const Program& p, const SourceManager& sm, DiagnosticEngine& d, llvm::LLVMContext& c)
-      : file_(file), p_(p), sm_(sm), diags_(d), C(c), M(std::make_unique<llvm::Module>(
-                                                            file.contract.name.empty() ? "contract" : file.contract.name, c)),
+      : file_(file),
+        p_(p),
+        sm_(sm),
+        diags_(d),
+        C(c),
+        M(std::make_unique<llvm::Module>(file.contract.name.empty() ? "contract" : file.contract.name, c)),
         B(c) {
     i1 = B.getInt1Ty();
     i8 = B.getInt8Ty();
@@ -168,10 +172,14 @@ class Lowerer {
   Value* c32(std::uint64_t v) { return B.getInt32(static_cast<std::uint32_t>(v)); }
   Value* gep(Value* p, std::uint64_t off) { return off == 0 ? p : B.CreateInBoundsGEP(i8, p, c32(off)); }
   Value* gep(Value* p, Value* off) { return B.CreateInBoundsGEP(i8, p, off); }
-  Value* load(llvm::Type* t, Value* p) { return B.CreateAlignedLoad(t, B.CreateBitCast(p, t->getPointerTo()), llvm::MaybeAlign(1)); }
+  Value* load(llvm::Type* t, Value* p) {
+    return B.CreateAlignedLoad(t, B.CreateBitCast(p, t->getPointerTo()), llvm::MaybeAlign(1));
+  }
   void store(Value* v, Value* p);
   void copy(Value* dst, Value* src, std::uint64_t n);
-  void copy(Value* dst, Value* src, Value* n) { B.CreateMemMove(dst, llvm::MaybeAlign(1), src, llvm::MaybeAlign(1), n); }
+  void copy(Value* dst, Value* src, Value* n) {
+    B.CreateMemMove(dst, llvm::MaybeAlign(1), src, llvm::MaybeAlign(1), n);
+  }
   Value* alloc(std::uint64_t n) { return B.CreateCall(rt_alloc, {c32(n)}); }
   Value* alloc(Value* n) { return B.CreateCall(rt_alloc, {n}); }
 
@@ -485,8 +493,8 @@ class Lowerer {
   llvm::StructType* money_ty;
   llvm::StructType* reader_ty;
 
-  llvm::Function *rt_abort, *rt_revert, *rt_alloc, *rt_take, *rt_malformed, *rt_finish, *rt_check_utf8, *rt_input, *rt_storage_read,
-      *rt_div_round, *rt_apply_rate, *rt_div_round_u128;
+  llvm::Function *rt_abort, *rt_revert, *rt_alloc, *rt_take, *rt_malformed, *rt_finish, *rt_check_utf8, *rt_input,
+      *rt_storage_read, *rt_div_round, *rt_apply_rate, *rt_div_round_u128;
   // The host imports, one per row of host_api.def, declared on first call (host_call).
   struct HostImport {
     const char* name;

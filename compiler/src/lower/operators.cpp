@@ -21,7 +21,8 @@ V Lowerer::unary(const ast::UnaryExpr& u, TypeId t) {
   V v = expr(*u.operand);
   if (kind(t) == TypeKind::Money) {
     Value* a = B.CreateExtractValue(v.v, 0);
-    Value* neg = overflow_op(llvm::Intrinsic::ssub_with_overflow, llvm::ConstantInt::get(i128, 0), a, "Money overflow", u.range);
+    Value* neg =
+        overflow_op(llvm::Intrinsic::ssub_with_overflow, llvm::ConstantInt::get(i128, 0), a, "Money overflow", u.range);
     return V{B.CreateInsertValue(v.v, neg, 0), t};
   }
   return V{overflow_op(llvm::Intrinsic::ssub_with_overflow, llvm::ConstantInt::get(v.v->getType(), 0), v.v,
@@ -36,8 +37,10 @@ V Lowerer::binary(const ast::BinaryExpr& b, TypeId t) {
     BasicBlock* lhs_end = B.GetInsertBlock();
     BasicBlock* rhs_bb = block(b.op == BinaryOp::And ? "and.rhs" : "or.rhs");
     BasicBlock* end = block("logic.end");
-    if (b.op == BinaryOp::And) B.CreateCondBr(l, rhs_bb, end);
-    else B.CreateCondBr(l, end, rhs_bb);
+    if (b.op == BinaryOp::And)
+      B.CreateCondBr(l, rhs_bb, end);
+    else
+      B.CreateCondBr(l, end, rhs_bb);
     B.SetInsertPoint(rhs_bb);
     Value* r = expr(*b.rhs).v;
     BasicBlock* rhs_end = B.GetInsertBlock();
@@ -95,11 +98,13 @@ V Lowerer::arith(ast::BinaryOp op, V l, V r, SourceRange w) {
   if ((lk == TypeKind::Date && rk == TypeKind::Duration) || (lk == TypeKind::Duration && rk == TypeKind::Date)) {
     Value* date = lk == TypeKind::Date ? l.v : r.v;
     Value* dur = lk == TypeKind::Date ? r.v : l.v;
-    check(B.CreateICmpEQ(B.CreateSRem(dur, B.getInt64(kDay)), B.getInt64(0)), "a Duration that is not a whole number of days", w);
+    check(B.CreateICmpEQ(B.CreateSRem(dur, B.getInt64(kDay)), B.getInt64(0)),
+          "a Duration that is not a whole number of days", w);
     Value* days = B.CreateSExt(date, i64);
     Value* d = B.CreateSDiv(dur, B.getInt64(kDay));
-    Value* res = overflow_op(op == BinaryOp::Add ? llvm::Intrinsic::sadd_with_overflow : llvm::Intrinsic::ssub_with_overflow,
-                             days, d, "date overflow", w);
+    Value* res =
+        overflow_op(op == BinaryOp::Add ? llvm::Intrinsic::sadd_with_overflow : llvm::Intrinsic::ssub_with_overflow,
+                    days, d, "date overflow", w);
     Value* narrow = B.CreateTrunc(res, i32);
     check(B.CreateICmpEQ(B.CreateSExt(narrow, i64), res), "date overflow", w);
     return V{narrow, lk == TypeKind::Date ? l.t : r.t};
@@ -109,18 +114,25 @@ V Lowerer::arith(ast::BinaryOp op, V l, V r, SourceRange w) {
     return V{B.CreateMul(d, B.getInt64(kDay)), find_simple(TypeKind::Duration)};
   }
   if (lk == TypeKind::Timestamp && rk == TypeKind::Timestamp) {
-    return V{overflow_op(llvm::Intrinsic::ssub_with_overflow, l.v, r.v, "time overflow", w), find_simple(TypeKind::Duration)};
+    return V{overflow_op(llvm::Intrinsic::ssub_with_overflow, l.v, r.v, "time overflow", w),
+             find_simple(TypeKind::Duration)};
   }
   if (lk == TypeKind::Duration && rk == TypeKind::Timestamp) std::swap(l, r);
   const bool is_signed = kind(l.t) != TypeKind::Int || ty(l.t).is_signed;
   const char* what = kind(l.t) == TypeKind::Int ? "integer overflow" : "overflow";
   switch (op) {
     case BinaryOp::Add:
-      return V{overflow_op(is_signed ? llvm::Intrinsic::sadd_with_overflow : llvm::Intrinsic::uadd_with_overflow, l.v, r.v, what, w), l.t};
+      return V{overflow_op(is_signed ? llvm::Intrinsic::sadd_with_overflow : llvm::Intrinsic::uadd_with_overflow, l.v,
+                           r.v, what, w),
+               l.t};
     case BinaryOp::Sub:
-      return V{overflow_op(is_signed ? llvm::Intrinsic::ssub_with_overflow : llvm::Intrinsic::usub_with_overflow, l.v, r.v, what, w), l.t};
+      return V{overflow_op(is_signed ? llvm::Intrinsic::ssub_with_overflow : llvm::Intrinsic::usub_with_overflow, l.v,
+                           r.v, what, w),
+               l.t};
     case BinaryOp::Mul:
-      return V{overflow_op(is_signed ? llvm::Intrinsic::smul_with_overflow : llvm::Intrinsic::umul_with_overflow, l.v, r.v, what, w), l.t};
+      return V{overflow_op(is_signed ? llvm::Intrinsic::smul_with_overflow : llvm::Intrinsic::umul_with_overflow, l.v,
+                           r.v, what, w),
+               l.t};
     case BinaryOp::Div:
     case BinaryOp::Rem: {
       llvm::Type* it = l.v->getType();
@@ -146,7 +158,8 @@ Value* Lowerer::int_convert(V v, TypeId to, SourceRange r) {
   llvm::Type* wt = B.getIntNTy(wide);
   Value* x = a.is_signed ? B.CreateSExt(v.v, wt) : B.CreateZExt(v.v, wt);
   const llvm::APInt lo = b.is_signed ? llvm::APInt::getSignedMinValue(b.bits).sext(wide) : llvm::APInt(wide, 0);
-  const llvm::APInt hi = b.is_signed ? llvm::APInt::getSignedMaxValue(b.bits).sext(wide) : llvm::APInt::getMaxValue(b.bits).zext(wide);
+  const llvm::APInt hi =
+      b.is_signed ? llvm::APInt::getSignedMaxValue(b.bits).sext(wide) : llvm::APInt::getMaxValue(b.bits).zext(wide);
   Value* ok = B.CreateAnd(B.CreateICmpSGE(x, B.getInt(lo)), B.CreateICmpSLE(x, B.getInt(hi)));
   check(ok, "value does not fit in `" + p_.type_name(to) + "`", r);
   return B.CreateTrunc(x, B.getIntNTy(b.bits));

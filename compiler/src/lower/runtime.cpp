@@ -5,9 +5,9 @@ namespace tenor::compiler::lower {
 
 void Lowerer::attach_subprogram(llvm::Function* f, SourceRange r) {
   const unsigned line = sm_.line_column(r.start()).line;
-  llvm::DISubprogram* sp = di_->createFunction(
-      di_file_, f->getName(), llvm::StringRef(), di_file_, line, di_->createSubroutineType(di_->getOrCreateTypeArray({})),
-      line, llvm::DINode::FlagZero, llvm::DISubprogram::SPFlagDefinition);
+  llvm::DISubprogram* sp = di_->createFunction(di_file_, f->getName(), llvm::StringRef(), di_file_, line,
+                                               di_->createSubroutineType(di_->getOrCreateTypeArray({})), line,
+                                               llvm::DINode::FlagZero, llvm::DISubprogram::SPFlagDefinition);
   f->setSubprogram(sp);
   scope_ = sp;
   locate(r);
@@ -25,7 +25,8 @@ void Lowerer::unsupported(SourceRange where, const std::string& what) {
 }
 
 llvm::Function* Lowerer::declare(const std::string& name, llvm::Type* ret, std::vector<llvm::Type*> params) {
-  return llvm::cast<llvm::Function>(M->getOrInsertFunction(name, llvm::FunctionType::get(ret, params, false)).getCallee());
+  return llvm::cast<llvm::Function>(
+      M->getOrInsertFunction(name, llvm::FunctionType::get(ret, params, false)).getCallee());
 }
 
 Value* Lowerer::host_call(Host h, std::vector<Value*> args) {
@@ -46,7 +47,8 @@ Value* Lowerer::host_call(Host h, std::vector<Value*> args) {
     imp.f->addFnAttr("wasm-import-module", "tenor");
     imp.f->addFnAttr("wasm-import-name", imp.name);
   }
-  for (std::size_t k = 0; ok && k < args.size(); ++k) ok = imp.f->getFunctionType()->getParamType(k) == args[k]->getType();
+  for (std::size_t k = 0; ok && k < args.size(); ++k)
+    ok = imp.f->getFunctionType()->getParamType(k) == args[k]->getType();
   if (!ok) {
     diags_.report(DiagnosticKind::BackendFailure, file_.range,
                   {std::string("a call of host function `") + imp.name + "` that does not match host_api.def"});
@@ -90,8 +92,8 @@ Value* Lowerer::slot(std::uint64_t n) {
 }
 
 Value* Lowerer::bytes_constant(const std::string& bytes) {
-  auto* init = llvm::ConstantDataArray::get(C, llvm::ArrayRef<std::uint8_t>(
-                                                    reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+  auto* init = llvm::ConstantDataArray::get(
+      C, llvm::ArrayRef<std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
   auto* g = new llvm::GlobalVariable(*M, init->getType(), true, llvm::GlobalValue::PrivateLinkage, init, ".bytes");
   g->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
   g->setAlignment(llvm::Align(1));

@@ -7,7 +7,9 @@ void Lowerer::declare_function(std::size_t i) {
   const check::FunctionInfo& f = p_.functions[i];
   std::vector<llvm::Type*> params;
   for (const auto& prm : f.params) params.push_back(value_type(prm.type));
-  const std::string prefix = f.kind == ast::ItemKind::Init ? "init." : f.kind == ast::ItemKind::Function ? "fn." : "entry.";
+  const std::string prefix = f.kind == ast::ItemKind::Init       ? "init."
+                             : f.kind == ast::ItemKind::Function ? "fn."
+                                                                 : "entry.";
   auto* fn = llvm::Function::Create(llvm::FunctionType::get(value_type(f.return_type), params, false),
                                     llvm::GlobalValue::InternalLinkage, prefix + f.name, *M);
   functions_.push_back(fn);
@@ -42,8 +44,10 @@ void Lowerer::define_function(std::size_t i) {
   }
   lower_block(f.item->body);
   if (!terminated()) {
-    if (kind(f.return_type) == TypeKind::Unit) B.CreateRetVoid();
-    else B.CreateUnreachable();  // the checker proved every path returns
+    if (kind(f.return_type) == TypeKind::Unit)
+      B.CreateRetVoid();
+    else
+      B.CreateUnreachable();  // the checker proved every path returns
   }
 }
 
@@ -225,14 +229,16 @@ const ast::Expr* Lowerer::split_place(const ast::Expr& e, std::vector<const ast:
   const ast::Expr* root = &e;
   while (root->kind == ExprKind::Field || root->kind == ExprKind::Index) {
     steps.push_back(root);
-    root = root->kind == ExprKind::Field ? root->as<ast::FieldExpr>().base.get() : root->as<ast::IndexExpr>().base.get();
+    root =
+        root->kind == ExprKind::Field ? root->as<ast::FieldExpr>().base.get() : root->as<ast::IndexExpr>().base.get();
   }
   std::reverse(steps.begin(), steps.end());
   if (root->kind != ExprKind::Path || root->as<ast::PathExpr>().path.segments.size() != 1) return nullptr;
   return root;
 }
 
-std::pair<Value*, TypeId> Lowerer::walk(Value* p, TypeId t, const std::vector<const ast::Expr*>& steps, std::size_t from) {
+std::pair<Value*, TypeId> Lowerer::walk(Value* p, TypeId t, const std::vector<const ast::Expr*>& steps,
+                                        std::size_t from) {
   for (std::size_t i = from; i < steps.size(); ++i) {
     const ast::Expr* s = steps[i];
     if (s->kind == ExprKind::Field) {
@@ -303,7 +309,8 @@ void Lowerer::lower_for(const ast::ForStmt& f) {
     lower_block(f.body);
     scopes_.pop_back();
     if (!terminated()) {
-      i->addIncoming(B.CreateAdd(i, llvm::ConstantInt::get(i->getType(), 1)), B.GetInsertBlock());  // i < hi: no overflow
+      i->addIncoming(B.CreateAdd(i, llvm::ConstantInt::get(i->getType(), 1)),
+                     B.GetInsertBlock());  // i < hi: no overflow
       B.CreateBr(head);
     }
     B.SetInsertPoint(end);
@@ -374,16 +381,12 @@ void Lowerer::match_pattern(const ast::Pattern& p, V v, BasicBlock* fail) {
     case ast::PatternKind::Wildcard:
     case ast::PatternKind::Error: return;
     case ast::PatternKind::Binding: bind(p.name.name, v.t, v.v, false); return;
-    case ast::PatternKind::None:
-      require_that(B.CreateICmpEQ(load(i8, v.v), B.getInt8(0)));
-      return;
+    case ast::PatternKind::None: require_that(B.CreateICmpEQ(load(i8, v.v), B.getInt8(0))); return;
     case ast::PatternKind::Some:
       require_that(B.CreateICmpNE(load(i8, v.v), B.getInt8(0)));
       if (!p.children.empty()) match_pattern(*p.children[0], V{load_value(x.element, gep(v.v, 1)), x.element}, fail);
       return;
-    case ast::PatternKind::Literal:
-      require_that(compare(ast::BinaryOp::Eq, v, expr(*p.literal), p.range));
-      return;
+    case ast::PatternKind::Literal: require_that(compare(ast::BinaryOp::Eq, v, expr(*p.literal), p.range)); return;
     case ast::PatternKind::Variant: {
       if (x.kind != TypeKind::Enum) unsupported(p.range, "this pattern");
       const auto& variants = p_.enums[x.decl].variants;

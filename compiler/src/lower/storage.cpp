@@ -68,7 +68,9 @@ Value* Lowerer::ordkey_encode(TypeId t, Value* v, Value* out) {
       copy(out, gep(v, 4), len);
       return len;
     }
-    default: unsupported(p_.storage.empty() ? SourceRange{} : p_.storage[0].range, "a Map key of type `" + p_.type_name(t) + "`");
+    default:
+      unsupported(p_.storage.empty() ? SourceRange{} : p_.storage[0].range,
+                  "a Map key of type `" + p_.type_name(t) + "`");
   }
 }
 
@@ -204,8 +206,10 @@ void Lowerer::lower_for_map(const ast::ForStmt& f, std::size_t field) {
   scopes_.emplace_back();
   const ast::Pattern* pat = f.pattern.get();
   if (pat && pat->kind == ast::PatternKind::Tuple && pat->children.size() == 2) {
-    if (pat->children[0]->kind == ast::PatternKind::Binding) bind(pat->children[0]->name.name, kt, load_value(kt, kv), false);
-    if (pat->children[1]->kind == ast::PatternKind::Binding) bind(pat->children[1]->name.name, vt, load_value(vt, v), false);
+    if (pat->children[0]->kind == ast::PatternKind::Binding)
+      bind(pat->children[0]->name.name, kt, load_value(kt, kv), false);
+    if (pat->children[1]->kind == ast::PatternKind::Binding)
+      bind(pat->children[1]->name.name, vt, load_value(vt, v), false);
   }
   lower_block(f.body);
   scopes_.pop_back();

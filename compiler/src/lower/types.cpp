@@ -87,10 +87,11 @@ void Lowerer::check_size(TypeId t, SourceRange where) {
   }
   const std::uint64_t s = std::max(mem_size(t), enc_size(t));
   if (s > kMaxValueBytes)
-    diags_.report(DiagnosticKind::TypeTooLarge, where,
-                  {p_.type_name(t), s > kMaxValueBytes ? "more than " + std::to_string(kMaxValueBytes) : std::to_string(s),
-                   std::to_string(kMaxValueBytes)},
-                  "lower the bound of its Bytes, String or Vec, or store the items in a Map");
+    diags_.report(
+        DiagnosticKind::TypeTooLarge, where,
+        {p_.type_name(t), s > kMaxValueBytes ? "more than " + std::to_string(kMaxValueBytes) : std::to_string(s),
+         std::to_string(kMaxValueBytes)},
+        "lower the bound of its Bytes, String or Vec, or store the items in a Map");
 }
 
 Value* Lowerer::load_value(TypeId t, Value* p) {
@@ -113,8 +114,10 @@ void Lowerer::store_value(TypeId t, Value* p, Value* v) {
       store(B.CreateExtractValue(v, 1), gep(p, 16));
       return;
     default:
-      if (is_scalar(t)) store(v, p);
-      else copy(p, v, mem_size(t));
+      if (is_scalar(t))
+        store(v, p);
+      else
+        copy(p, v, mem_size(t));
   }
 }
 
@@ -127,8 +130,7 @@ void Lowerer::store_coerced(TypeId to, Value* p, V v, SourceRange r) {
   const Type& b = ty(v.t);
   if ((a.kind == TypeKind::Bytes || a.kind == TypeKind::String) && a.kind == b.kind) {
     Value* len = load(i32, v.v);
-    if (b.bound > a.bound)
-      check(B.CreateICmpULE(len, c32(a.bound)), "a value longer than " + p_.type_name(to), r);
+    if (b.bound > a.bound) check(B.CreateICmpULE(len, c32(a.bound)), "a value longer than " + p_.type_name(to), r);
     store(len, p);
     copy(gep(p, 4), gep(v.v, 4), len);
     return;

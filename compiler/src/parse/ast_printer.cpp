@@ -184,13 +184,11 @@ class Printer {
       }
       case StmtKind::Require: {
         const auto& r = s.as<RequireStmt>();
-        line(indent, "(require " + (r.condition ? print_expr(*r.condition) : std::string("<missing>")) +
-                         " " + quote(r.message) + ")");
+        line(indent, "(require " + (r.condition ? print_expr(*r.condition) : std::string("<missing>")) + " " +
+                         quote(r.message) + ")");
         return;
       }
-      case StmtKind::Revert:
-        line(indent, "(revert " + quote(s.as<RevertStmt>().message) + ")");
-        return;
+      case StmtKind::Revert: line(indent, "(revert " + quote(s.as<RevertStmt>().message) + ")"); return;
       case StmtKind::Emit: {
         const auto& e = s.as<EmitStmt>();
         line(indent, "(emit " + name_or_missing(e.event) + field_inits_text(e.fields) + ")");
@@ -201,9 +199,7 @@ class Printer {
         line(indent, r.value ? "(return " + print_expr(*r.value) + ")" : std::string("(return)"));
         return;
       }
-      case StmtKind::Expr:
-        line(indent, "(expr " + print_expr(*s.as<ExprStmt>().expr) + ")");
-        return;
+      case StmtKind::Expr: line(indent, "(expr " + print_expr(*s.as<ExprStmt>().expr) + ")"); return;
       case StmtKind::Block:
         line(indent, "(block");
         block(indent + 1, s.as<BlockStmt>().block);
@@ -246,8 +242,8 @@ class Printer {
       case ItemKind::Interface:
         line(indent, head);
         for (const InterfaceMethod& m : it.methods) {
-          std::string t = std::string("(") + (m.is_view ? "view " : "action ") + name_or_missing(m.name) +
-                          params_text(m.params);
+          std::string t =
+              std::string("(") + (m.is_view ? "view " : "action ") + name_or_missing(m.name) + params_text(m.params);
           if (m.return_type) t += " (returns " + print_type(*m.return_type) + ")";
           line(indent + 1, t + ")");
         }

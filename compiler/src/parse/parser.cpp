@@ -218,8 +218,7 @@ class Parser {
     // False when too deep: reported, and the nested input skipped.
     bool ok(bool angle = false) {
       if (p_.depth_ <= p_.limits_.max_nesting_depth) return true;
-      p_.error(DiagnosticKind::NestingTooDeep, p_.peek().range,
-               {std::to_string(p_.limits_.max_nesting_depth)},
+      p_.error(DiagnosticKind::NestingTooDeep, p_.peek().range, {std::to_string(p_.limits_.max_nesting_depth)},
                "split the expression or block into smaller pieces (let bindings, functions)");
       p_.skip_nested(angle);
       return false;
@@ -318,8 +317,7 @@ class Parser {
         advance();
         if (at(TokenKind::Identifier)) advance();
         return nullptr;
-      default:
-        return nullptr;
+      default: return nullptr;
     }
     item->range = since(start);
     return item;
@@ -401,8 +399,7 @@ class Parser {
           if (eat(TokenKind::Semicolon)) break;
           advance();
         }
-        if (is_item_keyword(peek().kind) && !at(TokenKind::KwAction) && !at(TokenKind::KwView) &&
-            !at(TokenKind::KwFn))
+        if (is_item_keyword(peek().kind) && !at(TokenKind::KwAction) && !at(TokenKind::KwView) && !at(TokenKind::KwFn))
           break;
       }
       if (pos_ == before) advance();
@@ -586,10 +583,14 @@ class Parser {
     ExprPtr e = parse_expr();
     AssignOp op = AssignOp::Assign;
     bool assign = true;
-    if (at(TokenKind::Equal)) op = AssignOp::Assign;
-    else if (at(TokenKind::PlusEqual)) op = AssignOp::AddAssign;
-    else if (at(TokenKind::MinusEqual)) op = AssignOp::SubAssign;
-    else assign = false;
+    if (at(TokenKind::Equal))
+      op = AssignOp::Assign;
+    else if (at(TokenKind::PlusEqual))
+      op = AssignOp::AddAssign;
+    else if (at(TokenKind::MinusEqual))
+      op = AssignOp::SubAssign;
+    else
+      assign = false;
     if (assign) {
       advance();
       if (!is_place(*e))
@@ -738,9 +739,8 @@ class Parser {
       p->children.push_back(parse_pattern());
       if (expect(TokenKind::Comma)) p->children.push_back(parse_pattern());
       expect(TokenKind::RParen);
-    } else if (is_literal(t.kind) ||
-               (t.kind == TokenKind::Minus && (peek(1).kind == TokenKind::IntegerLiteral ||
-                                               peek(1).kind == TokenKind::DecimalLiteral))) {
+    } else if (is_literal(t.kind) || (t.kind == TokenKind::Minus && (peek(1).kind == TokenKind::IntegerLiteral ||
+                                                                     peek(1).kind == TokenKind::DecimalLiteral))) {
       p->kind = PatternKind::Literal;
       if (t.kind == TokenKind::Minus) {
         const SourceRange ms = advance().range;
@@ -773,8 +773,8 @@ class Parser {
   }
 
   static bool starts_expression(TokenKind k) {
-    return is_literal(k) || k == TokenKind::Identifier || k == TokenKind::LParen ||
-           k == TokenKind::Bang || k == TokenKind::Minus;
+    return is_literal(k) || k == TokenKind::Identifier || k == TokenKind::LParen || k == TokenKind::Bang ||
+           k == TokenKind::Minus;
   }
 
   // --- expressions -----------------------------------------------------------------------
@@ -829,8 +829,7 @@ class Parser {
       ExprPtr rhs = parse_binary(level + 1);
       // Comparisons and ranges do not associate: `a < b < c` is an error.
       if (chained && level >= 2 && level <= 4)
-        error(DiagnosticKind::ChainedComparison, op_range, {},
-              "combine the comparisons with `&&`, or parenthesise");
+        error(DiagnosticKind::ChainedComparison, op_range, {}, "combine the comparisons with `&&`, or parenthesise");
       chained = true;
       const SourceRange r = SourceRange::cover(lhs->range, rhs->range);
       auto b = std::make_unique<BinaryExpr>(r, op, std::move(lhs), std::move(rhs));
@@ -943,13 +942,12 @@ class Parser {
         if (next.kind == TokenKind::Identifier && !next.line_before && is_currency_code(next.text) &&
             !(t.kind == TokenKind::IntegerLiteral && (has_suffix(t.text)))) {
           advance();
-          return std::make_unique<MoneyLiteralExpr>(SourceRange::cover(t.range, next.range),
-                                                    std::string(t.text),
+          return std::make_unique<MoneyLiteralExpr>(SourceRange::cover(t.range, next.range), std::string(t.text),
                                                     Ident{std::string(next.text), next.range});
         }
         return std::make_unique<LiteralExpr>(
-            t.kind == TokenKind::IntegerLiteral ? ExprKind::IntegerLiteral : ExprKind::DecimalLiteral,
-            t.range, std::string(t.text));
+            t.kind == TokenKind::IntegerLiteral ? ExprKind::IntegerLiteral : ExprKind::DecimalLiteral, t.range,
+            std::string(t.text));
       }
       case TokenKind::DateLiteral:
         advance();

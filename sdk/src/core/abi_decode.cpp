@@ -34,8 +34,10 @@ class Decoder {
         if (t.is_signed && t.bits < 128 && ((v >> (t.bits - 1)) & 1)) v |= kU128Max << t.bits;  // sign-extend
         if (!out) return true;
         if (t.bits <= 64) {
-          if (t.is_signed) *out = static_cast<int64_t>(static_cast<uint64_t>(v));
-          else *out = static_cast<uint64_t>(v);
+          if (t.is_signed)
+            *out = static_cast<int64_t>(static_cast<uint64_t>(v));
+          else
+            *out = static_cast<uint64_t>(v);
         } else {
           *out = t.is_signed ? i128_text(static_cast<I128>(v)) : u128_text(v);
         }
@@ -195,8 +197,7 @@ Result<Json> Abi::decode_value(std::string_view type, std::span<const uint8_t> b
 
 namespace {
 
-Result<Json> decode_args(const AbiEntry& e, const std::vector<TypeP>& types, Decoder& dec,
-                         bool build) {
+Result<Json> decode_args(const AbiEntry& e, const std::vector<TypeP>& types, Decoder& dec, bool build) {
   const std::string who = entry_label(e);
   Json args = Json::object();
   for (size_t i = 0; i < types.size(); ++i) {
@@ -208,7 +209,8 @@ Result<Json> decode_args(const AbiEntry& e, const std::vector<TypeP>& types, Dec
   if (dec.reader().remaining() > 0) {
     const size_t n = dec.reader().remaining();
     return bad_arguments(who + ": " + plural(static_cast<int>(std::min<size_t>(n, 1u << 30)), "byte", "bytes") +
-                         " after the last argument (offset " + std::to_string(dec.reader().pos()) + "; " + signature(e) + ")");
+                         " after the last argument (offset " + std::to_string(dec.reader().pos()) + "; " +
+                         signature(e) + ")");
   }
   return args;
 }

@@ -18,9 +18,12 @@ class Encoder {
   bool value(const Type& t, const Json& v, const std::string& path) {
     switch (t.kind) {
       case Kind::Bool:
-        if (v.is_boolean()) w_.boolean(v.get<bool>());
-        else if (v.is_string() && (v == "true" || v == "false")) w_.boolean(v == "true");
-        else return fail(path, "expected true or false, got " + show(v));
+        if (v.is_boolean())
+          w_.boolean(v.get<bool>());
+        else if (v.is_string() && (v == "true" || v == "false"))
+          w_.boolean(v == "true");
+        else
+          return fail(path, "expected true or false, got " + show(v));
         return true;
       case Kind::Int: return integer(t, v, path);
       case Kind::Money: return money(v, path);
@@ -28,7 +31,9 @@ class Encoder {
       case Kind::Date: {
         if (!v.is_string()) return fail(path, "expected a date such as \"2027-03-31\", got " + show(v));
         auto days = common::parse_date(v.get<std::string>());
-        if (!days) return fail(path, quote_text(v.get<std::string>()) + " is not a date (expected YYYY-MM-DD, such as 2027-03-31)");
+        if (!days)
+          return fail(path,
+                      quote_text(v.get<std::string>()) + " is not a date (expected YYYY-MM-DD, such as 2027-03-31)");
         if (*days > std::numeric_limits<int32_t>::max() || *days < std::numeric_limits<int32_t>::min())
           return fail(path, v.get<std::string>() + " is out of a Date's range (days since 1970 as an i32)");
         w_.i32(static_cast<int32_t>(*days));
@@ -37,7 +42,9 @@ class Encoder {
       case Kind::Timestamp: {
         if (!v.is_string()) return fail(path, "expected a time such as \"2027-03-31T08:00:00Z\", got " + show(v));
         auto ts = common::parse_timestamp(v.get<std::string>());
-        if (!ts) return fail(path, quote_text(v.get<std::string>()) + " is not a time (expected YYYY-MM-DDTHH:MM:SSZ, such as 2027-03-31T08:00:00Z)");
+        if (!ts)
+          return fail(path, quote_text(v.get<std::string>()) +
+                                " is not a time (expected YYYY-MM-DDTHH:MM:SSZ, such as 2027-03-31T08:00:00Z)");
         w_.i64(*ts);
         return true;
       }
@@ -46,9 +53,11 @@ class Encoder {
       case Kind::Address:
       case Kind::Hash: {
         const char* what = t.kind == Kind::Hash ? "a Hash" : "an Address";
-        if (!v.is_string()) return fail(path, std::string("expected ") + what + " (0x and 64 hex digits), got " + show(v));
+        if (!v.is_string())
+          return fail(path, std::string("expected ") + what + " (0x and 64 hex digits), got " + show(v));
         auto b = parse_hex32(v.get<std::string>());
-        if (!b) return fail(path, quote_text(v.get<std::string>()) + " is not " + what + ": expected 0x and 64 hex digits");
+        if (!b)
+          return fail(path, quote_text(v.get<std::string>()) + " is not " + what + ": expected 0x and 64 hex digits");
         w_.fixed(*b);
         return true;
       }
@@ -57,7 +66,8 @@ class Encoder {
         std::string_view s = v.get_ref<const std::string&>();
         if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s.remove_prefix(2);
         auto b = from_hex(s);
-        if (!b) return fail(path, quote_text(v.get<std::string>()) + " is not hex bytes (0x and two hex digits a byte)");
+        if (!b)
+          return fail(path, quote_text(v.get<std::string>()) + " is not hex bytes (0x and two hex digits a byte)");
         if (b->size() > t.bound)
           return fail(path, plural(static_cast<int>(b->size()), "byte", "bytes") + ", " + t.text + " holds at most " +
                                 std::to_string(t.bound));
@@ -109,8 +119,8 @@ class Encoder {
     return fail(path, "cannot encode " + t.text);
   }
 
-  bool fields(const std::string& owner, const std::vector<AbiField>& fs, const std::vector<TypeP>& types,
-              const Json& v, const std::string& path) {
+  bool fields(const std::string& owner, const std::vector<AbiField>& fs, const std::vector<TypeP>& types, const Json& v,
+              const std::string& path) {
     for (auto it = v.begin(); it != v.end(); ++it) {
       const std::string& key = it.key();
       if (std::none_of(fs.begin(), fs.end(), [&](const AbiField& f) { return f.name == key; }))
@@ -147,8 +157,10 @@ class Encoder {
       negative = i < 0;
       mag = negative ? U128{0} - static_cast<U128>(static_cast<I128>(i)) : static_cast<U128>(i);
     } else if (v.is_number_float()) {
-      return fail(path, show(v) + " is not an integer" +
-                            (t.bits == 128 ? " (give 128-bit values as strings: \"340282366920938463463374607431768211455\")" : ""));
+      return fail(
+          path,
+          show(v) + " is not an integer" +
+              (t.bits == 128 ? " (give 128-bit values as strings: \"340282366920938463463374607431768211455\")" : ""));
     } else if (v.is_string()) {
       std::string_view s = v.get_ref<const std::string&>();
       if (!s.empty() && s[0] == '-') {
@@ -191,9 +203,12 @@ class Encoder {
 
   bool rate(const Json& v, const std::string& path) {
     std::string text;
-    if (v.is_string()) text = v.get<std::string>();
-    else if (v.is_number()) text = dump(v);  // the shortest text that reads back as the number
-    else return fail(path, "expected a rate such as \"0.035\", got " + show(v));
+    if (v.is_string())
+      text = v.get<std::string>();
+    else if (v.is_number())
+      text = dump(v);  // the shortest text that reads back as the number
+    else
+      return fail(path, "expected a rate such as \"0.035\", got " + show(v));
     auto r = parse_rate_text(text);
     if (!r) return fail(path, std::move(r).error());
     w_.u64(static_cast<uint64_t>(*r));
@@ -219,7 +234,9 @@ class Encoder {
       return fail(path, quote_text(s) + " is not a party: expected 0x and 64 hex digits");
     if (!valid_party_name(s))
       return fail(path, quote_text(s) + " is not a party: give a key name or 0x and 64 hex digits");
-    if (!resolve_) return fail(path, quote_text(s) + " is not a party: give 0x and 64 hex digits (there is no key store to look names up in)");
+    if (!resolve_)
+      return fail(path, quote_text(s) +
+                            " is not a party: give 0x and 64 hex digits (there is no key store to look names up in)");
     auto p = resolve_(s);
     if (!p) return fail(path, p.error().message);
     w_.fixed(*p);
@@ -283,8 +300,9 @@ bool encode_args(Encoder& enc, const AbiEntry& e, const std::vector<TypeP>& type
   }
   if (args.is_array()) {
     if (args.size() != e.params.size())
-      return enc.fail("", signature(e) + " takes " + plural(static_cast<int>(e.params.size()), "argument", "arguments") +
-                              ", got " + std::to_string(args.size()));
+      return enc.fail("", signature(e) + " takes " +
+                              plural(static_cast<int>(e.params.size()), "argument", "arguments") + ", got " +
+                              std::to_string(args.size()));
     for (size_t i = 0; i < types.size(); ++i)
       if (!enc.value(*types[i], args[i], e.params[i].name)) return false;
     return true;
@@ -293,19 +311,20 @@ bool encode_args(Encoder& enc, const AbiEntry& e, const std::vector<TypeP>& type
     for (auto it = args.begin(); it != args.end(); ++it) {
       const std::string& key = it.key();
       if (std::none_of(e.params.begin(), e.params.end(), [&](const AbiField& f) { return f.name == key; }))
-        return enc.fail("", who + " has no parameter " + quote_text(key) + " (parameters: " + join_names(e.params) + ")");
+        return enc.fail("",
+                        who + " has no parameter " + quote_text(key) + " (parameters: " + join_names(e.params) + ")");
     }
     for (size_t i = 0; i < types.size(); ++i) {
       auto it = args.find(e.params[i].name);
       if (it == args.end())
-        return enc.fail("", who + ": missing argument " + e.params[i].name + " (" + e.params[i].type + "); " +
-                                signature(e));
+        return enc.fail(
+            "", who + ": missing argument " + e.params[i].name + " (" + e.params[i].type + "); " + signature(e));
       if (!enc.value(*types[i], *it, e.params[i].name)) return false;
     }
     return true;
   }
-  return enc.fail("", "the arguments of " + who + " must be a JSON array (by position) or object (by name), got " +
-                          show(args));
+  return enc.fail(
+      "", "the arguments of " + who + " must be a JSON array (by position) or object (by name), got " + show(args));
 }
 
 // name=value text to JSON, typed by `t`.
@@ -320,8 +339,8 @@ Result<Json> text_value(const Type& t, const std::string& text, const std::strin
       Json j = Json::parse(text, nullptr, false);
       if (j.is_discarded())
         return invalid(path + ": expected JSON for " + t.text + " (" +
-                       (t.kind == Kind::Struct ? "an object {\"field\": value, ...}" : "an array [value, ...]") + "), got " +
-                       quote_text(text));
+                       (t.kind == Kind::Struct ? "an object {\"field\": value, ...}" : "an array [value, ...]") +
+                       "), got " + quote_text(text));
       return j;
     }
     case Kind::Enum:
@@ -363,8 +382,8 @@ Result<Bytes> Abi::encode_call(std::string_view name, const Json& args, const Pa
   const AbiEntry* e = entry(name);
   if (!e) {
     std::string hint = init() && init()->name == name ? " (the init runs once, at deployment)" : "";
-    return invalid("unknown entry " + quote_text(name) + hint + ": " + (d_->contract.empty() ? "the contract" : d_->contract) +
-                   " has " + entry_names());
+    return invalid("unknown entry " + quote_text(name) + hint + ": " +
+                   (d_->contract.empty() ? "the contract" : d_->contract) + " has " + entry_names());
   }
   Encoder enc(*d_, resolve);
   enc.writer().string(e->name);
@@ -386,14 +405,16 @@ Result<Bytes> Abi::encode_init(const Json& args, const PartyResolver& resolve) c
   if (!e) {
     const bool none = args.is_null() || ((args.is_array() || args.is_object()) && args.empty());
     if (none) return Bytes{};
-    return invalid((d_->contract.empty() ? std::string("the contract") : d_->contract) + " has no init: it takes no arguments");
+    return invalid((d_->contract.empty() ? std::string("the contract") : d_->contract) +
+                   " has no init: it takes no arguments");
   }
   Encoder enc(*d_, resolve);
   if (!encode_args(enc, *e, d_->entry_params[index_of(d_->entries, e)], args)) return invalid(enc.error());
   return enc.writer().take();
 }
 
-Result<Bytes> Abi::encode_init_assignments(const std::vector<std::string>& assignments, const PartyResolver& resolve) const {
+Result<Bytes> Abi::encode_init_assignments(const std::vector<std::string>& assignments,
+                                           const PartyResolver& resolve) const {
   const AbiEntry* e = init();
   if (!e) return encode_init(assignments.empty() ? Json() : Json(assignments), resolve);
   auto args = assignments_to_json(*e, assignments);

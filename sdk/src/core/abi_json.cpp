@@ -12,7 +12,8 @@ namespace abi_detail {
 
 bool is_ident(std::string_view s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 std::string dump(const Json& v) { return v.dump(-1, ' ', false, Json::error_handler_t::replace); }
@@ -48,7 +49,6 @@ std::string signature(const AbiEntry& e) {
 using namespace abi_detail;  // NOLINT(google-build-using-namespace): this file is the ABI's
 
 namespace {
-
 
 struct JsonReader {
   std::string error;
@@ -133,7 +133,8 @@ Result<Abi> Abi::parse(std::string_view text) {
     return malformed(jr.error);
   auto declare = [&](const std::string& name, Kind kind, size_t index, const std::string& where) {
     if (is_builtin_type_name(name)) return jr.fail(where, name + " is a built-in type");
-    if (!d->user_types.emplace(name, std::make_pair(kind, index)).second) return jr.fail(where, "the type " + name + " is declared twice");
+    if (!d->user_types.emplace(name, std::make_pair(kind, index)).second)
+      return jr.fail(where, "the type " + name + " is declared twice");
     return true;
   };
   if (structs_json) {
@@ -156,7 +157,8 @@ Result<Abi> Abi::parse(std::string_view text) {
       if (!e.is_object() || !jr.name(e, w, en.name) || !jr.array(e, "variants", w, variants, true) ||
           !declare(en.name, Kind::Enum, i, w))
         return malformed(jr.error.empty() ? "ABI: " + w + ": expected an object" : jr.error);
-      if (variants->empty() || variants->size() > 255) return malformed("ABI: " + w + ": an enum has 1 to 255 variants");
+      if (variants->empty() || variants->size() > 255)
+        return malformed("ABI: " + w + ": an enum has 1 to 255 variants");
       std::set<std::string> seen;
       for (size_t k = 0; k < variants->size(); ++k) {
         const std::string vw = w + ".variants[" + std::to_string(k) + "]";
@@ -165,7 +167,8 @@ Result<Abi> Abi::parse(std::string_view text) {
         if (!v.is_object() || !jr.name(v, vw, var.name))
           return malformed(jr.error.empty() ? "ABI: " + vw + ": expected an object" : jr.error);
         if (v.contains("fields") && !jr.fields(v, "fields", vw, var.fields)) return malformed(jr.error);
-        if (!seen.insert(var.name).second) return malformed("ABI: " + vw + ": the variant " + var.name + " appears twice");
+        if (!seen.insert(var.name).second)
+          return malformed("ABI: " + vw + ": the variant " + var.name + " appears twice");
         en.variants.push_back(std::move(var));
       }
       d->enums.push_back(std::move(en));
@@ -200,10 +203,14 @@ Result<Abi> Abi::parse(std::string_view text) {
     if (!e.is_object() || !jr.name(e, w, entry.name) || !jr.string(e, "kind", w, kind) ||
         !jr.fields(e, "params", w, entry.params))
       return malformed(jr.error.empty() ? "ABI: " + w + ": expected an object" : jr.error);
-    if (kind == "init") entry.kind = EntryKind::Init;
-    else if (kind == "action") entry.kind = EntryKind::Action;
-    else if (kind == "view") entry.kind = EntryKind::View;
-    else return malformed("ABI: " + w + ".kind: " + quote_text(kind) + " is not init, action or view");
+    if (kind == "init")
+      entry.kind = EntryKind::Init;
+    else if (kind == "action")
+      entry.kind = EntryKind::Action;
+    else if (kind == "view")
+      entry.kind = EntryKind::View;
+    else
+      return malformed("ABI: " + w + ".kind: " + quote_text(kind) + " is not init, action or view");
     if (entry.kind == EntryKind::Init) {
       if (has_init) return malformed("ABI: " + w + ": a second init");
       has_init = true;
@@ -241,7 +248,8 @@ Result<Abi> Abi::parse(std::string_view text) {
         return malformed(jr.error.empty() ? "ABI: " + w + ": expected an object" : jr.error);
       ev.topic = ev.name;
       if (auto t = e.find("topic"); t != e.end() && t->is_string()) ev.topic = t->get<std::string>();
-      if (!topics.insert(ev.topic).second) return malformed("ABI: " + w + ": the topic " + quote_text(ev.topic) + " appears twice");
+      if (!topics.insert(ev.topic).second)
+        return malformed("ABI: " + w + ": the topic " + quote_text(ev.topic) + " appears twice");
       auto types = parse_types(*d, ev.fields, w + ".fields");
       if (!types) return std::move(types).error();
       d->event_fields.push_back(std::move(*types));

@@ -103,7 +103,8 @@ class TypeParser {
       return t;
     }
     const std::string name = ident();
-    if (name.empty()) return fail(pos_ < s_.size() ? "unexpected \"" + std::string(1, s_[pos_]) + "\"" : "missing type");
+    if (name.empty())
+      return fail(pos_ < s_.size() ? "unexpected \"" + std::string(1, s_[pos_]) + "\"" : "missing type");
     t->text = name;
     if (auto it = scalars().find(name); it != scalars().end()) {
       t->kind = it->second.kind;
@@ -169,8 +170,11 @@ class TypeParser {
 class TypeChecker {
  public:
   explicit TypeChecker(Abi::Data& d)
-      : d_(d), struct_state_(d.structs.size(), 0), enum_state_(d.enums.size(), 0),
-        struct_depth_(d.structs.size(), 0), enum_depth_(d.enums.size(), 0) {}
+      : d_(d),
+        struct_state_(d.structs.size(), 0),
+        enum_state_(d.enums.size(), 0),
+        struct_depth_(d.structs.size(), 0),
+        enum_depth_(d.enums.size(), 0) {}
 
   Status run() {
     for (size_t i = 0; i < d_.structs.size(); ++i)

@@ -108,8 +108,7 @@ bool BorshReader::length(uint32_t& n, size_t min_elem_size, size_t max_len) {
   // len * min_elem_size cannot overflow a 64-bit size_t: len < 2^32 and sizes here are small;
   // divide instead to stay exact for any min_elem_size.
   if (min_elem_size > 0 && len > remaining() / min_elem_size) {
-    return fail_at(at, "length " + std::to_string(len) + " exceeds the " + std::to_string(remaining()) +
-                           " bytes left");
+    return fail_at(at, "length " + std::to_string(len) + " exceeds the " + std::to_string(remaining()) + " bytes left");
   }
   n = len;
   return true;
@@ -154,8 +153,7 @@ bool BorshReader::variant(uint8_t& index, uint8_t count, std::string_view type_n
 bool BorshReader::finish() {
   if (!ok()) return false;
   if (remaining() != 0) {
-    return fail(std::to_string(remaining()) + " trailing byte" + (remaining() == 1 ? "" : "s") +
-                " after the value");
+    return fail(std::to_string(remaining()) + " trailing byte" + (remaining() == 1 ? "" : "s") + " after the value");
   }
   return true;
 }

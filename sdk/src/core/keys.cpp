@@ -39,14 +39,14 @@ std::string errno_text(int err) { return std::error_code(err, std::generic_categ
 template <size_t N>
 Result<std::array<uint8_t, N>> parse_fixed_hex(std::string_view text, std::string_view what) {
   if (text.size() != 2 * N) {
-    return error(ErrorCode::InvalidArgument, std::string(what) + " must be " + std::to_string(2 * N) +
-                                                 " hex digits (" + std::to_string(N) + " bytes), got " +
-                                                 std::to_string(text.size()) + " characters");
+    return error(ErrorCode::InvalidArgument, std::string(what) + " must be " + std::to_string(2 * N) + " hex digits (" +
+                                                 std::to_string(N) + " bytes), got " + std::to_string(text.size()) +
+                                                 " characters");
   }
   auto bytes = from_hex(text);
   if (!bytes) {
-    return error(ErrorCode::InvalidArgument, std::string(what) + " must be hex digits (0-9, a-f), got \"" +
-                                                 std::string(text) + "\"");
+    return error(ErrorCode::InvalidArgument,
+                 std::string(what) + " must be hex digits (0-9, a-f), got \"" + std::string(text) + "\"");
   }
   std::array<uint8_t, N> out{};
   std::copy(bytes->begin(), bytes->end(), out.begin());
@@ -105,15 +105,12 @@ Result<Signature> parse_signature(std::string_view text) { return parse_fixed_he
 
 // ---- KeyStore ----------------------------------------------------------------------------------
 
-std::filesystem::path KeyStore::path_of(std::string_view name) const {
-  return dir_ / (std::string(name) + ".json");
-}
+std::filesystem::path KeyStore::path_of(std::string_view name) const { return dir_ / (std::string(name) + ".json"); }
 
 bool KeyStore::valid_name(std::string_view name) noexcept {
   if (name.empty() || name.size() > 64) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
 }
 
@@ -126,24 +123,22 @@ Result<KeyPair> KeyStore::create(std::string_view name) {
 
 Status KeyStore::add(std::string_view name, const KeyPair& key) {
   if (!valid_name(name)) {
-    return error(ErrorCode::InvalidArgument, "invalid key name \"" + std::string(name) +
-                                                 "\": use 1 to 64 letters, digits, '_' or '-'");
+    return error(ErrorCode::InvalidArgument,
+                 "invalid key name \"" + std::string(name) + "\": use 1 to 64 letters, digits, '_' or '-'");
   }
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) return error(ErrorCode::Io, "cannot create the key folder " + quoted(dir_) + ": " + ec.message());
   const std::filesystem::path target = path_of(name);
   if (std::filesystem::exists(target, ec)) {
-    return error(ErrorCode::AlreadyExists, "key \"" + std::string(name) + "\" already exists (" +
-                                               quoted(target) + "); refusing to overwrite it");
+    return error(ErrorCode::AlreadyExists,
+                 "key \"" + std::string(name) + "\" already exists (" + quoted(target) + "); refusing to overwrite it");
   }
 
   Seed seed = key.seed();
-  std::string text = nlohmann::json{{"name", std::string(name)},
-                                    {"public_key", hex(key.public_key())},
-                                    {"seed", hex(seed)}}
-                         .dump(2) +
-                     "\n";
+  std::string text =
+      nlohmann::json{{"name", std::string(name)}, {"public_key", hex(key.public_key())}, {"seed", hex(seed)}}.dump(2) +
+      "\n";
   // Write a temporary file (mkstemp: mode 0600), sync it, then link() it to its name: link fails
   // with EEXIST instead of replacing, so a key is never overwritten and never seen half-written.
   std::string tmp = (dir_ / ("." + std::string(name) + ".json.tmp-XXXXXX")).string();
@@ -175,8 +170,8 @@ Status KeyStore::add(std::string_view name, const KeyPair& key) {
   if (err == 0 && ::link(tmp.c_str(), target.c_str()) != 0) err = errno;
   ::unlink(tmp.c_str());
   if (err == EEXIST) {
-    return error(ErrorCode::AlreadyExists, "key \"" + std::string(name) + "\" already exists (" +
-                                               quoted(target) + "); refusing to overwrite it");
+    return error(ErrorCode::AlreadyExists,
+                 "key \"" + std::string(name) + "\" already exists (" + quoted(target) + "); refusing to overwrite it");
   }
   if (err != 0) return error(ErrorCode::Io, "cannot write " + quoted(target) + ": " + errno_text(err));
   // Make the new name durable.
@@ -190,21 +185,21 @@ Status KeyStore::add(std::string_view name, const KeyPair& key) {
 
 Result<KeyPair> KeyStore::load(std::string_view name) const {
   if (!valid_name(name)) {
-    return error(ErrorCode::InvalidArgument, "invalid key name \"" + std::string(name) +
-                                                 "\": use 1 to 64 letters, digits, '_' or '-'");
+    return error(ErrorCode::InvalidArgument,
+                 "invalid key name \"" + std::string(name) + "\": use 1 to 64 letters, digits, '_' or '-'");
   }
   const std::filesystem::path file = path_of(name);
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) {
-    return error(ErrorCode::NotFound, "key \"" + std::string(name) + "\" not found: " + quoted(file) +
-                                          " does not exist");
+    return error(ErrorCode::NotFound,
+                 "key \"" + std::string(name) + "\" not found: " + quoted(file) + " does not exist");
   }
   constexpr uintmax_t kMaxKeyFileSize = 64 * 1024;
   const uintmax_t size = std::filesystem::file_size(file, ec);
   if (ec) return error(ErrorCode::Io, "cannot read " + quoted(file) + ": " + ec.message());
   if (size > kMaxKeyFileSize) {
-    return error(ErrorCode::Corrupt, "key file " + quoted(file) + " is corrupt: " + std::to_string(size) +
-                                         " bytes is too large for a key");
+    return error(ErrorCode::Corrupt,
+                 "key file " + quoted(file) + " is corrupt: " + std::to_string(size) + " bytes is too large for a key");
   }
   std::ifstream in(file, std::ios::binary);
   std::stringstream buffer;
@@ -245,8 +240,8 @@ Result<KeyPair> KeyStore::load(std::string_view name) const {
   KeyPair key = KeyPair::from_seed(seed);
   sodium_memzero(seed.data(), seed.size());
   if (key.public_key() != *public_key) {
-    return corrupt("\"public_key\" " + *public_hex + " does not match the seed (which gives " +
-                   hex(key.public_key()) + ")");
+    return corrupt("\"public_key\" " + *public_hex + " does not match the seed (which gives " + hex(key.public_key()) +
+                   ")");
   }
   return key;
 }

@@ -105,7 +105,8 @@ TextResult<MoneyText> parse_money_text(const std::string& text) {
   auto dec = parse_decimal(number);
   if (!dec) return quote_text(text) + " is not an amount: expected a decimal number and a currency," + example;
   auto exponent = currency_exponent(out.currency);
-  if (!exponent) return "unknown currency " + quote_text(out.currency) + " (the currencies are " + currency_list() + ")";
+  if (!exponent)
+    return "unknown currency " + quote_text(out.currency) + " (the currencies are " + currency_list() + ")";
   if (dec->fraction_digits != *exponent) {
     const std::string has = dec->fraction_digits == 0
                                 ? "no fractional digits"

@@ -70,7 +70,6 @@ Bytes u64_be(uint64_t v) {
   return b;
 }
 
-
 void write_event(BorshWriter& w, const Event& e) {
   w.fixed(e.contract);
   w.bytes(e.topic);
@@ -81,8 +80,7 @@ bool read_event(BorshReader& r, Event& e) { return r.fixed(e.contract) && r.byte
 // Merkle root over an ordered list of hashes (keys: the big-endian index).
 Hash list_root(const std::vector<Hash>& items) {
   std::vector<std::pair<Bytes, Bytes>> entries;
-  for (size_t i = 0; i < items.size(); ++i)
-    entries.emplace_back(u64_be(i), Bytes(items[i].begin(), items[i].end()));
+  for (size_t i = 0; i < items.size(); ++i) entries.emplace_back(u64_be(i), Bytes(items[i].begin(), items[i].end()));
   return compute_root(entries);
 }
 
@@ -156,10 +154,11 @@ Result<Receipt> decode_receipt(std::span<const uint8_t> bytes) {
   BorshReader r(bytes);
   Receipt rc;
   uint8_t status = 0;
-  bool ok = r.fixed(rc.tx_hash) && r.u64(rc.block_height) && r.u32(rc.index) && r.u8(status) &&
-            r.u64(rc.gas_used) && r.bytes(rc.output) &&
-            r.option(rc.trap, [](BorshReader& br, uint8_t& t) { return br.u8(t); }) && r.string(rc.message) &&
-            r.vec(rc.events, [](BorshReader& br, Event& e) { return read_event(br, e); }, 32 + 4 + 4) &&
+  bool ok = r.fixed(rc.tx_hash) && r.u64(rc.block_height) && r.u32(rc.index) && r.u8(status) && r.u64(rc.gas_used) &&
+            r.bytes(rc.output) && r.option(rc.trap, [](BorshReader& br, uint8_t& t) { return br.u8(t); }) &&
+            r.string(rc.message) &&
+            r.vec(
+                rc.events, [](BorshReader& br, Event& e) { return read_event(br, e); }, 32 + 4 + 4) &&
             r.option(rc.deployed, [](BorshReader& br, Address& a) { return br.fixed(a); }) &&
             r.fixed(rc.execution_hash) && r.finish();
   if (!ok) return err(ErrorCode::Malformed, "receipt: " + r.error());
@@ -302,8 +301,8 @@ struct Chain::Impl {
         rc.status = vm::ExecStatus::OutOfGas;
         rc.trap = static_cast<uint8_t>(vm::TrapCode::OutOfGas);
         rc.gas_used = tx.gas_limit;
-        rc.message = "deploying " + std::to_string(deploy->code.size()) + " bytes costs " +
-                     std::to_string(deploy_gas) + " gas, more than the limit";
+        rc.message = "deploying " + std::to_string(deploy->code.size()) + " bytes costs " + std::to_string(deploy_gas) +
+                     " gas, more than the limit";
       } else if (auto prepared = engine.prepare(deploy->code); !prepared) {
         rc.status = vm::ExecStatus::Refused;
         rc.gas_used = deploy_gas;
@@ -403,7 +402,8 @@ Result<std::unique_ptr<Chain>> Chain::open(const std::string& dir) {
   impl->genesis = std::move(*genesis);
   uint64_t height = read_u64_le(*head);
   auto block = impl->db->get(Database::Table::Block, u64_be(height));
-  if (!block || block->size() < 8) return err(ErrorCode::Corrupt, dir + ": block " + std::to_string(height) + " is missing");
+  if (!block || block->size() < 8)
+    return err(ErrorCode::Corrupt, dir + ": block " + std::to_string(height) + " is missing");
   BorshReader r(*block);
   // The stored block is the header's bytes (fixed size) followed by the transaction hashes.
   Bytes header_bytes(block->begin(), block->begin() + std::min<size_t>(block->size(), 8 + 8 + 32 * 4 + 4));
@@ -441,8 +441,8 @@ Result<Hash> Chain::submit(const SignedTransaction& stx) {
   const Transaction& tx = stx.tx;
   if (auto v = verify_signatures(stx); !v) return v.error();
   if (tx.chain_id != s.genesis.chain_id)
-    return err(ErrorCode::WrongChain, "the transaction is for chain \"" + tx.chain_id + "\", this is \"" +
-                                          s.genesis.chain_id + "\"");
+    return err(ErrorCode::WrongChain,
+               "the transaction is for chain \"" + tx.chain_id + "\", this is \"" + s.genesis.chain_id + "\"");
   if (tx.gas_limit == 0) return err(ErrorCode::InvalidArgument, "gas limit is 0");
   if (tx.gas_limit > s.genesis.block_gas_limit)
     return err(ErrorCode::GasLimitTooHigh, "gas limit " + std::to_string(tx.gas_limit) + " is above the block limit " +
@@ -455,10 +455,9 @@ Result<Hash> Chain::submit(const SignedTransaction& stx) {
   uint64_t reserved = s.pending_gas[tx.sender];
   uint64_t bal = balance(tx.sender);
   if (bal < reserved || bal - reserved < tx.gas_limit)
-    return err(ErrorCode::InsufficientBalance, "sender " + hex(tx.sender) + " has " + std::to_string(bal) +
-                                                   " gas units (" + std::to_string(reserved) +
-                                                   " reserved by pending transactions), the transaction may use " +
-                                                   std::to_string(tx.gas_limit));
+    return err(ErrorCode::InsufficientBalance,
+               "sender " + hex(tx.sender) + " has " + std::to_string(bal) + " gas units (" + std::to_string(reserved) +
+                   " reserved by pending transactions), the transaction may use " + std::to_string(tx.gas_limit));
   if (const auto* call = std::get_if<CallPayload>(&tx.payload)) {
     if (!s.db->state().get(state_key::contract(call->contract)))
       return err(ErrorCode::UnknownContract, "no contract at " + hex(call->contract));
@@ -491,8 +490,8 @@ Result<Block> Chain::produce_block(std::optional<int64_t> timestamp) {
   Impl& s = *impl_;
   const int64_t ts = timestamp.value_or(s.next_timestamp);
   if (ts < s.head.timestamp)
-    return err(ErrorCode::InvalidArgument, "block time " + std::to_string(ts) + " is before the head's " +
-                                               std::to_string(s.head.timestamp));
+    return err(ErrorCode::InvalidArgument,
+               "block time " + std::to_string(ts) + " is before the head's " + std::to_string(s.head.timestamp));
   const uint64_t height = s.head.height + 1;
   Overlay block(s.db->state());
   Database::Batch batch;
@@ -514,8 +513,10 @@ Result<Block> Chain::produce_block(std::optional<int64_t> timestamp) {
     auto old = s.db->state().get(k);
     undo.bytes(k);
     undo.option(old, [](BorshWriter& bw, const Bytes& o) { bw.bytes(o); });
-    if (v) batch.put(Database::Table::State, k, *v);
-    else batch.erase(Database::Table::State, k);
+    if (v)
+      batch.put(Database::Table::State, k, *v);
+    else
+      batch.erase(Database::Table::State, k);
     changes.emplace_back(k, v);
   }
   batch.put(Database::Table::Undo, u64_be(height), undo.data());
@@ -552,7 +553,9 @@ Result<std::vector<Hash>> Chain::block_tx_hashes(uint64_t height) const {
   if (bytes->size() < kHeaderSize) return err(ErrorCode::Corrupt, where + ": record too short");
   BorshReader r(std::span<const uint8_t>(bytes->data() + kHeaderSize, bytes->size() - kHeaderSize));
   std::vector<Hash> hashes;
-  if (!r.vec(hashes, [](BorshReader& br, Hash& th) { return br.fixed(th); }, 32) || !r.finish())
+  if (!r.vec(
+          hashes, [](BorshReader& br, Hash& th) { return br.fixed(th); }, 32) ||
+      !r.finish())
     return err(ErrorCode::Corrupt, where + ": " + r.error());
   return hashes;
 }
@@ -637,10 +640,11 @@ std::string receipt_difference(const Receipt& recorded, const Receipt& replayed)
     return std::string(field) + " recorded " + std::to_string(a) + ", replayed " + std::to_string(b);
   };
   if (recorded.status != replayed.status)
-    return std::string("status recorded ") + vm::to_string(recorded.status) + ", replayed " + vm::to_string(replayed.status) +
-           (replayed.message.empty() ? "" : " (" + replayed.message + ")");
+    return std::string("status recorded ") + vm::to_string(recorded.status) + ", replayed " +
+           vm::to_string(replayed.status) + (replayed.message.empty() ? "" : " (" + replayed.message + ")");
   if (recorded.gas_used != replayed.gas_used) return num("gas_used", recorded.gas_used, replayed.gas_used);
-  if (recorded.output != replayed.output) return "output recorded " + hex(recorded.output) + ", replayed " + hex(replayed.output);
+  if (recorded.output != replayed.output)
+    return "output recorded " + hex(recorded.output) + ", replayed " + hex(replayed.output);
   if (recorded.trap != replayed.trap) return "trap code differs";
   if (recorded.events.size() != replayed.events.size())
     return num("event count", recorded.events.size(), replayed.events.size());
@@ -648,7 +652,8 @@ std::string receipt_difference(const Receipt& recorded, const Receipt& replayed)
     if (!(recorded.events[i] == replayed.events[i])) return "event " + std::to_string(i) + " differs";
   if (recorded.deployed != replayed.deployed) return "deployed address differs";
   if (recorded.execution_hash != replayed.execution_hash)
-    return "execution hash recorded " + hex_of(recorded.execution_hash) + ", replayed " + hex_of(replayed.execution_hash);
+    return "execution hash recorded " + hex_of(recorded.execution_hash) + ", replayed " +
+           hex_of(replayed.execution_hash);
   if (recorded.message != replayed.message) return "message differs";
   if (encode(recorded) != encode(replayed)) return "receipt bytes differ";
   return {};
@@ -681,9 +686,9 @@ Result<ReplayReport> verify_blocks(Chain& fresh, uint64_t count, const BlockSour
     std::vector<Hash> recorded_hashes;
     for (const Receipt& r : rb->receipts) recorded_hashes.push_back(receipt_hash(r));
     if (rb->receipts.size() != rb->txs.size()) {
-      report.mismatch = Mismatch{height, std::nullopt, "the block has " + std::to_string(rb->txs.size()) +
-                                                           " transactions but " + std::to_string(rb->receipts.size()) +
-                                                           " receipts"};
+      report.mismatch = Mismatch{height, std::nullopt,
+                                 "the block has " + std::to_string(rb->txs.size()) + " transactions but " +
+                                     std::to_string(rb->receipts.size()) + " receipts"};
       return report;
     }
     for (uint32_t i = 0; i < rb->txs.size(); ++i) {
@@ -753,7 +758,9 @@ Result<RecordedBlock> recorded_block(const Chain& chain, uint64_t height) {
                                          ") was altered: its stored content hashes to " + hex(tx_hash(rb.txs[i])));
   for (const auto& tx : rb.txs) {
     auto r = chain.receipt(tx_hash(tx));
-    if (!r) return err(ErrorCode::Corrupt, "the receipt of transaction " + hex(tx_hash(tx)) + " is missing or does not decode");
+    if (!r)
+      return err(ErrorCode::Corrupt,
+                 "the receipt of transaction " + hex(tx_hash(tx)) + " is missing or does not decode");
     rb.receipts.push_back(std::move(*r));
   }
   return rb;
@@ -768,13 +775,15 @@ Result<ReplayReport> Chain::replay(const std::string& dir, const Progress& progr
   TempDir scratch{temp_dir_for("replay")};
   auto fresh = Chain::init(scratch.path, src.genesis());
   if (!fresh) return fresh.error();
-  auto report = verify_blocks(**fresh, src.head().height, [&](uint64_t h) { return recorded_block(src, h); }, progress);
+  auto report = verify_blocks(
+      **fresh, src.head().height, [&](uint64_t h) { return recorded_block(src, h); }, progress);
   if (!report || !report->ok()) return report;
   // The stored state itself: every entry must be what re-execution produced (a value changed in
   // the database behind the chain's back is found here, named by its key).
   std::optional<std::pair<Bytes, Bytes>> cursor_a, cursor_b;
   auto next = [](const Chain& c, const std::optional<Bytes>& after) {
-    return after ? c.database().state().next({}, std::span<const uint8_t>(*after)) : c.database().state().next({}, std::nullopt);
+    return after ? c.database().state().next({}, std::span<const uint8_t>(*after))
+                 : c.database().state().next({}, std::nullopt);
   };
   std::optional<Bytes> after;
   for (;;) {
@@ -783,13 +792,15 @@ Result<ReplayReport> Chain::replay(const std::string& dir, const Progress& progr
     if (!a && !b) break;
     if (!a || !b || a->first != b->first) {
       const Bytes& key = !a ? b->first : !b ? a->first : std::min(a->first, b->first);
-      report->mismatch = Mismatch{src.head().height, std::nullopt,
-                                  "stored state: key " + hex(key) + (a && (!b || a->first < b->first) ? " should not exist" : " is missing")};
+      report->mismatch = Mismatch{
+          src.head().height, std::nullopt,
+          "stored state: key " + hex(key) + (a && (!b || a->first < b->first) ? " should not exist" : " is missing")};
       return report;
     }
     if (a->second != b->second) {
-      report->mismatch = Mismatch{src.head().height, std::nullopt, "stored state: the value of key " + hex(a->first) +
-                                                                       " differs from what re-execution produced"};
+      report->mismatch =
+          Mismatch{src.head().height, std::nullopt,
+                   "stored state: the value of key " + hex(a->first) + " differs from what re-execution produced"};
       return report;
     }
     after = a->first;
@@ -867,7 +878,8 @@ Result<ReplayReport> Chain::import_from(const std::string& file, const std::stri
     return rb;
   };
   auto report = verify_blocks(**fresh, count, source, progress);
-  if (report && report->ok() && !r.finish()) report->mismatch = Mismatch{count, std::nullopt, file + ": trailing bytes"};
+  if (report && report->ok() && !r.finish())
+    report->mismatch = Mismatch{count, std::nullopt, file + ": trailing bytes"};
   return report;
 }
 
@@ -885,14 +897,17 @@ Result<Receipt> Chain::trace(const Hash& hash, vm::Tracer& tracer) const {
     if (!undo) return err(ErrorCode::Corrupt, "the undo record of block " + std::to_string(h) + " is missing");
     BorshReader ur(*undo);
     uint32_t n = 0;
-    if (!ur.length(n, 5)) return err(ErrorCode::Corrupt, "undo record of block " + std::to_string(h) + ": " + ur.error());
+    if (!ur.length(n, 5))
+      return err(ErrorCode::Corrupt, "undo record of block " + std::to_string(h) + ": " + ur.error());
     for (uint32_t i = 0; i < n; ++i) {
       Bytes key;
       std::optional<Bytes> old;
       if (!ur.bytes(key) || !ur.option(old, [](BorshReader& br, Bytes& v) { return br.bytes(v); }))
         return err(ErrorCode::Corrupt, "undo record of block " + std::to_string(h) + ": " + ur.error());
-      if (old) pre.put(key, *old);
-      else pre.erase(key);
+      if (old)
+        pre.put(key, *old);
+      else
+        pre.erase(key);
     }
   }
   Overlay block_overlay(static_cast<const StateView&>(pre));

@@ -120,8 +120,10 @@ void Overlay::rollback(uint64_t checkpoint) {
 
 void Overlay::apply_to(Overlay& below) const {
   for (const auto& [key, value] : changes_) {
-    if (value) below.put(key, *value);
-    else below.erase(key);
+    if (value)
+      below.put(key, *value);
+    else
+      below.erase(key);
   }
   for (const Event& e : events_) below.emit(e);
 }
@@ -174,9 +176,7 @@ void Overlay::emit_event(const Address& contract, std::span<const uint8_t> topic
 
 namespace {
 
-Bytes table_key(Database::Table t, std::span<const uint8_t> key) {
-  return concat(static_cast<uint8_t>(t), key);
-}
+Bytes table_key(Database::Table t, std::span<const uint8_t> key) { return concat(static_cast<uint8_t>(t), key); }
 
 leveldb::Slice slice(std::span<const uint8_t> s) {
   return leveldb::Slice(reinterpret_cast<const char*>(s.data()), s.size());
@@ -204,13 +204,11 @@ class DbStateView final : public StateView {
     std::optional<std::pair<Bytes, Bytes>> found;
     // Seek to `after` when it lies within or beyond the prefix's range, so iterating n keys costs
     // n seeks, not n^2 steps; then skip `after` itself.
-    db_.scan_from(Database::Table::State, prefix, after,
-                  [&](std::span<const uint8_t> k, std::span<const uint8_t> v) {
-                    if (after && !std::lexicographical_compare(after->begin(), after->end(), k.begin(), k.end()))
-                      return true;
-                    found = std::make_pair(to_bytes(k), to_bytes(v));
-                    return false;
-                  });
+    db_.scan_from(Database::Table::State, prefix, after, [&](std::span<const uint8_t> k, std::span<const uint8_t> v) {
+      if (after && !std::lexicographical_compare(after->begin(), after->end(), k.begin(), k.end())) return true;
+      found = std::make_pair(to_bytes(k), to_bytes(v));
+      return false;
+    });
     return found;
   }
 
@@ -251,14 +249,19 @@ void Database::Batch::put(Table t, std::span<const uint8_t> key, std::span<const
   ops_.emplace_back(table_key(t, key), to_bytes(value));
 }
 
-void Database::Batch::erase(Table t, std::span<const uint8_t> key) { ops_.emplace_back(table_key(t, key), std::nullopt); }
+void Database::Batch::erase(Table t, std::span<const uint8_t> key) {
+  ops_.emplace_back(table_key(t, key), std::nullopt);
+}
 
 vm::Status Database::write(const Batch& batch) {
-  if (failed_) return db_error("the chain database in " + dir_ + " refused a write after an earlier failure; reopen it");
+  if (failed_)
+    return db_error("the chain database in " + dir_ + " refused a write after an earlier failure; reopen it");
   leveldb::WriteBatch wb;
   for (const auto& [k, v] : batch.ops_) {
-    if (v) wb.Put(slice(k), slice(*v));
-    else wb.Delete(slice(k));
+    if (v)
+      wb.Put(slice(k), slice(*v));
+    else
+      wb.Delete(slice(k));
   }
   leveldb::WriteOptions wo;
   wo.sync = true;

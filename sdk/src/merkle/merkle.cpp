@@ -39,8 +39,7 @@ bool same_prefix(const Hash& a, const Hash& b, size_t bits) noexcept {
 // and shares its first `depth` bits, so the 0-side precedes the 1-side.
 template <class T, class KeyOf>
 size_t split_at(std::span<const T> items, size_t depth, KeyOf key_of) {
-  auto it = std::partition_point(items.begin(), items.end(),
-                                 [&](const T& x) { return !path_bit(key_of(x), depth); });
+  auto it = std::partition_point(items.begin(), items.end(), [&](const T& x) { return !path_bit(key_of(x), depth); });
   return static_cast<size_t>(it - items.begin());
 }
 
@@ -65,8 +64,7 @@ Hash build(std::span<const LeafNode> leaves, size_t depth, NodeStore* store) {
 // Sorts by key hash and keeps the last of equal key hashes (stable: "last" means input order).
 template <class T, class KeyOf>
 void sort_keep_last(std::vector<T>& items, KeyOf key_of) {
-  std::stable_sort(items.begin(), items.end(),
-                   [&](const T& a, const T& b) { return key_of(a) < key_of(b); });
+  std::stable_sort(items.begin(), items.end(), [&](const T& a, const T& b) { return key_of(a) < key_of(b); });
   size_t out = 0;
   for (size_t i = 0; i < items.size(); ++i) {
     if (i + 1 < items.size() && key_of(items[i + 1]) == key_of(items[i])) continue;
@@ -80,9 +78,7 @@ Error corrupt(const Hash& h, const char* what) {
   return {ErrorCode::Corrupt, "corrupt state: node " + vm::to_hex(h) + " " + what};
 }
 
-Error malformed_proof(std::string why) {
-  return {ErrorCode::Malformed, "malformed proof: " + std::move(why)};
-}
+Error malformed_proof(std::string why) { return {ErrorCode::Malformed, "malformed proof: " + std::move(why)}; }
 
 void append(Bytes& out, const Hash& h) { out.insert(out.end(), h.begin(), h.end()); }
 
@@ -97,13 +93,9 @@ int hex_digit(char c) noexcept {
 
 // --- hashing ----------------------------------------------------------------------------------
 
-Hash leaf_hash(const LeafNode& leaf) noexcept {
-  return hash_pair(kLeafDomain, leaf.key_hash, leaf.value_hash);
-}
+Hash leaf_hash(const LeafNode& leaf) noexcept { return hash_pair(kLeafDomain, leaf.key_hash, leaf.value_hash); }
 
-Hash internal_hash(const Hash& left, const Hash& right) noexcept {
-  return hash_pair(kInternalDomain, left, right);
-}
+Hash internal_hash(const Hash& left, const Hash& right) noexcept { return hash_pair(kInternalDomain, left, right); }
 
 Hash node_hash(const Node& node) noexcept {
   if (const auto* leaf = std::get_if<LeafNode>(&node)) return leaf_hash(*leaf);
@@ -135,8 +127,8 @@ Bytes encode_node(const Node& node) {
 
 Result<Node> decode_node(std::span<const uint8_t> bytes) {
   if (bytes.size() != kNodeBytes) {
-    return Error{ErrorCode::Malformed, "malformed node: " + std::to_string(bytes.size()) +
-                                                           " bytes, expected " + std::to_string(kNodeBytes)};
+    return Error{ErrorCode::Malformed,
+                 "malformed node: " + std::to_string(bytes.size()) + " bytes, expected " + std::to_string(kNodeBytes)};
   }
   Hash a, b;
   std::memcpy(a.data(), bytes.data() + 1, a.size());
@@ -212,8 +204,7 @@ Result<Proof> decode_proof(std::span<const uint8_t> bytes) {
     if (!take_hash(s)) return truncated();
   }
   if (pos != bytes.size()) {
-    return malformed_proof(std::to_string(bytes.size() - pos) + " trailing bytes after byte " +
-                           std::to_string(pos));
+    return malformed_proof(std::to_string(bytes.size() - pos) + " trailing bytes after byte " + std::to_string(pos));
   }
   return proof;
 }
@@ -226,7 +217,8 @@ Result<Proof> decode_proof_hex(std::string_view hex) {
   for (size_t i = 0; i < bytes.size(); ++i) {
     const int hi = hex_digit(hex[2 * i]);
     const int lo = hex_digit(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return malformed_proof("not a hex digit at offset " + std::to_string(hi < 0 ? 2 * i : 2 * i + 1));
+    if (hi < 0 || lo < 0)
+      return malformed_proof("not a hex digit at offset " + std::to_string(hi < 0 ? 2 * i : 2 * i + 1));
     bytes[i] = static_cast<uint8_t>(hi << 4 | lo);
   }
   return decode_proof(bytes);
@@ -249,8 +241,8 @@ std::string to_json(const Proof& proof) {
   return out;
 }
 
-bool verify_proof(const Hash& root, std::span<const uint8_t> key,
-                  std::optional<std::span<const uint8_t>> value, const Proof& proof) noexcept {
+bool verify_proof(const Hash& root, std::span<const uint8_t> key, std::optional<std::span<const uint8_t>> value,
+                  const Proof& proof) noexcept {
   const size_t depth = proof.siblings.size();
   if (depth > kPathBits) return false;
   const Hash path = vm::sha256(key);
@@ -296,8 +288,7 @@ Result<Hash> SparseMerkleTree::update(const std::vector<StateChange>& changes) {
 // The new root of the subtree `node` at `depth` after `changes` (sorted by key hash, distinct,
 // all sharing the subtree's first `depth` bits). Keeps the tree canonical: a subtree left with one
 // key becomes that key's leaf, an emptied one becomes kEmptyRoot.
-Result<Hash> SparseMerkleTree::update_subtree(const Hash& node, size_t depth,
-                                                    std::span<const Change> changes) {
+Result<Hash> SparseMerkleTree::update_subtree(const Hash& node, size_t depth, std::span<const Change> changes) {
   if (changes.empty()) return node;
   if (is_empty(node)) {
     std::vector<LeafNode> leaves;

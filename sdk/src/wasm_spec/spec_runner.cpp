@@ -49,8 +49,7 @@ std::optional<std::vector<uint8_t>> read_bytes(const fs::path& path, std::string
     error = "cannot open " + path.string();
     return std::nullopt;
   }
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) {
     error = "cannot read " + path.string();
     return std::nullopt;
@@ -87,8 +86,7 @@ struct ActionOutcome {
 
 class FileRunner {
  public:
-  FileRunner(fs::path json_path, const vm::VmConfig& config)
-      : store_(config), dir_(json_path.parent_path()) {
+  FileRunner(fs::path json_path, const vm::VmConfig& config) : store_(config), dir_(json_path.parent_path()) {
     result_.path = std::move(json_path);
     script_name_ = result_.path.filename().string();
   }
@@ -120,8 +118,8 @@ class FileRunner {
   SpecFileResult file_failure(std::string message) {
     result_.file_error = message;
     result_.failed = 1;
-    result_.failures.push_back({result_.path.filename().string(), 0, "file", "a spec-test JSON file",
-                                std::move(message)});
+    result_.failures.push_back(
+        {result_.path.filename().string(), 0, "file", "a spec-test JSON file", std::move(message)});
     return std::move(result_);
   }
 
@@ -148,8 +146,7 @@ class FileRunner {
       case Outcome::Skip: ++result_.skipped; break;
       case Outcome::Fail:
         ++result_.failed;
-        result_.failures.push_back({script_name_, line, std::move(description),
-                                    std::move(verdict.mismatch.expected),
+        result_.failures.push_back({script_name_, line, std::move(description), std::move(verdict.mismatch.expected),
                                     std::move(verdict.mismatch.actual)});
         break;
     }
@@ -172,8 +169,7 @@ class FileRunner {
         for (const json& a : *args) {
           const std::string* t = string_field(a, "type");
           const std::string* v = string_field(a, "value");
-          auto parsed = (t && v) ? parse_spec_value(*t, *v)
-                                 : ParseResult<vm::Value>::failure("bad argument");
+          auto parsed = (t && v) ? parse_spec_value(*t, *v) : ParseResult<vm::Value>::failure("bad argument");
           if (!parsed) {
             all_parsed = false;
             break;
@@ -340,8 +336,7 @@ class FileRunner {
       types_match = args[i].type == ft.params[i];
     }
     if (!types_match) {
-      out.error = "arguments " + describe_values(args) + " do not fit the export's type " +
-                  vm::to_string(ft);
+      out.error = "arguments " + describe_values(args) + " do not fit the export's type " + vm::to_string(ft);
       return out;
     }
     out.result = store_.call(fn, args);
@@ -415,9 +410,7 @@ class FileRunner {
     return out;
   }
 
-  static std::string describe_error(const vm::Error& e) {
-    return kind_name(e.kind) + " error: " + e.to_string();
-  }
+  static std::string describe_error(const vm::Error& e) { return kind_name(e.kind) + " error: " + e.to_string(); }
 
   Verdict cmd_assert_load_error(const json& cmd, vm::ErrorKind kind) {
     if (is_text_module(cmd)) return Verdict::skip();
@@ -476,8 +469,7 @@ SpecFileResult run_spec_file(const std::filesystem::path& json_path, const vm::V
   }
 }
 
-std::vector<std::filesystem::path> find_spec_files(const std::filesystem::path& dir,
-                                                   std::error_code& ec) {
+std::vector<std::filesystem::path> find_spec_files(const std::filesystem::path& dir, std::error_code& ec) {
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
   ec.clear();
@@ -494,8 +486,7 @@ std::vector<std::filesystem::path> find_spec_files(const std::filesystem::path& 
     if (is_json(*it)) {
       files.push_back(it->path());
     } else if (it->is_directory(sub_ec)) {
-      for (fs::directory_iterator sub(it->path(), sub_ec), sub_end; !sub_ec && sub != sub_end;
-           sub.increment(sub_ec)) {
+      for (fs::directory_iterator sub(it->path(), sub_ec), sub_end; !sub_ec && sub != sub_end; sub.increment(sub_ec)) {
         if (is_json(*sub)) files.push_back(sub->path());
       }
     }

@@ -28,9 +28,7 @@ void define_spectest(vm::Store& store, vm::Linker& linker) {
     // Printing is not observable by the tests; a no-op keeps runs quiet and deterministic.
     vm::Function* f = store.create_host_function(
         vm::FuncType{pf.params, {}},
-        [](vm::HostCall&, const uint64_t*, uint64_t*) -> std::optional<vm::Trap> {
-          return std::nullopt;
-        });
+        [](vm::HostCall&, const uint64_t*, uint64_t*) -> std::optional<vm::Trap> { return std::nullopt; });
     linker.define(kSpectestModule, pf.name, Extern::func(f));
   }
 
@@ -43,10 +41,8 @@ void define_spectest(vm::Store& store, vm::Linker& linker) {
   linker.define(kSpectestModule, "global_f64",
                 Extern::global(store.create_global({ValType::F64, false}, vm::Value::f64(666.6))));
 
-  linker.define(kSpectestModule, "table",
-                Extern::table(store.create_table(vm::TableType{vm::Limits{10, 20}})));
-  linker.define(kSpectestModule, "memory",
-                Extern::memory(store.create_memory(vm::MemoryType{vm::Limits{1, 2}})));
+  linker.define(kSpectestModule, "table", Extern::table(store.create_table(vm::TableType{vm::Limits{10, 20}})));
+  linker.define(kSpectestModule, "memory", Extern::memory(store.create_memory(vm::MemoryType{vm::Limits{1, 2}})));
 }
 
 }  // namespace tenor::sdk

@@ -10,8 +10,8 @@
 namespace tenor::sdk {
 namespace {
 
-using vm::Value;
 using vm::ValType;
+using vm::Value;
 
 constexpr uint32_t kF32SignBit = 0x8000'0000u;
 constexpr uint32_t kF32ExpMask = 0x7f80'0000u;
@@ -25,9 +25,7 @@ constexpr uint64_t kF64PayloadMask = 0x000f'ffff'ffff'ffffull;
 bool is_float(ValType t) noexcept { return t == ValType::F32 || t == ValType::F64; }
 
 // Bits that are significant for a value of this type.
-uint64_t width_mask(ValType t) noexcept {
-  return (t == ValType::I32 || t == ValType::F32) ? 0xffff'ffffull : ~0ull;
-}
+uint64_t width_mask(ValType t) noexcept { return (t == ValType::I32 || t == ValType::F32) ? 0xffff'ffffull : ~0ull; }
 
 const char* type_name(ValType t) noexcept {
   switch (t) {
@@ -78,8 +76,7 @@ ParseResult<Value> parse_cli_integer(ValType type, std::string_view text) {
   if (starts_with_hex_prefix(text)) {
     auto v = parse_u64(text.substr(2), 16);
     if (!v || (*v & ~mask) != 0) {
-      return ParseResult<Value>::failure("'" + std::string(text) + "' is not a valid " + name +
-                                         " hex value");
+      return ParseResult<Value>::failure("'" + std::string(text) + "' is not a valid " + name + " hex value");
     }
     return Value{type, *v};
   }
@@ -91,8 +88,8 @@ ParseResult<Value> parse_cli_integer(ValType type, std::string_view text) {
   }
   auto v = parse_u64(digits, 10);
   if (!v) {
-    return ParseResult<Value>::failure("'" + std::string(text) + "' is not a valid " +
-                                       std::string(name) + " (decimal or 0x hex integer)");
+    return ParseResult<Value>::failure("'" + std::string(text) + "' is not a valid " + std::string(name) +
+                                       " (decimal or 0x hex integer)");
   }
   // Signed range reaches -2^(n-1); unsigned range reaches 2^n - 1.
   const uint64_t max_negative = is32 ? (1ull << 31) : (1ull << 63);
@@ -107,8 +104,7 @@ ParseResult<Value> parse_cli_float(ValType type, std::string_view text) {
   const bool is32 = type == ValType::F32;
   const char* name = type_name(type);
   auto bad = [&](const char* why) {
-    return ParseResult<Value>::failure("'" + std::string(text) + "' is not a valid " + name + ": " +
-                                       why);
+    return ParseResult<Value>::failure("'" + std::string(text) + "' is not a valid " + name + ": " + why);
   };
   std::string_view raw = text;
   const bool nan_form = raw.substr(0, 4) == "nan:";
@@ -158,8 +154,7 @@ ParseResult<Value> parse_spec_value(std::string_view type, std::string_view valu
   if (!t) return ParseResult<Value>::failure(t.error());
   auto bits = parse_u64(value, 10);
   if (!bits || (*bits & ~width_mask(*t)) != 0) {
-    return ParseResult<Value>::failure("invalid " + std::string(type) + " value '" +
-                                       std::string(value) + "'");
+    return ParseResult<Value>::failure("invalid " + std::string(type) + " value '" + std::string(value) + "'");
   }
   return Value{*t, *bits};
 }
@@ -169,11 +164,9 @@ ParseResult<ExpectedValue> parse_spec_expected(std::string_view type, std::strin
   if (!t) return ParseResult<ExpectedValue>::failure(t.error());
   if (value == "nan:canonical" || value == "nan:arithmetic") {
     if (!is_float(*t)) {
-      return ParseResult<ExpectedValue>::failure(std::string(value) + " given for type " +
-                                                 std::string(type));
+      return ParseResult<ExpectedValue>::failure(std::string(value) + " given for type " + std::string(type));
     }
-    return ExpectedValue{*t, value == "nan:canonical" ? NanPattern::Canonical
-                                                      : NanPattern::Arithmetic, 0};
+    return ExpectedValue{*t, value == "nan:canonical" ? NanPattern::Canonical : NanPattern::Arithmetic, 0};
   }
   auto v = parse_spec_value(type, value);
   if (!v) return ParseResult<ExpectedValue>::failure(v.error());
@@ -188,8 +181,7 @@ bool value_matches(const ExpectedValue& expected, const Value& actual) noexcept 
     switch (expected.nan) {
       case NanPattern::None: return bits == expected.bits;
       case NanPattern::Canonical: return (b & ~kF32SignBit) == (kF32ExpMask | kF32QuietBit);
-      case NanPattern::Arithmetic:
-        return (b & kF32ExpMask) == kF32ExpMask && (b & kF32QuietBit) != 0;
+      case NanPattern::Arithmetic: return (b & kF32ExpMask) == kF32ExpMask && (b & kF32QuietBit) != 0;
     }
     return false;
   }
@@ -197,8 +189,7 @@ bool value_matches(const ExpectedValue& expected, const Value& actual) noexcept 
     switch (expected.nan) {
       case NanPattern::None: return bits == expected.bits;
       case NanPattern::Canonical: return (bits & ~kF64SignBit) == (kF64ExpMask | kF64QuietBit);
-      case NanPattern::Arithmetic:
-        return (bits & kF64ExpMask) == kF64ExpMask && (bits & kF64QuietBit) != 0;
+      case NanPattern::Arithmetic: return (bits & kF64ExpMask) == kF64ExpMask && (bits & kF64QuietBit) != 0;
     }
     return false;
   }
@@ -284,12 +275,8 @@ ParseResult<Value> parse_cli_value(ValType type, std::string_view text) {
 std::string format_cli_value(const Value& v) {
   char buf[64];
   switch (v.type) {
-    case ValType::I32:
-      std::snprintf(buf, sizeof buf, "%" PRId32, v.as_i32());
-      return buf;
-    case ValType::I64:
-      std::snprintf(buf, sizeof buf, "%" PRId64, v.as_i64());
-      return buf;
+    case ValType::I32: std::snprintf(buf, sizeof buf, "%" PRId32, v.as_i32()); return buf;
+    case ValType::I64: std::snprintf(buf, sizeof buf, "%" PRId64, v.as_i64()); return buf;
     case ValType::F32:
       if (is_nan_bits(v.type, v.bits)) {
         auto b = static_cast<uint32_t>(v.bits);

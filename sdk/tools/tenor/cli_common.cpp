@@ -94,25 +94,26 @@ Session open_session(const CommonOptions& opts) {
   if (!fs::is_directory(opts.data_dir(), ec))
     usage_error("data folder " + opts.data_dir().string() + " is not a folder");
   if (!fs::exists(opts.chain_dir(), ec))
-    usage_error("no chain in " + opts.data_dir().string() + " (" + opts.chain_dir().string() +
-                " does not exist; " + kInitHint + ")");
+    usage_error("no chain in " + opts.data_dir().string() + " (" + opts.chain_dir().string() + " does not exist; " +
+                kInitHint + ")");
   auto chain = sdk::Chain::open(opts.chain_dir().string());
-  if (!chain) fail(kExitFailure, "cannot open the chain in " + opts.chain_dir().string() + ": " + chain.error().to_string());
+  if (!chain)
+    fail(kExitFailure, "cannot open the chain in " + opts.chain_dir().string() + ": " + chain.error().to_string());
   Session s;
   s.chain = std::move(*chain);
   for (const fs::path& file : pending_files(opts)) {
     vm::Bytes bytes = read_file(file.string());
     auto stx = sdk::decode_signed_transaction(bytes);
     if (!stx) {
-      std::cerr << "tenor: warning: dropping pending transaction " << file.string() << ": "
-                << stx.error().to_string() << "\n";
+      std::cerr << "tenor: warning: dropping pending transaction " << file.string() << ": " << stx.error().to_string()
+                << "\n";
       fs::remove(file, ec);
       continue;
     }
     auto h = s.chain->submit(*stx);
     if (!h) {
-      std::cerr << "tenor: warning: dropping pending transaction " << sdk::hex(sdk::tx_hash(*stx))
-                << ": " << h.error().to_string() << "\n";
+      std::cerr << "tenor: warning: dropping pending transaction " << sdk::hex(sdk::tx_hash(*stx)) << ": "
+                << h.error().to_string() << "\n";
       fs::remove(file, ec);
       continue;
     }
@@ -147,8 +148,7 @@ void clear_pending(const CommonOptions& opts) {
 sdk::KeyStore key_store(const CommonOptions& opts) { return sdk::KeyStore(opts.keys_dir()); }
 
 sdk::KeyPair load_key(const CommonOptions& opts, const std::string& name) {
-  if (!sdk::KeyStore::valid_name(name))
-    usage_error("\"" + name + "\" is not a key name (1 to 64 of A-Z a-z 0-9 _ -)");
+  if (!sdk::KeyStore::valid_name(name)) usage_error("\"" + name + "\" is not a key name (1 to 64 of A-Z a-z 0-9 _ -)");
   auto key = key_store(opts).load(name);
   if (!key) {
     if (key.error().code == sdk::ErrorCode::NotFound)
@@ -232,8 +232,9 @@ vm::Bytes parse_hex(std::string_view what, std::string_view text) {
   if (digits.size() >= 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) digits.remove_prefix(2);
   auto bytes = sdk::from_hex(digits);
   if (!bytes) {
-    const bool odd = digits.size() % 2 != 0 &&
-                     std::all_of(digits.begin(), digits.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    const bool odd = digits.size() % 2 != 0 && std::all_of(digits.begin(), digits.end(), [](char c) {
+                       return std::isxdigit(static_cast<unsigned char>(c));
+                     });
     usage_error(std::string(what) + ": \"" + shorten(text) + "\" is not hex (" +
                 (odd ? "an odd number of digits" : "expected digits 0-9 a-f, two per byte") + ")");
   }
@@ -263,8 +264,7 @@ vm::Bytes read_file(const std::string& path) {
 
 vm::Bytes input_bytes(std::string_view option, const std::optional<std::string>& hex_text,
                       const std::optional<std::string>& file) {
-  if (hex_text && file)
-    usage_error(std::string(option) + " and " + std::string(option) + "-file: give one of them");
+  if (hex_text && file) usage_error(std::string(option) + " and " + std::string(option) + "-file: give one of them");
   if (hex_text) return parse_hex(option, *hex_text);
   if (file) return read_file(*file);
   return {};
@@ -289,8 +289,10 @@ std::optional<int64_t> parse_duration(std::string_view text) {
       case 's': unit = 1; break;
       default: unit = 0; break;  // plain seconds
     }
-    if (unit != 0) text.remove_suffix(1);
-    else unit = 1;
+    if (unit != 0)
+      text.remove_suffix(1);
+    else
+      unit = 1;
   }
   if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return std::nullopt;
@@ -343,7 +345,8 @@ sdk::PartyResolver party_resolver(const CommonOptions& opts) {
     auto key = key_store(opts).load(n);
     if (key) return key->public_key();
     if (key.error().code == sdk::ErrorCode::NotFound)
-      return sdk::Error{sdk::ErrorCode::NotFound, "unknown key \"" + n + "\" (no " + key_store(opts).path_of(n).string() +
+      return sdk::Error{sdk::ErrorCode::NotFound, "unknown key \"" + n + "\" (no " +
+                                                      key_store(opts).path_of(n).string() +
                                                       "; a party is a key name or 0x and 64 hex digits)"};
     return sdk::Error{key.error().code, "key \"" + n + "\": " + key.error().to_string()};
   };
@@ -354,8 +357,10 @@ void decode_result(const sdk::Abi& abi, std::span<const uint8_t> input, std::spa
   auto call = abi.decode_call(input);
   if (!call || !call->entry->returns) return;
   auto value = abi.decode_value(*call->entry->returns, output);
-  if (value) out.result = std::move(*value);
-  else out.result_error = value.error().message;
+  if (value)
+    out.result = std::move(*value);
+  else
+    out.result_error = value.error().message;
 }
 
 DecodedEvent decode_event(const sdk::Chain& chain, const sdk::Event& e) {
@@ -452,7 +457,8 @@ Json receipt_json(const sdk::Receipt& r, const DecodedReceipt* decoded) {
   if (!r.message.empty()) j["message"] = r.message;
   j["events"] = Json::array();
   for (size_t i = 0; i < r.events.size(); ++i)
-    j["events"].push_back(event_json(r.events[i], decoded && i < decoded->events.size() ? decoded->events[i] : std::nullopt));
+    j["events"].push_back(
+        event_json(r.events[i], decoded && i < decoded->events.size() ? decoded->events[i] : std::nullopt));
   j["deployed"] = r.deployed ? Json(sdk::hex(*r.deployed)) : Json(nullptr);
   j["execution_hash"] = sdk::hex(r.execution_hash);
   return j;
@@ -515,8 +521,10 @@ Json block_json(const sdk::Block& b, const sdk::Chain& chain) {
 std::string event_text(const sdk::Event& e, const DecodedEvent& decoded) {
   std::ostringstream out;
   out << "contract " << sdk::hex(e.contract);
-  if (decoded) out << " event " << decoded->first << " " << inline_json(decoded->second);
-  else out << " name " << display_bytes(e.topic) << " data " << (e.data.empty() ? "(empty)" : sdk::hex(e.data));
+  if (decoded)
+    out << " event " << decoded->first << " " << inline_json(decoded->second);
+  else
+    out << " name " << display_bytes(e.topic) << " data " << (e.data.empty() ? "(empty)" : sdk::hex(e.data));
   return out.str();
 }
 
@@ -532,7 +540,8 @@ std::string receipt_text(const sdk::Receipt& r, const DecodedReceipt* decoded) {
   } else {
     line(out, "output", r.output.empty() ? "(empty)" : sdk::hex(r.output));
     if (decoded && decoded->result) line(out, "result", inline_json(*decoded->result));
-    if (decoded && !decoded->result_error.empty()) line(out, "result", "(does not decode: " + decoded->result_error + ")");
+    if (decoded && !decoded->result_error.empty())
+      line(out, "result", "(does not decode: " + decoded->result_error + ")");
   }
   if (r.trap) line(out, "trap", trap_text(*r.trap));
   if (!r.message.empty() && r.status != vm::ExecStatus::Revert) line(out, "message", r.message);

@@ -45,8 +45,7 @@ using Json = nlohmann::ordered_json;
 // A failed command: what is wrong, and the exit status (kExitFailure or kExitUsage).
 class CommandError : public std::runtime_error {
  public:
-  CommandError(int exit_code, const std::string& message)
-      : std::runtime_error(message), exit_code_(exit_code) {}
+  CommandError(int exit_code, const std::string& message) : std::runtime_error(message), exit_code_(exit_code) {}
   int exit_code() const noexcept { return exit_code_; }
 
  private:

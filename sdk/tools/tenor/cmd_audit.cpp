@@ -80,7 +80,8 @@ void print_trace(const vm::Tracer& t, size_t limit, const sdk::Receipt& r, const
     j["trace_hash"] = hash;
     j["events"] = t.steps();
     Json events = Json::array();
-    for (size_t i = 0; i < std::min(limit, t.events().size()); ++i) events.push_back(vm::Tracer::format(i, t.events()[i]));
+    for (size_t i = 0; i < std::min(limit, t.events().size()); ++i)
+      events.push_back(vm::Tracer::format(i, t.events()[i]));
     j["trace"] = std::move(events);
     print_json(j);
     return;
@@ -121,7 +122,8 @@ void setup_replay(CLI::App& cmd, CommandContext& ctx) {
     int code = report(*r, o->common, "replay");
     if (o->trace && r->mismatch && r->mismatch->tx_index) {
       auto chain = sdk::Chain::open(dir.string());
-      auto hashes = chain ? (*chain)->block_tx_hashes(r->mismatch->height) : sdk::Result<std::vector<sdk::Hash>>(chain.error());
+      auto hashes =
+          chain ? (*chain)->block_tx_hashes(r->mismatch->height) : sdk::Result<std::vector<sdk::Hash>>(chain.error());
       if (hashes && *r->mismatch->tx_index < hashes->size()) {
         vm::Tracer tracer(vm::TraceLevel::Block);
         auto traced = (*chain)->trace((*hashes)[*r->mismatch->tx_index], tracer);
@@ -130,7 +132,6 @@ void setup_replay(CLI::App& cmd, CommandContext& ctx) {
     }
     return code;
   }));
-
 }
 
 void setup_export(CLI::App& cmd, CommandContext& ctx) {
@@ -145,7 +146,6 @@ void setup_export(CLI::App& cmd, CommandContext& ctx) {
     std::cout << "exported " << (*chain)->head().height << " blocks to " << o->file << "\n";
     return kExitOk;
   }));
-
 }
 
 void setup_import(CLI::App& cmd, CommandContext& ctx) {
@@ -163,7 +163,6 @@ void setup_import(CLI::App& cmd, CommandContext& ctx) {
     if (!r) fail(kExitFailure, "import of " + o->file + ": " + r.error().to_string());
     return report(*r, o->common, "import");
   }));
-
 }
 
 void setup_trace(CLI::App& cmd, CommandContext& ctx) {

@@ -46,8 +46,8 @@ std::string substitute_key_names(const CommonOptions& opts, const std::string& p
 Json parties_json(const sdk::Chain& chain) {
   Json out = Json::array();
   for (const auto& p : chain.genesis().parties)
-    out.push_back(Json{{"name", p.name}, {"key", sdk::hex(p.key)}, {"balance", chain.balance(p.key)},
-                       {"nonce", chain.nonce(p.key)}});
+    out.push_back(Json{
+        {"name", p.name}, {"key", sdk::hex(p.key)}, {"balance", chain.balance(p.key)}, {"nonce", chain.nonce(p.key)}});
   return out;
 }
 
@@ -62,7 +62,8 @@ int init(const CommonOptions& opts, const std::string& genesis_path) {
   fs::create_directories(opts.data_dir(), ec);
   if (ec) fail(kExitFailure, "cannot create the data folder " + opts.data_dir().string() + ": " + ec.message());
   auto chain = sdk::Chain::init(opts.chain_dir().string(), *genesis);
-  if (!chain) fail(kExitFailure, "cannot create a chain in " + opts.chain_dir().string() + ": " + chain.error().to_string());
+  if (!chain)
+    fail(kExitFailure, "cannot create a chain in " + opts.chain_dir().string() + ": " + chain.error().to_string());
   clear_pending(opts);
   const sdk::Chain& c = **chain;
   if (opts.json) {
@@ -102,8 +103,8 @@ int status(const CommonOptions& opts) {
             << "  next block time: " << format_time(c.next_timestamp()) << "\n"
             << "  pending:         " << s.pending.size() << " transaction(s)\n";
   for (const auto& p : c.genesis().parties)
-    std::cout << "  party " << (p.name.empty() ? "(unnamed)" : p.name) << ": balance " << c.balance(p.key)
-              << ", nonce " << c.nonce(p.key) << "\n";
+    std::cout << "  party " << (p.name.empty() ? "(unnamed)" : p.name) << ": balance " << c.balance(p.key) << ", nonce "
+              << c.nonce(p.key) << "\n";
   return kExitOk;
 }
 
@@ -113,14 +114,17 @@ int block_produce(const CommonOptions& opts, const std::optional<std::string>& t
   std::optional<int64_t> ts;
   if (time_text) {
     ts = parse_time(*time_text);
-    if (!ts) usage_error("--time \"" + *time_text + "\": expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or seconds since 1970");
+    if (!ts)
+      usage_error("--time \"" + *time_text + "\": expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or seconds since 1970");
   }
   Session s = open_session(opts);
   auto block = s.chain->produce_block(ts);
   if (!block) fail(kExitFailure, "cannot produce a block: " + block.error().to_string());
   clear_pending(opts);
-  if (opts.json) print_json(block_json(*block, *s.chain));
-  else std::cout << block_text(*block, *s.chain);
+  if (opts.json)
+    print_json(block_json(*block, *s.chain));
+  else
+    std::cout << block_text(*block, *s.chain);
   return kExitOk;
 }
 
@@ -129,18 +133,24 @@ int block_show(const CommonOptions& opts, const std::string& which) {
   const uint64_t head = s.chain->head().height;
   const uint64_t height = which == "head" ? head : parse_u64("HEIGHT", which);
   auto block = s.chain->block(height);
-  if (!block) fail(kExitFailure, "no block " + std::to_string(height) + " (the head is block " + std::to_string(head) + ")");
-  if (opts.json) print_json(block_json(*block, *s.chain));
-  else std::cout << block_text(*block, *s.chain);
+  if (!block)
+    fail(kExitFailure, "no block " + std::to_string(height) + " (the head is block " + std::to_string(head) + ")");
+  if (opts.json)
+    print_json(block_json(*block, *s.chain));
+  else
+    std::cout << block_text(*block, *s.chain);
   return kExitOk;
 }
 
 int time_advance(const CommonOptions& opts, const std::string& text) {
   auto seconds = parse_duration(text);
-  if (!seconds) usage_error("\"" + text + "\" is not a duration: expected a positive number with d, h, m or s (30d, 12h, 90m, 3600s)");
+  if (!seconds)
+    usage_error("\"" + text +
+                "\" is not a duration: expected a positive number with d, h, m or s (30d, 12h, 90m, 3600s)");
   Session s = open_session(opts);
   const int64_t before = s.chain->next_timestamp();
-  if (auto st = s.chain->advance_time(*seconds); !st) fail(kExitFailure, "cannot advance the time: " + st.error().to_string());
+  if (auto st = s.chain->advance_time(*seconds); !st)
+    fail(kExitFailure, "cannot advance the time: " + st.error().to_string());
   const int64_t after = s.chain->next_timestamp();
   if (opts.json) {
     print_json(Json{{"advanced_by", *seconds},
@@ -205,8 +215,9 @@ void setup_block(CLI::App& cmd, CommandContext& ctx) {
   CLI::App* block = &cmd;
   block->require_subcommand(1);
   CLI::App* produce_cmd = block->add_subcommand("produce", "Execute the pending transactions in a new block");
-  produce_cmd->footer("The pending transactions are those submitted with --no-block (DATA/pending). A block "
-                      "without transactions is allowed: it moves the head's time.");
+  produce_cmd->footer(
+      "The pending transactions are those submitted with --no-block (DATA/pending). A block "
+      "without transactions is allowed: it moves the head's time.");
   produce_cmd->add_option("--time", o->time,
                           "the block's time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or seconds (default: the next "
                           "block time, see `tenor time`)");
@@ -222,7 +233,8 @@ void setup_time(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<ChainOptions>();
   CLI::App* time_cmd = &cmd;
   time_cmd->require_subcommand(1);
-  CLI::App* advance_cmd = time_cmd->add_subcommand("advance", "Move the next block's time forward (30d, 12h, 90m, 3600s)");
+  CLI::App* advance_cmd =
+      time_cmd->add_subcommand("advance", "Move the next block's time forward (30d, 12h, 90m, 3600s)");
   advance_cmd->add_option("DURATION", o->duration, "a positive number with d, h, m or s (plain: seconds)")->required();
   add_common_options(advance_cmd, o->common);
   advance_cmd->callback(run_callback(ctx, [o] { return time_advance(o->common, o->duration); }));

@@ -86,7 +86,8 @@ void write_text(const std::string& path, std::string_view bytes) {
 
 int build(const BuildOptions& opts) {
   compiler::BuildOptions bo;
-  if (!compiler::parse_opt_level(opts.opt, bo.opt)) usage_error("unknown optimisation level " + opts.opt + " (use 0, 1, 2, 3 or z)");
+  if (!compiler::parse_opt_level(opts.opt, bo.opt))
+    usage_error("unknown optimisation level " + opts.opt + " (use 0, 1, 2, 3 or z)");
   bo.emit_llvm = !opts.emit_llvm.empty();
   bo.emit_wat = !opts.emit_wat.empty();
   const std::string text = read_source(opts.file);
@@ -141,7 +142,8 @@ void setup_build(CLI::App& cmd, CommandContext& ctx) {
   bc->add_option("--abi", b->abi, "also write the ABI as JSON to this file");
   bc->add_option("-O,--opt", b->opt, "optimisation level: 0, 1, 2 (default), 3 or z");
   bc->add_option("--emit-llvm", b->emit_llvm, "also write the optimised LLVM IR to this file");
-  bc->add_option("--emit-wat", b->emit_wat, "also write the WebAssembly text of LLVM's backend (before linking) to this file");
+  bc->add_option("--emit-wat", b->emit_wat,
+                 "also write the WebAssembly text of LLVM's backend (before linking) to this file");
   bc->add_flag("--json", b->json, "print the result as one JSON object on stdout");
   bc->callback([&ctx, b] { run_command(ctx, [b] { return build(*b); }); });
 }

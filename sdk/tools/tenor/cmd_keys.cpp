@@ -16,13 +16,13 @@ Json key_json(const std::string& name, const sdk::KeyPair& key, const sdk::KeySt
 }
 
 int keys_new(const CommonOptions& opts, const std::string& name) {
-  if (!sdk::KeyStore::valid_name(name))
-    usage_error("\"" + name + "\" is not a key name (1 to 64 of A-Z a-z 0-9 _ -)");
+  if (!sdk::KeyStore::valid_name(name)) usage_error("\"" + name + "\" is not a key name (1 to 64 of A-Z a-z 0-9 _ -)");
   sdk::KeyStore store = key_store(opts);
   auto key = store.create(name);
   if (!key) {
     if (key.error().code == sdk::ErrorCode::AlreadyExists) fail(kExitFailure, key.error().message);
-    fail(kExitFailure, "cannot create key \"" + name + "\" in " + store.dir().string() + ": " + key.error().to_string());
+    fail(kExitFailure,
+         "cannot create key \"" + name + "\" in " + store.dir().string() + ": " + key.error().to_string());
   }
   if (opts.json) {
     print_json(key_json(name, *key, store));
@@ -47,11 +47,15 @@ int keys_list(const CommonOptions& opts) {
       status = kExitFailure;
       continue;
     }
-    if (opts.json) out.push_back(key_json(name, *key, store));
-    else std::cout << name << "  " << sdk::hex(key->public_key()) << "\n";
+    if (opts.json)
+      out.push_back(key_json(name, *key, store));
+    else
+      std::cout << name << "  " << sdk::hex(key->public_key()) << "\n";
   }
-  if (opts.json) print_json(out);
-  else if (names->empty()) std::cout << "no keys in " << store.dir().string() << " (`tenor keys new NAME` makes one)\n";
+  if (opts.json)
+    print_json(out);
+  else if (names->empty())
+    std::cout << "no keys in " << store.dir().string() << " (`tenor keys new NAME` makes one)\n";
   return status;
 }
 
@@ -81,8 +85,9 @@ void setup_keys(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<Options>();
 
   CLI::App* new_cmd = keys->add_subcommand("new", "Generate a key pair and store it as NAME");
-  new_cmd->footer("The key is stored in DATA/keys/NAME.json (mode 0600; it holds the secret seed). Prints the "
-                  "public key, never the seed.");
+  new_cmd->footer(
+      "The key is stored in DATA/keys/NAME.json (mode 0600; it holds the secret seed). Prints the "
+      "public key, never the seed.");
   new_cmd->add_option("NAME", o->name, "the key's name: 1 to 64 of A-Z a-z 0-9 _ -")->required();
   add_common_options(new_cmd, o->common);
   new_cmd->callback([&ctx, o] { run_command(ctx, [&] { return keys_new(o->common, o->name); }); });

@@ -54,7 +54,8 @@ int tx_show(const CommonOptions& opts, const std::string& hash_text) {
   } else {
     std::cout << transaction_text(*stx, opts);
     if (entry) std::cout << "  decoded:        " << *entry << " " << inline_json(*args) << "\n";
-    if (pending) std::cout << "  included:       no, pending (`tenor block produce` includes it)\n";
+    if (pending)
+      std::cout << "  included:       no, pending (`tenor block produce` includes it)\n";
     else if (receipt)
       std::cout << "  included:       block " << receipt->block_height << " (index " << receipt->index << "), status "
                 << vm::to_string(receipt->status) << "\n";
@@ -73,8 +74,10 @@ int receipt_show(const CommonOptions& opts, const std::string& hash_text) {
     fail(kExitFailure, "no receipt for " + sdk::hex(hash) + ": no such transaction in this chain");
   }
   const DecodedReceipt decoded = decode_receipt(*s.chain, *receipt);
-  if (opts.json) print_json(receipt_json(*receipt, &decoded));
-  else std::cout << receipt_text(*receipt, &decoded);
+  if (opts.json)
+    print_json(receipt_json(*receipt, &decoded));
+  else
+    std::cout << receipt_text(*receipt, &decoded);
   return kExitOk;
 }
 
@@ -106,7 +109,8 @@ int events(const CommonOptions& opts, const EventFilter& f) {
     for (const auto& stx : block->txs) {
       const sdk::Hash th = sdk::tx_hash(stx);
       auto receipt = s.chain->receipt(th);
-      if (!receipt) fail(kExitFailure, "the receipt of " + sdk::hex(th) + " (block " + std::to_string(h) + ") cannot be read");
+      if (!receipt)
+        fail(kExitFailure, "the receipt of " + sdk::hex(th) + " (block " + std::to_string(h) + ") cannot be read");
       for (size_t i = 0; i < receipt->events.size(); ++i) {
         const sdk::Event& e = receipt->events[i];
         if (contract && e.contract != *contract) continue;
@@ -123,8 +127,10 @@ int events(const CommonOptions& opts, const EventFilter& f) {
       }
     }
   }
-  if (opts.json) print_json(out);
-  else if (count == 0) std::cout << "no events\n";
+  if (opts.json)
+    print_json(out);
+  else if (count == 0)
+    std::cout << "no events\n";
   return kExitOk;
 }
 

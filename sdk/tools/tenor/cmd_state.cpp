@@ -28,7 +28,8 @@ vm::Bytes select_state_key(const CommonOptions& opts, const StateKeyOptions& k) 
   if (k.raw && (k.contract || k.key || k.key_hex))
     usage_error("give either a raw state KEY or --contract with --key/--key-hex, not both");
   if (k.raw) return parse_hex("KEY", *k.raw);
-  if (!k.contract) usage_error("which state entry? give a raw state KEY in hex, or --contract C with --key TEXT or --key-hex HEX");
+  if (!k.contract)
+    usage_error("which state entry? give a raw state KEY in hex, or --contract C with --key TEXT or --key-hex HEX");
   if ((k.key.has_value() + k.key_hex.has_value()) != 1)
     usage_error("--contract needs exactly one of --key TEXT and --key-hex HEX (the storage key)");
   const sdk::Address address = resolve_contract(opts, *k.contract);
@@ -67,9 +68,8 @@ int state_prove(const CommonOptions& opts, const StateKeyOptions& k) {
   auto proof = s.chain->state_prove(key);
   if (!proof) fail(kExitFailure, "cannot prove " + sdk::hex(key) + ": " + proof.error().to_string());
   const auto& head = s.chain->head();
-  const bool verified =
-      value ? sdk::verify_proof(head.state_root, key, std::span<const uint8_t>(*value), *proof)
-            : sdk::verify_proof(head.state_root, key, std::nullopt, *proof);
+  const bool verified = value ? sdk::verify_proof(head.state_root, key, std::span<const uint8_t>(*value), *proof)
+                              : sdk::verify_proof(head.state_root, key, std::nullopt, *proof);
   const std::string proof_hex = sdk::encode_hex(*proof);
   if (opts.json) {
     print_json(Json{{"key", sdk::hex(key)},
@@ -83,7 +83,8 @@ int state_prove(const CommonOptions& opts, const StateKeyOptions& k) {
   } else {
     std::cout << "key:        " << sdk::hex(key) << "\n"
               << "value:      " << (value ? (value->empty() ? "(empty)" : sdk::hex(*value)) : "absent") << "\n"
-              << "proof of:   " << (value ? "inclusion" : "exclusion") << " (" << proof->siblings.size() << " siblings)\n"
+              << "proof of:   " << (value ? "inclusion" : "exclusion") << " (" << proof->siblings.size()
+              << " siblings)\n"
               << "block:      " << head.height << "\n"
               << "state root: " << sdk::hex(head.state_root) << "\n"
               << "proof:      " << proof_hex << "\n"
@@ -107,8 +108,10 @@ int state_verify(const CommonOptions& opts, const StateKeyOptions& k, const std:
   if (value_hex) value = parse_hex("--value", *value_hex);
   const bool ok = value ? sdk::verify_proof(root, key, std::span<const uint8_t>(*value), *proof)
                         : sdk::verify_proof(root, key, std::nullopt, *proof);
-  if (opts.json) print_json(Json{{"key", sdk::hex(key)}, {"state_root", sdk::hex(root)}, {"verified", ok}});
-  else std::cout << (ok ? "verified: the proof holds" : "NOT verified: the proof does not hold") << "\n";
+  if (opts.json)
+    print_json(Json{{"key", sdk::hex(key)}, {"state_root", sdk::hex(root)}, {"verified", ok}});
+  else
+    std::cout << (ok ? "verified: the proof holds" : "NOT verified: the proof does not hold") << "\n";
   return ok ? kExitOk : kExitFailure;
 }
 
@@ -158,15 +161,17 @@ void add_key_options(CLI::App* cmd, StateOptions& o) {
 void setup_state(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<StateOptions>();
   CLI::App* state = &cmd;
-  state->footer("An entry is a raw state KEY in hex (the key layout is in docs/sdk.md) or a contract's "
-                "storage: --contract C --key TEXT (or --key-hex HEX).");
+  state->footer(
+      "An entry is a raw state KEY in hex (the key layout is in docs/sdk.md) or a contract's "
+      "storage: --contract C --key TEXT (or --key-hex HEX).");
   state->require_subcommand(1);
   CLI::App* get_cmd = state->add_subcommand("get", "Print a state entry's value at the head (exit 1 when absent)");
   add_key_options(get_cmd, *o);
   get_cmd->callback(run_callback(ctx, [o] { return state_get(o->common, o->key); }));
   CLI::App* prove_cmd = state->add_subcommand("prove", "Print a Merkle proof of an entry (or of its absence)");
-  prove_cmd->footer("The proof is against the head block's state root; `tenor state verify` checks it without "
-                    "the chain.");
+  prove_cmd->footer(
+      "The proof is against the head block's state root; `tenor state verify` checks it without "
+      "the chain.");
   add_key_options(prove_cmd, *o);
   prove_cmd->callback(run_callback(ctx, [o] { return state_prove(o->common, o->key); }));
   CLI::App* verify_cmd = state->add_subcommand("verify", "Check a proof against a state root (exit 1 when it fails)");
@@ -175,7 +180,8 @@ void setup_state(CLI::App& cmd, CommandContext& ctx) {
   verify_cmd->add_option("--proof", o->proof, "the proof's hex")->required();
   verify_cmd->add_option("--value", o->value, "the value the entry should hold (hex)");
   verify_cmd->add_flag("--absent", o->absent, "the entry should be absent");
-  verify_cmd->callback(run_callback(ctx, [o] { return state_verify(o->common, o->key, o->root, o->proof, o->value, o->absent); }));
+  verify_cmd->callback(
+      run_callback(ctx, [o] { return state_verify(o->common, o->key, o->root, o->proof, o->value, o->absent); }));
 }
 
 void setup_account(CLI::App& cmd, CommandContext& ctx) {

@@ -72,12 +72,15 @@ int send(const CommonOptions& opts, const SendOptions& send_opts, Session& s, sd
   if (!block) fail(kExitFailure, "cannot produce a block: " + block.error().to_string());
   clear_pending(opts);
   auto receipt = s.chain->receipt(*hash);
-  if (!receipt) fail(kExitFailure, "block " + std::to_string(block->header.height) + " holds no receipt for " + hash_hex);
-  if (alias && receipt->status == vm::ExecStatus::Ok && receipt->deployed) save_contract_alias(opts, *alias, *receipt->deployed);
+  if (!receipt)
+    fail(kExitFailure, "block " + std::to_string(block->header.height) + " holds no receipt for " + hash_hex);
+  if (alias && receipt->status == vm::ExecStatus::Ok && receipt->deployed)
+    save_contract_alias(opts, *alias, *receipt->deployed);
   const bool ok = receipt->status == vm::ExecStatus::Ok;
   const DecodedReceipt decoded = decode_receipt(*s.chain, *receipt);
   if (opts.json) {
-    print_json(Json{{"tx_hash", hash_hex}, {"pending", false}, {"nonce", tx.nonce}, {"receipt", receipt_json(*receipt, &decoded)}});
+    print_json(Json{
+        {"tx_hash", hash_hex}, {"pending", false}, {"nonce", tx.nonce}, {"receipt", receipt_json(*receipt, &decoded)}});
   } else {
     std::cout << receipt_text(*receipt, &decoded);
     if (alias && ok && receipt->deployed) std::cout << "  alias:          " << *alias << "\n";
@@ -111,8 +114,9 @@ std::string entry_list(const sdk::Abi& abi) {
 Json args_json(const std::string& text) {
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded())
-    usage_error("--args: not valid JSON (give the arguments as an array in order, [\"0x..\", \"125000.00 CNY\"], or "
-                "as an object by name, {\"amount\": \"125000.00 CNY\"})");
+    usage_error(
+        "--args: not valid JSON (give the arguments as an array in order, [\"0x..\", \"125000.00 CNY\"], or "
+        "as an object by name, {\"amount\": \"125000.00 CNY\"})");
   return j;
 }
 
@@ -123,7 +127,8 @@ vm::Bytes call_input(const CommonOptions& opts, const sdk::Chain& chain, const s
                      const std::optional<std::string>& input_file, std::string& entry) {
   if (input_hex || input_file) {
     if (!typed.empty())
-      usage_error("give either ENTRY with its arguments (typed, through the ABI) or --input/--input-file (raw), not both");
+      usage_error(
+          "give either ENTRY with its arguments (typed, through the ABI) or --input/--input-file (raw), not both");
     return input_bytes("--input", input_hex, input_file);
   }
   auto abi = chain.contract_abi(address);
@@ -140,8 +145,7 @@ vm::Bytes call_input(const CommonOptions& opts, const sdk::Chain& chain, const s
   entry = typed.args.front();
   const std::vector<std::string> rest(typed.args.begin() + 1, typed.args.end());
   if (!rest.empty() && typed.json) usage_error("give the arguments as name=value or with --args JSON, not both");
-  if (!abi->entry(entry))
-    usage_error("unknown entry \"" + entry + "\": " + owner + " has " + entry_list(*abi));
+  if (!abi->entry(entry)) usage_error("unknown entry \"" + entry + "\": " + owner + " has " + entry_list(*abi));
   auto input = typed.json ? abi->encode_call(entry, args_json(*typed.json), party_resolver(opts))
                           : abi->encode_call_assignments(entry, rest, party_resolver(opts));
   if (!input) usage_error(input.error().message);
@@ -153,8 +157,9 @@ vm::Bytes init_input(const CommonOptions& opts, const std::string& file, const v
                      const std::optional<std::string>& init_hex, const std::optional<std::string>& init_file) {
   if (init_hex || init_file) {
     if (!typed.empty())
-      usage_error("give either the init's arguments (typed, through the ABI) or --init-input/--init-input-file (raw), "
-                  "not both");
+      usage_error(
+          "give either the init's arguments (typed, through the ABI) or --init-input/--init-input-file (raw), "
+          "not both");
     return input_bytes("--init-input", init_hex, init_file);
   }
   auto abi = sdk::Abi::from_wasm(code);
@@ -177,7 +182,8 @@ vm::Bytes init_input(const CommonOptions& opts, const std::string& file, const v
     usage_error((a.contract().empty() ? std::string("the contract") : a.contract()) + "'s init takes arguments: " +
                 sdk::signature(*init) + "; give them as " + example + " (or --args JSON)");
   }
-  if (!typed.args.empty() && typed.json) usage_error("give the init's arguments as name=value or with --args JSON, not both");
+  if (!typed.args.empty() && typed.json)
+    usage_error("give the init's arguments as name=value or with --args JSON, not both");
   auto input = typed.json ? a.encode_init(args_json(*typed.json), party_resolver(opts))
                           : a.encode_init_assignments(typed.args, party_resolver(opts));
   if (!input) usage_error(input.error().message);
@@ -212,8 +218,7 @@ int query(const CommonOptions& opts, const std::string& contract, const TypedArg
   const sdk::Address address = resolve_contract(opts, contract);
   const sdk::Party party = as ? resolve_party(opts, *as) : sdk::Party{};
   Session s = open_session(opts);
-  if (!s.chain->state_get(sdk::state_key::contract(address)))
-    fail(kExitFailure, "no contract at " + sdk::hex(address));
+  if (!s.chain->state_get(sdk::state_key::contract(address))) fail(kExitFailure, "no contract at " + sdk::hex(address));
   std::string entry;
   vm::Bytes input = call_input(opts, *s.chain, contract, address, typed, input_hex, input_file, entry);
   DecodedReceipt decoded;
@@ -236,11 +241,15 @@ int query(const CommonOptions& opts, const std::string& contract, const TypedArg
     std::cout << "query of " << sdk::hex(address) << " at block " << s.chain->head().height << " (nothing recorded)\n"
               << "  status:         " << vm::to_string(r.status) << "\n"
               << "  gas used:       " << r.gas_used << "\n";
-    if (r.status == vm::ExecStatus::Revert) std::cout << "  revert message: " << display_bytes(r.output) << "\n";
-    else std::cout << "  output:         " << (r.output.empty() ? "(empty)" : sdk::hex(r.output)) << "\n";
+    if (r.status == vm::ExecStatus::Revert)
+      std::cout << "  revert message: " << display_bytes(r.output) << "\n";
+    else
+      std::cout << "  output:         " << (r.output.empty() ? "(empty)" : sdk::hex(r.output)) << "\n";
     if (decoded.result) std::cout << "  result:         " << inline_json(*decoded.result) << "\n";
-    if (!decoded.result_error.empty()) std::cout << "  result:         (does not decode: " << decoded.result_error << ")\n";
-    if (!r.message.empty() && r.status != vm::ExecStatus::Revert) std::cout << "  message:        " << r.message << "\n";
+    if (!decoded.result_error.empty())
+      std::cout << "  result:         (does not decode: " << decoded.result_error << ")\n";
+    if (!r.message.empty() && r.status != vm::ExecStatus::Revert)
+      std::cout << "  message:        " << r.message << "\n";
   }
   if (!r.ok()) {
     std::cout.flush();
@@ -291,12 +300,14 @@ void setup_deploy(CLI::App& cmd, CommandContext& ctx) {
       "rejected or its initialisation does not succeed (the receipt is printed).");
   deploy_cmd->add_option("FILE", o->path, "the contract's .wasm file")->required();
   deploy_cmd->add_option("ARGS", o->typed.args, "the init's arguments as name=value (through the module's ABI)");
-  deploy_cmd->add_option("--args", o->typed.json, "the init's arguments as JSON: an array in order, or an object by name");
+  deploy_cmd->add_option("--args", o->typed.json,
+                         "the init's arguments as JSON: an array in order, or an object by name");
   deploy_cmd->add_option("--init-input", o->input, "tenor_init's raw input as hex");
   deploy_cmd->add_option("--init-input-file", o->input_file, "tenor_init's raw input from a file");
   deploy_cmd->add_option("--name", o->name, "remember the new contract under this alias (DATA/contracts.json)");
   add_send_options(deploy_cmd, *o);
-  deploy_cmd->callback(run_callback(ctx, [o] { return deploy(o->common, o->send, o->path, o->typed, o->input, o->input_file, o->name); }));
+  deploy_cmd->callback(run_callback(
+      ctx, [o] { return deploy(o->common, o->send, o->path, o->typed, o->input, o->input_file, o->name); }));
 }
 
 void setup_call(CLI::App& cmd, CommandContext& ctx) {
@@ -317,15 +328,17 @@ void setup_call(CLI::App& cmd, CommandContext& ctx) {
   call_cmd->add_option("--input", o->input, "the raw input as hex");
   call_cmd->add_option("--input-file", o->input_file, "the raw input from a file");
   add_send_options(call_cmd, *o);
-  call_cmd->callback(run_callback(ctx, [o] { return call(o->common, o->send, o->contract, o->typed, o->input, o->input_file); }));
+  call_cmd->callback(
+      run_callback(ctx, [o] { return call(o->common, o->send, o->contract, o->typed, o->input, o->input_file); }));
 }
 
 void setup_query(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<TxOptions>();
   CLI::App* query_cmd = &cmd;
-  query_cmd->footer("Runs against the head state; nothing is recorded and no gas is paid. ENTRY and its "
-                    "arguments as for `tenor call`; the return value is printed decoded through the ABI. Exit 1 "
-                    "when the call does not succeed.");
+  query_cmd->footer(
+      "Runs against the head state; nothing is recorded and no gas is paid. ENTRY and its "
+      "arguments as for `tenor call`; the return value is printed decoded through the ABI. Exit 1 "
+      "when the call does not succeed.");
   query_cmd->add_option("CONTRACT", o->contract, "the contract: an address or a --name alias")->required();
   query_cmd->add_option("ARGS", o->typed.args, "ENTRY, then its arguments as name=value (through the contract's ABI)");
   query_cmd->add_option("--args", o->typed.json, "the arguments as JSON: an array in order, or an object by name");
@@ -334,7 +347,8 @@ void setup_query(CLI::App& cmd, CommandContext& ctx) {
   query_cmd->add_option("--as", o->as, "the caller the contract sees (a key name or 64 hex digits; default all zeros)");
   query_cmd->add_option("--gas", o->send.gas, "the gas limit")->default_val(kDefaultGas);
   add_common_options(query_cmd, o->common);
-  query_cmd->callback(run_callback(ctx, [o] { return query(o->common, o->contract, o->typed, o->input, o->input_file, o->as, o->send.gas); }));
+  query_cmd->callback(run_callback(
+      ctx, [o] { return query(o->common, o->contract, o->typed, o->input, o->input_file, o->as, o->send.gas); }));
 }
 
 }  // namespace tenor::cli

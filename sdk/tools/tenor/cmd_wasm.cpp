@@ -41,12 +41,10 @@ std::optional<std::vector<uint8_t>> read_module_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::cerr << "tenor: cannot read " << path << ": "
-              << (fs::exists(path, ec) ? "permission denied or unreadable" : "no such file")
-              << "\n";
+              << (fs::exists(path, ec) ? "permission denied or unreadable" : "no such file") << "\n";
     return std::nullopt;
   }
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) {
     std::cerr << "tenor: cannot read " << path << ": read error\n";
     return std::nullopt;
@@ -154,8 +152,10 @@ bool apply_limits(const std::vector<std::string>& settings, vm::VmConfig& config
                 << " is not an unsigned decimal integer of at most " << max << "\n";
       return false;
     }
-    if (field->u64) config.*(field->u64) = value;
-    else config.*(field->u32) = static_cast<uint32_t>(value);
+    if (field->u64)
+      config.*(field->u64) = value;
+    else
+      config.*(field->u32) = static_cast<uint32_t>(value);
   }
   return true;
 }
@@ -183,8 +183,7 @@ void print_trace(const vm::Tracer& tracer, size_t limit) {
   const auto& events = tracer.events();
   size_t shown = std::min(limit, events.size());
   for (size_t i = 0; i < shown; ++i) std::cout << "trace " << vm::Tracer::format(i, events[i]) << "\n";
-  if (shown < tracer.steps())
-    std::cout << "trace ... " << (tracer.steps() - shown) << " more events (--trace-limit)\n";
+  if (shown < tracer.steps()) std::cout << "trace ... " << (tracer.steps() - shown) << " more events (--trace-limit)\n";
   char hash[17];
   std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(tracer.hash()));
   std::cout << "trace hash: " << hash << " (" << tracer.steps() << " events)\n";
@@ -237,15 +236,13 @@ int run(const RunRequest& req) {
     return kExitUsage;
   }
   if (exp->kind != vm::ExternKind::Func) {
-    std::cerr << "tenor: export " << sdk::quote_name(func) << " is " << kind_noun(exp->kind)
-              << ", not a function\n";
+    std::cerr << "tenor: export " << sdk::quote_name(func) << " is " << kind_noun(exp->kind) << ", not a function\n";
     return kExitUsage;
   }
   const vm::FuncType& type = (*module)->function_type(exp->index);
   if (arg_texts.size() != type.params.size()) {
-    std::cerr << "tenor: " << sdk::quote_name(func) << " takes " << type.params.size()
-              << " argument(s) " << vm::to_string(type) << ", " << arg_texts.size()
-              << " given\n";
+    std::cerr << "tenor: " << sdk::quote_name(func) << " takes " << type.params.size() << " argument(s) "
+              << vm::to_string(type) << ", " << arg_texts.size() << " given\n";
     return kExitUsage;
   }
   std::vector<vm::Value> args;
@@ -285,7 +282,8 @@ int run(const RunRequest& req) {
     std::string where;
     if (result.trap_site) {
       auto map = sdk::SourceMap::from_wasm(*bytes);
-      if (!map) std::cerr << "tenor: warning: " << path << ": " << map.error().message << "\n";
+      if (!map)
+        std::cerr << "tenor: warning: " << path << ": " << map.error().message << "\n";
       else if (*map)
         if (auto loc = (*map)->lookup(result.trap_site->code_offset)) where = " (" + loc->to_string() + ")";
     }
@@ -329,8 +327,8 @@ int spec(const std::vector<std::string>& dirs, size_t max_failures, bool meterin
     passed += r.passed;
     failed += r.failed;
     skipped += r.skipped;
-    std::cout << file.filename().string() << ": " << r.passed << " passed, " << r.failed
-              << " failed, " << r.skipped << " skipped\n";
+    std::cout << file.filename().string() << ": " << r.passed << " passed, " << r.failed << " failed, " << r.skipped
+              << " skipped\n";
     const size_t shown = std::min(max_failures, r.failures.size());
     for (size_t i = 0; i < shown; ++i) std::cout << "  " << r.failures[i].to_string() << "\n";
     if (shown < r.failures.size()) {
@@ -365,8 +363,7 @@ void setup_wasm(CLI::App& cmd, CommandContext& ctx) {
   auto opts = std::make_shared<Options>();
 
   CLI::App* validate_cmd = wasm->add_subcommand(
-      "validate",
-      "Decode and validate a module; prints `ok` or the error, exits 1 when it is not valid");
+      "validate", "Decode and validate a module; prints `ok` or the error, exits 1 when it is not valid");
   validate_cmd->add_option("FILE", opts->file, "the .wasm file")->required();
   validate_cmd->callback([&ctx, opts] { ctx.exit_code = validate(opts->file); });
 
@@ -378,14 +375,13 @@ void setup_wasm(CLI::App& cmd, CommandContext& ctx) {
       "code offset 0xOFFSET`, and exits 1.");
   run_cmd->add_option("FILE", opts->file, "the .wasm file")->required();
   run_cmd->add_option("FUNC", opts->func, "the exported function to call")->required();
-  run_cmd->add_option(
-      "ARGS", opts->args,
-      "arguments, parsed by the function's parameter types:\n"
-      "  i32/i64: signed or unsigned decimal (-1, 4294967295) or 0x hex bits (0xffffffff)\n"
-      "  f32/f64: decimal (1.5, -0, 1e-3), inf, -inf, nan, -nan, or the raw IEEE-754 bits as\n"
-      "           0x hex (0x7fc00001) or nan:0x...\n"
-      "Results print integers as signed decimal, floats round-trippably (%.9g / %.17g), the\n"
-      "positive canonical NaN as nan and other NaNs as nan:0x<bits>.");
+  run_cmd->add_option("ARGS", opts->args,
+                      "arguments, parsed by the function's parameter types:\n"
+                      "  i32/i64: signed or unsigned decimal (-1, 4294967295) or 0x hex bits (0xffffffff)\n"
+                      "  f32/f64: decimal (1.5, -0, 1e-3), inf, -inf, nan, -nan, or the raw IEEE-754 bits as\n"
+                      "           0x hex (0x7fc00001) or nan:0x...\n"
+                      "Results print integers as signed decimal, floats round-trippably (%.9g / %.17g), the\n"
+                      "positive canonical NaN as nan and other NaNs as nan:0x<bits>.");
   // Everything after FILE is positional, so negative numbers and -inf are values, not options.
   run_cmd->positionals_at_end();
   run_cmd->add_option("--gas", opts->gas,
@@ -396,35 +392,33 @@ void setup_wasm(CLI::App& cmd, CommandContext& ctx) {
                       "block entered, with its gas) or `instr` (also every internal instruction); "
                       "prints the events and the trace's running hash, which is identical for "
                       "identical executions");
-  run_cmd->add_option("--trace-limit", opts->trace_limit, "trace events to keep and print")
-      ->default_val(1000);
+  run_cmd->add_option("--trace-limit", opts->trace_limit, "trace events to keep and print")->default_val(1000);
   run_cmd->add_option("--profile", opts->profile,
                       "`contract`: reject the module unless it keeps the contract profile (no "
                       "floats, imports only from `tenor`, one memory with a maximum of at most 256 "
                       "pages, no start function, exports `memory` and `tenor_entry`); see docs/vm.md");
-  run_cmd->add_option("--limits", opts->limits,
-                      "KEY=VALUE: set a VmConfig limit by its name (repeatable), e.g. "
-                      "--limits max_call_depth=100 --limits max_memory_pages=16; see docs/vm.md, "
-                      "\"Limits\"")
+  run_cmd
+      ->add_option("--limits", opts->limits,
+                   "KEY=VALUE: set a VmConfig limit by its name (repeatable), e.g. "
+                   "--limits max_call_depth=100 --limits max_memory_pages=16; see docs/vm.md, "
+                   "\"Limits\"")
       ->allow_extra_args(false);
   run_cmd->callback([&ctx, opts] {
-    RunRequest req{opts->file,    opts->func,  opts->args,  opts->gas,
+    RunRequest req{opts->file,    opts->func,   opts->args,  opts->gas,
                    opts->profile, opts->limits, opts->trace, opts->trace_limit};
     ctx.exit_code = run(req);
   });
 
-  CLI::App* spec_cmd = wasm->add_subcommand(
-      "spec",
-      "Run WebAssembly spec tests (wast2json output). Each DIR holds NAME.json files or folders "
-      "of them. Prints one line per file and a total; exits 1 when any command failed.");
+  CLI::App* spec_cmd =
+      wasm->add_subcommand("spec",
+                           "Run WebAssembly spec tests (wast2json output). Each DIR holds NAME.json files or folders "
+                           "of them. Prints one line per file and a total; exits 1 when any command failed.");
   spec_cmd->add_option("DIR", opts->dirs, "spec-test folders")->required();
-  spec_cmd->add_option("--max-failures", opts->max_failures,
-                       "failures to list per file")->default_val(20);
+  spec_cmd->add_option("--max-failures", opts->max_failures, "failures to list per file")->default_val(20);
   spec_cmd->add_flag("--metering", opts->metering,
                      "translate modules with gas metering (calls stay unlimited): checks that "
                      "metered code computes exactly what unmetered code does");
-  spec_cmd->callback(
-      [&ctx, opts] { ctx.exit_code = spec(opts->dirs, opts->max_failures, opts->metering); });
+  spec_cmd->callback([&ctx, opts] { ctx.exit_code = spec(opts->dirs, opts->max_failures, opts->metering); });
 }
 
 }  // namespace tenor::cli

@@ -24,7 +24,8 @@ Bytes hex(const std::string& text) {
   std::string digits;
   for (char ch : text)
     if (std::isxdigit(static_cast<unsigned char>(ch))) digits += ch;
-  for (std::size_t i = 0; i + 1 < digits.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoi(digits.substr(i, 2), nullptr, 16)));
+  for (std::size_t i = 0; i + 1 < digits.size(); i += 2)
+    out.push_back(static_cast<uint8_t>(std::stoi(digits.substr(i, 2), nullptr, 16)));
   return out;
 }
 

@@ -41,7 +41,8 @@ class Factoring : public testing::TestWithParam<compiler::OptLevel> {
   }
   ExecResult register_invoice(uint8_t id, vm::Party who_owes, __int128 amount) {
     c->sign_as({seller});
-    return c->call(Args().str("register").fixed(invoice_id(id)).fixed(who_owes).money(amount, "CNY").i32(20'000).bytes());
+    return c->call(
+        Args().str("register").fixed(invoice_id(id)).fixed(who_owes).money(amount, "CNY").i32(20'000).bytes());
   }
   std::unique_ptr<Deployed> c;
   vm::Party seller = party(1), debtor = party(2), factor = party(3);

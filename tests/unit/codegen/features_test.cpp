@@ -133,7 +133,8 @@ TEST_P(Features, StructsEnumsAndOptions) {
   // Nested patterns: Some(variant with bindings), Some(variant), Some(_), Some(literal), Some(n).
   EXPECT_EQ(ok("nested", Args().u8(1).u8(1).i64(3).i64(9).u8(0)), enc(Args().u64(9)));
   EXPECT_EQ(ok("nested", Args().u8(1).u8(0).u8(0)), enc(Args().u64(1)));
-  EXPECT_EQ(ok("nested", Args().u8(1).raw(Args().u8(2).bytes()).raw(line(0, 0, 0, 0, "").bytes()).u8(0)), enc(Args().u64(2)));
+  EXPECT_EQ(ok("nested", Args().u8(1).raw(Args().u8(2).bytes()).raw(line(0, 0, 0, 0, "").bytes()).u8(0)),
+            enc(Args().u64(2)));
   EXPECT_EQ(ok("nested", Args().u8(0).u8(1).u64(7)), enc(Args().u64(70)));
   EXPECT_EQ(ok("nested", Args().u8(0).u8(1).u64(8)), enc(Args().u64(8)));
   EXPECT_EQ(ok("nested", Args().u8(0).u8(0)), enc(Args().u64(0)));

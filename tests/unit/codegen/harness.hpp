@@ -29,21 +29,51 @@ inline vm::Party party(uint8_t n) {
 // Borsh arguments: Args().str("register").fixed(hash).u64(5).bytes()
 class Args {
  public:
-  Args& str(std::string_view s) { w_.string(s); return *this; }
-  Args& u8(uint8_t v) { w_.u8(v); return *this; }
-  Args& u32(uint32_t v) { w_.u32(v); return *this; }
-  Args& u64(uint64_t v) { w_.u64(v); return *this; }
-  Args& i64(int64_t v) { w_.i64(v); return *this; }
-  Args& i32(int32_t v) { w_.i32(v); return *this; }
-  Args& i128(__int128 v) { w_.i128(v); return *this; }
-  Args& boolean(bool v) { w_.boolean(v); return *this; }
-  Args& fixed(const std::array<uint8_t, 32>& v) { w_.fixed(v); return *this; }
+  Args& str(std::string_view s) {
+    w_.string(s);
+    return *this;
+  }
+  Args& u8(uint8_t v) {
+    w_.u8(v);
+    return *this;
+  }
+  Args& u32(uint32_t v) {
+    w_.u32(v);
+    return *this;
+  }
+  Args& u64(uint64_t v) {
+    w_.u64(v);
+    return *this;
+  }
+  Args& i64(int64_t v) {
+    w_.i64(v);
+    return *this;
+  }
+  Args& i32(int32_t v) {
+    w_.i32(v);
+    return *this;
+  }
+  Args& i128(__int128 v) {
+    w_.i128(v);
+    return *this;
+  }
+  Args& boolean(bool v) {
+    w_.boolean(v);
+    return *this;
+  }
+  Args& fixed(const std::array<uint8_t, 32>& v) {
+    w_.fixed(v);
+    return *this;
+  }
   Args& money(__int128 minor, std::string_view cur) {
     w_.i128(minor);
     for (char c : cur) w_.u8(static_cast<uint8_t>(c));
     return *this;
   }
-  Args& raw(const Bytes& b) { w_.fixed(b); return *this; }
+  Args& raw(const Bytes& b) {
+    w_.fixed(b);
+    return *this;
+  }
   Bytes bytes() const { return w_.data(); }
 
  private:
@@ -106,8 +136,8 @@ class Deployed {
 };
 
 inline std::string status_text(const ExecResult& r) {
-  return std::string(vm::to_string(r.status)) + " " + r.message + " output=" +
-         std::string(r.output.begin(), r.output.end());
+  return std::string(vm::to_string(r.status)) + " " + r.message +
+         " output=" + std::string(r.output.begin(), r.output.end());
 }
 
 }  // namespace tenor::test

@@ -256,11 +256,22 @@ i128 random_divisor(SplitMix64& g) {
 std::int64_t random_rate(SplitMix64& g) {
   switch (g.below(7)) {
     case 0: return 0;
-    case 1: case 2: return g.range(0, 2'000'000'000);
+    case 1:
+    case 2: return g.range(0, 2'000'000'000);
     case 3: return g.range(-2'000'000'000, 0);
     case 4: {
-      const std::int64_t special[] = {1, -1, 500'000'000, 250'000'000, 1'000'000'000, 2'000'000'000, 1'500'000'000,
-                                      -500'000'000, -1'000'000'000, 999'999'999, 1'000'000'001, 35'000'000};
+      const std::int64_t special[] = {1,
+                                      -1,
+                                      500'000'000,
+                                      250'000'000,
+                                      1'000'000'000,
+                                      2'000'000'000,
+                                      1'500'000'000,
+                                      -500'000'000,
+                                      -1'000'000'000,
+                                      999'999'999,
+                                      1'000'000'001,
+                                      35'000'000};
       return special[g.below(std::size(special))];
     }
     case 5: return static_cast<std::int64_t>(g.next());  // huge: overflows with large amounts
@@ -273,10 +284,10 @@ std::pair<i128, std::int64_t> tie_for_rate(SplitMix64& g) {
   const i128 m = g.magnitude(static_cast<int>(g.below(90)));
   switch (g.below(5)) {
     case 0: return {m * 1'000'000'000 + (m < 0 ? -500'000'000 : 500'000'000), g.coin() ? 1 : -1};
-    case 1: return {2 * m + 1, 500'000'000};                   // odd * 0.5
+    case 1: return {2 * m + 1, 500'000'000};  // odd * 0.5
     case 2: return {2 * m + 1, g.coin() ? 1'500'000'000 : -500'000'000};
-    case 3: return {4 * m + 2, 250'000'000};                   // (4m + 2) * 0.25
-    default: return {4 * m + 2, 750'000'000};                  // (4m + 2) * 0.75
+    case 3: return {4 * m + 2, 250'000'000};   // (4m + 2) * 0.25
+    default: return {4 * m + 2, 750'000'000};  // (4m + 2) * 0.75
   }
 }
 
@@ -367,8 +378,7 @@ class Checker {
   ~Checker() {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
     std::cout << "[ cases    ] " << name_ << ": " << cases_ << " calls (" << traps_ << " expected traps), " << failures_
-              << " mismatches, " << ms
-              << " ms\n";
+              << " mismatches, " << ms << " ms\n";
   }
   void check(Deployed& c, const std::string& what, const Bytes& input, const Want& want) {
     ++cases_;
@@ -404,7 +414,8 @@ std::string divide_loc(Mode mode) { return loc(std::string("a.divide(k, Rounding
 Case divide_case(i128 a, i128 k, Mode mode) {
   const std::string where = divide_loc(mode);
   Case c{"divide(" + str(a) + " USD, " + str(k) + ", " + kModes[mode] + ")",
-         Args().str("divide").money(a, "USD").i128(k).u8(static_cast<std::uint8_t>(mode)).bytes(), {}};
+         Args().str("divide").money(a, "USD").i128(k).u8(static_cast<std::uint8_t>(mode)).bytes(),
+         {}};
   c.want = k == 0 ? Want::trap_with({"division by zero", where})
                   : Want::money_or_overflow(round_div(big(a), big(k), mode), where);
   return c;
@@ -455,7 +466,8 @@ std::string cur_of(SplitMix64& g) { return g.below(20) == 0 ? "EUR" : "USD"; }  
 Case add_sub_case(bool add, i128 a, i128 b, const std::string& cb) {
   const std::string where = add ? loc("a + b", 2) : loc("a - b", 2);
   Case c{std::string(add ? "add(" : "sub(") + str(a) + " USD, " + str(b) + " " + cb + ")",
-         Args().str(add ? "add" : "sub").money(a, "USD").money(b, cb).bytes(), {}};
+         Args().str(add ? "add" : "sub").money(a, "USD").money(b, cb).bytes(),
+         {}};
   c.want = cb != "USD" ? Want::trap_with({"currency mismatch", where})
                        : Want::money_or_overflow(add ? big(a) + big(b) : big(a) - big(b), where);
   return c;
@@ -468,12 +480,13 @@ Case neg_case(i128 a) {
 
 Case compare_case(i128 a, i128 b, const std::string& cb) {
   Case c{"compare(" + str(a) + " USD, " + str(b) + " " + cb + ")",
-         Args().str("compare").money(a, "USD").money(b, cb).bytes(), {}};
+         Args().str("compare").money(a, "USD").money(b, cb).bytes(),
+         {}};
   if (cb != "USD") {
     c.want = Want::trap_with({"currency mismatch", loc("a < b", 2)});  // the first comparison stops
   } else {
-    const std::uint8_t bits = (a < b ? 1 : 0) | (a <= b ? 2 : 0) | (a > b ? 4 : 0) | (a >= b ? 8 : 0) |
-                              (a == b ? 16 : 0) | (a != b ? 32 : 0);
+    const std::uint8_t bits =
+        (a < b ? 1 : 0) | (a <= b ? 2 : 0) | (a > b ? 4 : 0) | (a >= b ? 8 : 0) | (a == b ? 16 : 0) | (a != b ? 32 : 0);
     c.want.byte = bits;
   }
   return c;
@@ -688,7 +701,8 @@ TEST_F(MoneyProperty, O0AndO2Agree) {
       const ExecResult r2 = o2_->call(c.input);
       ++compared;
       if (r0.status != r2.status || r0.output != r2.output || r0.message != r2.message) {
-        if (++differ <= 10) ADD_FAILURE() << "O0 and O2 differ on " << c.what << "\n  O0: " << show(r0) << "\n  O2: " << show(r2);
+        if (++differ <= 10)
+          ADD_FAILURE() << "O0 and O2 differ on " << c.what << "\n  O0: " << show(r0) << "\n  O2: " << show(r2);
       }
     }
   }

@@ -44,9 +44,9 @@ Bytes be64(uint64_t v) {
 }
 Bytes fixed_bytes(const vm::Hash& h) { return Bytes(h.begin(), h.end()); }
 
-constexpr int32_t kToday = 20833;              // 2027-01-15: the harness's block time
+constexpr int32_t kToday = 20833;  // 2027-01-15: the harness's block time
 constexpr int64_t kDay = 86'400;
-constexpr int64_t kRate = 1'000'000'000;       // Rate scale: 1.0
+constexpr int64_t kRate = 1'000'000'000;  // Rate scale: 1.0
 
 // A standard contract on the test embedder, with call helpers that check outcomes.
 class Stdlib : public testing::TestWithParam<OptLevel> {
@@ -123,13 +123,17 @@ class Payables : public Stdlib {
   static Args piece(const vm::Party& holder, __int128 amount, std::optional<vm::Hash> parent) {
     Args a;
     a.fixed(core).fixed(holder).money(amount, "CNY").i32(kDue);
-    if (parent) a.u8(1).fixed(*parent);
-    else a.u8(0);
+    if (parent)
+      a.u8(1).fixed(*parent);
+    else
+      a.u8(0);
     return a;
   }
   static Bytes cat(Args a, const Args& tail) { return a.raw(tail.bytes()).bytes(); }
   static Args held() { return Args().u8(0); }
-  static Args split_state(const vm::Hash& kept, const vm::Hash& passed) { return Args().u8(1).fixed(kept).fixed(passed); }
+  static Args split_state(const vm::Hash& kept, const vm::Hash& passed) {
+    return Args().u8(1).fixed(kept).fixed(passed);
+  }
   static Args transferred(const vm::Hash& to) { return Args().u8(2).fixed(to); }
   static Args financed(const vm::Party& f, __int128 advance) { return Args().u8(3).fixed(f).money(advance, "CNY"); }
   static Args settled(const vm::Party& to) { return Args().u8(4).fixed(to); }
@@ -162,8 +166,8 @@ class Payables : public Stdlib {
   }
 
   static constexpr int32_t kDue = kToday + 90;  // 2027-04-15
-  static inline const vm::Party core = party(1), s1 = party(2), s2 = party(3), factor = party(4),
-                                factor2 = party(5), s3 = party(6);
+  static inline const vm::Party core = party(1), s1 = party(2), s2 = party(3), factor = party(4), factor2 = party(5),
+                                s3 = party(6);
 };
 
 TEST_P(Payables, IssueSplitTransferFinanceAndSettleEveryPiece) {
@@ -175,16 +179,21 @@ TEST_P(Payables, IssueSplitTransferFinanceAndSettleEveryPiece) {
                            Args().fixed(hash_id(1)).fixed(core).fixed(s1).money(100'000'000, "CNY").i32(kDue).bytes()));
   EXPECT_EQ(stored_piece(hash_id(1)), cat(piece(s1, 100'000'000, std::nullopt), held()));
   EXPECT_EQ(view_piece(hash_id(1)), cat(Args().u8(1).raw(stored_piece(hash_id(1))), Args()));
-  EXPECT_EQ(ok({core}, "totals_in", Args().str("CNY")), cat(Args().u8(1), Args().raw(totals(100'000'000, 100'000'000, 0, 0, 0))));
+  EXPECT_EQ(ok({core}, "totals_in", Args().str("CNY")),
+            cat(Args().u8(1), Args().raw(totals(100'000'000, 100'000'000, 0, 0, 0))));
   EXPECT_EQ(stored(key(1, Bytes{'C', 'N', 'Y'})), totals(100'000'000, 100'000'000, 0, 0, 0));
 
   // s1 keeps 666,666.67 (id 2) and passes 333,333.33 (id 3) to its supplier s2.
   size_t before = event_count();
   ok({s1}, "split", split_args(hash_id(1), hash_id(2), 66'666'667, hash_id(3), 33'333'333, s2));
-  EXPECT_EQ(events_since(before),
-            (std::vector<std::pair<std::string, Bytes>>{
-                {"Split", Args().fixed(hash_id(1)).fixed(hash_id(2)).money(66'666'667, "CNY").fixed(hash_id(3))
-                              .money(33'333'333, "CNY").fixed(s2).bytes()}}));
+  EXPECT_EQ(events_since(before), (std::vector<std::pair<std::string, Bytes>>{{"Split", Args()
+                                                                                            .fixed(hash_id(1))
+                                                                                            .fixed(hash_id(2))
+                                                                                            .money(66'666'667, "CNY")
+                                                                                            .fixed(hash_id(3))
+                                                                                            .money(33'333'333, "CNY")
+                                                                                            .fixed(s2)
+                                                                                            .bytes()}}));
   EXPECT_EQ(stored_piece(hash_id(1)), cat(piece(s1, 100'000'000, std::nullopt), split_state(hash_id(2), hash_id(3))));
   EXPECT_EQ(stored_piece(hash_id(2)), cat(piece(s1, 66'666'667, hash_id(1)), held()));
   EXPECT_EQ(stored_piece(hash_id(3)), cat(piece(s2, 33'333'333, hash_id(1)), held()));
@@ -193,16 +202,19 @@ TEST_P(Payables, IssueSplitTransferFinanceAndSettleEveryPiece) {
   before = event_count();
   ok({s2}, "transfer", Args().fixed(hash_id(3)).fixed(hash_id(4)).fixed(s3));
   EXPECT_EQ(topics_since(before), std::vector<std::string>{"Transferred"});
-  EXPECT_EQ(events_since(before)[0].second, Args().fixed(hash_id(3)).fixed(hash_id(4)).fixed(s3).money(33'333'333, "CNY").bytes());
+  EXPECT_EQ(events_since(before)[0].second,
+            Args().fixed(hash_id(3)).fixed(hash_id(4)).fixed(s3).money(33'333'333, "CNY").bytes());
   EXPECT_EQ(stored_piece(hash_id(3)), cat(piece(s2, 33'333'333, hash_id(1)), transferred(hash_id(4))));
   EXPECT_EQ(stored_piece(hash_id(4)), cat(piece(s3, 33'333'333, hash_id(3)), held()));
 
   // s3 and the factor finance id 4 at 85%: 333,333.33 x 0.85 = 283,333.3305, rounded down.
   before = event_count();
   ok({s3, factor}, "finance", Args().fixed(hash_id(4)).fixed(factor).i64(850'000'000));
-  EXPECT_EQ(events_since(before)[0],
-            std::make_pair(std::string("Financed"), Args().fixed(hash_id(4)).fixed(s3).fixed(factor)
-                                                        .money(33'333'333, "CNY").money(28'333'333, "CNY").bytes()));
+  EXPECT_EQ(
+      events_since(before)[0],
+      std::make_pair(
+          std::string("Financed"),
+          Args().fixed(hash_id(4)).fixed(s3).fixed(factor).money(33'333'333, "CNY").money(28'333'333, "CNY").bytes()));
   EXPECT_EQ(stored_piece(hash_id(4)), cat(piece(s3, 33'333'333, hash_id(3)), financed(factor, 28'333'333)));
   // s1 and another factor finance id 2 at 80%: 666,666.67 x 0.8 = 533,333.336, rounded down.
   ok({s1, factor2}, "finance", Args().fixed(hash_id(2)).fixed(factor2).i64(800'000'000));
@@ -255,7 +267,8 @@ TEST_P(Payables, IssuingIsRefusedForBadTerms) {
   reverts({core}, "issue", Args().fixed(hash_id(1)).fixed(s1).money(100, "CNY").i32(kDue), "already exists");
   reverts({core}, "issue", Args().fixed(hash_id(2)).fixed(s1).money(0, "CNY").i32(kDue), "amount must be positive");
   reverts({core}, "issue", Args().fixed(hash_id(2)).fixed(s1).money(-5, "CNY").i32(kDue), "amount must be positive");
-  reverts({core}, "issue", Args().fixed(hash_id(2)).fixed(s1).money(100, "CNY").i32(kToday), "due date must be in the future");
+  reverts({core}, "issue", Args().fixed(hash_id(2)).fixed(s1).money(100, "CNY").i32(kToday),
+          "due date must be in the future");
   reverts({core}, "issue", Args().fixed(hash_id(2)).fixed(core).money(100, "CNY").i32(kDue), "to itself");
   // Another currency has its own totals.
   ok({core}, "issue", Args().fixed(hash_id(3)).fixed(s1).money(700, "USD").i32(kDue));
@@ -316,7 +329,8 @@ TEST_P(Payables, APieceIsFinancedAtMostOnceByItsHolderAndAFactorTogether) {
   // A transferred piece cannot be financed either; its successor can.
   ok({s1}, "transfer", Args().fixed(hash_id(2)).fixed(hash_id(6)).fixed(s3));
   reverts({s1, factor}, "finance", Args().fixed(hash_id(2)).fixed(factor).i64(kRate / 2), "never financed twice");
-  reverts({s1}, "transfer", Args().fixed(hash_id(2)).fixed(hash_id(7)).fixed(s3), "only a held piece can be transferred");
+  reverts({s1}, "transfer", Args().fixed(hash_id(2)).fixed(hash_id(7)).fixed(s3),
+          "only a held piece can be transferred");
   // Not on or after the due date.
   set_day(kDue);
   reverts({s3, factor}, "finance", Args().fixed(hash_id(6)).fixed(factor).i64(kRate / 2), "on or after its due date");
@@ -349,7 +363,8 @@ class Warehouse : public Stdlib {
 
   // Receipt id 1: 1,000 units of copper at 50.00 USD: collateral 50,000.00, max loan 35,000.00.
   void issue() {
-    ok({warehouse}, "issue", Args().fixed(hash_id(1)).fixed(owner).str("copper cathode, grade A").u64(1000).money(5000, "USD"));
+    ok({warehouse}, "issue",
+       Args().fixed(hash_id(1)).fixed(owner).str("copper cathode, grade A").u64(1000).money(5000, "USD"));
   }
   Args receipt(const vm::Party& who, __int128 unit_price) const {
     return Args().fixed(warehouse).fixed(who).str("copper cathode, grade A").u64(1000).money(unit_price, "USD");
@@ -377,16 +392,19 @@ TEST_P(Warehouse, PledgeMarginCallCureRepayAndRelease) {
   EXPECT_EQ(stored(key(2)), Args().i64(700'000'000).bytes());
   issue();
   EXPECT_EQ(topics_since(0), std::vector<std::string>{"Issued"});
-  EXPECT_EQ(events_since(0)[0].second, Args().fixed(hash_id(1)).fixed(warehouse).fixed(owner).u64(1000).money(5000, "USD").bytes());
+  EXPECT_EQ(events_since(0)[0].second,
+            Args().fixed(hash_id(1)).fixed(warehouse).fixed(owner).u64(1000).money(5000, "USD").bytes());
   EXPECT_EQ(stored_receipt(), with(receipt(owner, 5000), free_state()));
   EXPECT_EQ(ok({anyone}, "position", Args().fixed(hash_id(1))), position(5'000'000, 3'500'000, 0, false));
 
   // Owner and lender pledge it for exactly the maximum: 35,000.00 USD.
-  reverts({owner, lender}, "pledge", Args().fixed(hash_id(1)).fixed(lender).money(3'500'001, "USD"), "exceeds the maximum loan-to-value");
+  reverts({owner, lender}, "pledge", Args().fixed(hash_id(1)).fixed(lender).money(3'500'001, "USD"),
+          "exceeds the maximum loan-to-value");
   size_t before = event_count();
   ok({owner, lender}, "pledge", Args().fixed(hash_id(1)).fixed(lender).money(3'500'000, "USD"));
-  EXPECT_EQ(events_since(before)[0], std::make_pair(std::string("Pledged"),
-                                                    Args().fixed(hash_id(1)).fixed(owner).fixed(lender).money(3'500'000, "USD").bytes()));
+  EXPECT_EQ(events_since(before)[0],
+            std::make_pair(std::string("Pledged"),
+                           Args().fixed(hash_id(1)).fixed(owner).fixed(lender).money(3'500'000, "USD").bytes()));
   EXPECT_EQ(stored_receipt(), with(receipt(owner, 5000), pledged(lender, 3'500'000)));
   // One lender at a time: a second pledge is refused, whoever the lender.
   reverts({owner, lender2}, "pledge", Args().fixed(hash_id(1)).fixed(lender2).money(100, "USD"), "already pledged");
@@ -399,18 +417,24 @@ TEST_P(Warehouse, PledgeMarginCallCureRepayAndRelease) {
   EXPECT_EQ(events_since(before),
             (std::vector<std::pair<std::string, Bytes>>{
                 {"PriceUpdated", Args().fixed(hash_id(1)).money(4999, "USD").money(4'999'000, "USD").bytes()},
-                {"MarginCalled", Args().fixed(hash_id(1)).fixed(lender).money(3'500'000, "USD").money(3'499'300, "USD")
-                                     .i32(kToday + 5).bytes()}}));
+                {"MarginCalled", Args()
+                                     .fixed(hash_id(1))
+                                     .fixed(lender)
+                                     .money(3'500'000, "USD")
+                                     .money(3'499'300, "USD")
+                                     .i32(kToday + 5)
+                                     .bytes()}}));
   EXPECT_EQ(stored_receipt(), with(receipt(owner, 4999), called(lender, 3'500'000, kToday + 5)));
   EXPECT_EQ(ok({anyone}, "position", Args().fixed(hash_id(1))), position(4'999'000, 3'499'300, 3'500'000, true));
 
   // The owner tops up 7.00: back within the limit, the call is cured.
   before = event_count();
   ok({owner, lender}, "repay", amount(700));
-  EXPECT_EQ(events_since(before),
-            (std::vector<std::pair<std::string, Bytes>>{
-                {"Repaid", Args().fixed(hash_id(1)).money(700, "USD").money(3'499'300, "USD").bytes()},
-                {"MarginCallCured", Args().fixed(hash_id(1)).money(3'499'300, "USD").money(3'499'300, "USD").bytes()}}));
+  EXPECT_EQ(
+      events_since(before),
+      (std::vector<std::pair<std::string, Bytes>>{
+          {"Repaid", Args().fixed(hash_id(1)).money(700, "USD").money(3'499'300, "USD").bytes()},
+          {"MarginCallCured", Args().fixed(hash_id(1)).money(3'499'300, "USD").money(3'499'300, "USD").bytes()}}));
   EXPECT_EQ(stored_receipt(), with(receipt(owner, 4999), pledged(lender, 3'499'300)));
 
   // Repaying everything releases the pledge; the receipt can then be pledged to another lender.
@@ -453,12 +477,14 @@ TEST_P(Warehouse, TheLenderSeizesOnlyAfterTheDeadline) {
   before = event_count();
   ok({lender}, "seize", Args().fixed(hash_id(1)));
   EXPECT_EQ(events_since(before)[0],
-            std::make_pair(std::string("Seized"), Args().fixed(hash_id(1)).fixed(lender).fixed(owner).money(2'900'000, "USD").bytes()));
+            std::make_pair(std::string("Seized"),
+                           Args().fixed(hash_id(1)).fixed(lender).fixed(owner).money(2'900'000, "USD").bytes()));
   EXPECT_EQ(stored_receipt(), with(receipt(lender, 3900), seized(lender, 2'900'000)));
   // Seizure is final.
   reverts({lender}, "seize", Args().fixed(hash_id(1)), "not pledged");
   reverts({owner, lender}, "repay", amount(1), "not pledged");
-  reverts({lender, lender2}, "pledge", Args().fixed(hash_id(1)).fixed(lender2).money(100, "USD"), "a seized receipt cannot be pledged");
+  reverts({lender, lender2}, "pledge", Args().fixed(hash_id(1)).fixed(lender2).money(100, "USD"),
+          "a seized receipt cannot be pledged");
 }
 
 TEST_P(Warehouse, ARepaymentAfterTheDeadlineStillCuresBeforeSeizure) {
@@ -480,7 +506,8 @@ TEST_P(Warehouse, APriceRecoveryLiftsTheCall) {
   size_t before = event_count();
   ok({oracle}, "update_price", price(5000));
   EXPECT_EQ(events_since(before)[1],
-            std::make_pair(std::string("MarginCallCured"), Args().fixed(hash_id(1)).money(3'500'000, "USD").money(3'500'000, "USD").bytes()));
+            std::make_pair(std::string("MarginCallCured"),
+                           Args().fixed(hash_id(1)).money(3'500'000, "USD").money(3'500'000, "USD").bytes()));
   EXPECT_EQ(stored_receipt(), with(receipt(owner, 5000), pledged(lender, 3'500'000)));
   // A new fall later opens a new call with a new deadline; a rise within the limit emits only the price.
   set_day(kToday + 10);
@@ -495,21 +522,27 @@ TEST_P(Warehouse, APriceRecoveryLiftsTheCall) {
 TEST_P(Warehouse, Refusals) {
   issue();
   // Issuing.
-  reverts({warehouse}, "issue", Args().fixed(hash_id(1)).fixed(owner).str("x").u64(1).money(1, "USD"), "already exists");
-  reverts({warehouse}, "issue", Args().fixed(hash_id(2)).fixed(owner).str("x").u64(0).money(1, "USD"), "quantity must be positive");
-  reverts({warehouse}, "issue", Args().fixed(hash_id(2)).fixed(owner).str("x").u64(1).money(0, "USD"), "unit price must be positive");
+  reverts({warehouse}, "issue", Args().fixed(hash_id(1)).fixed(owner).str("x").u64(1).money(1, "USD"),
+          "already exists");
+  reverts({warehouse}, "issue", Args().fixed(hash_id(2)).fixed(owner).str("x").u64(0).money(1, "USD"),
+          "quantity must be positive");
+  reverts({warehouse}, "issue", Args().fixed(hash_id(2)).fixed(owner).str("x").u64(1).money(0, "USD"),
+          "unit price must be positive");
   // Pledging: owner and lender both sign; not to oneself; a positive loan in the price's currency.
   reverts({owner}, "pledge", Args().fixed(hash_id(1)).fixed(lender).money(100, "USD"), "`lender` must sign");
-  reverts({lender}, "pledge", Args().fixed(hash_id(1)).fixed(lender).money(100, "USD"), "`receipts[id].owner` must sign");
+  reverts({lender}, "pledge", Args().fixed(hash_id(1)).fixed(lender).money(100, "USD"),
+          "`receipts[id].owner` must sign");
   reverts({owner}, "pledge", Args().fixed(hash_id(1)).fixed(owner).money(100, "USD"), "against its own receipt");
   reverts({owner, lender}, "pledge", Args().fixed(hash_id(1)).fixed(lender).money(0, "USD"), "loan must be positive");
-  reverts({owner, lender}, "pledge", Args().fixed(hash_id(1)).fixed(lender).money(100, "EUR"), "currency of the goods' price");
+  reverts({owner, lender}, "pledge", Args().fixed(hash_id(1)).fixed(lender).money(100, "EUR"),
+          "currency of the goods' price");
   // Prices: the oracle alone, positive, same currency.
   reverts({owner}, "update_price", price(4000), "`oracle` must sign");
   reverts({warehouse}, "update_price", price(4000), "`oracle` must sign");
   reverts({oracle}, "update_price", price(0), "unit price must be positive");
   reverts({oracle}, "update_price", Args().fixed(hash_id(1)).money(4000, "EUR"), "same currency");
-  traps({oracle}, "update_price", Args().fixed(hash_id(7)).money(4000, "USD"), "no entry with this key in `receipts`", "warehouse_receipt.tnr");
+  traps({oracle}, "update_price", Args().fixed(hash_id(7)).money(4000, "USD"), "no entry with this key in `receipts`",
+        "warehouse_receipt.tnr");
   // Repaying: only a pledged receipt, signed by owner and lender, in the loan's currency.
   reverts({owner, lender}, "repay", amount(1), "not pledged");
   ok({owner, lender}, "pledge", Args().fixed(hash_id(1)).fixed(lender).money(1'000'000, "USD"));
@@ -557,21 +590,37 @@ class Loan : public Stdlib {
     int64_t late_fee_rate = 50'000'000;  // 5%
   };
   static Args terms(const Terms& t) {
-    return Args().fixed(t.lender).fixed(t.borrower).money(t.principal, "USD").i64(t.rate).u32(t.count).i64(t.period)
-        .i32(t.first_due).i64(t.late_fee_rate);
+    return Args()
+        .fixed(t.lender)
+        .fixed(t.borrower)
+        .money(t.principal, "USD")
+        .i64(t.rate)
+        .u32(t.count)
+        .i64(t.period)
+        .i32(t.first_due)
+        .i64(t.late_fee_rate);
   }
   Args agree_args(const vm::Hash& id, const Terms& t) { return Args().fixed(id).raw(terms(t).bytes()); }
-  static Bytes installment(int32_t due, __int128 principal, __int128 interest, __int128 late_fee, bool charged, __int128 paid) {
-    return Args().i32(due).money(principal, "USD").money(interest, "USD").money(late_fee, "USD").boolean(charged)
-        .money(paid, "USD").bytes();
+  static Bytes installment(int32_t due, __int128 principal, __int128 interest, __int128 late_fee, bool charged,
+                           __int128 paid) {
+    return Args()
+        .i32(due)
+        .money(principal, "USD")
+        .money(interest, "USD")
+        .money(late_fee, "USD")
+        .boolean(charged)
+        .money(paid, "USD")
+        .bytes();
   }
   Bytes view_installment(uint32_t n) { return ok({anyone}, "installment", Args().fixed(hash_id(1)).u32(n)); }
   Bytes status(uint8_t state, uint32_t paid_count, std::optional<int32_t> next_due, __int128 next_unpaid, bool overdue,
                __int128 outstanding, __int128 paid) {
     Args a;
     a.u8(state).u32(paid_count);
-    if (next_due) a.u8(1).i32(*next_due);
-    else a.u8(0);
+    if (next_due)
+      a.u8(1).i32(*next_due);
+    else
+      a.u8(0);
     return a.money(next_unpaid, "USD").boolean(overdue).money(outstanding, "USD").money(paid, "USD").bytes();
   }
   Args pay(__int128 minor, const char* cur = "USD") { return Args().fixed(hash_id(1)).money(minor, cur); }
@@ -590,9 +639,14 @@ TEST_P(Loan, AScheduleComputedExactlyThenPaymentsLateFeesAndRepayment) {
   const size_t before_agree = event_count();
   ok({lender, borrower}, "agree", agree_args(hash_id(1), t));
   EXPECT_EQ(events_since(before_agree),
-            (std::vector<std::pair<std::string, Bytes>>{
-                {"Agreed", Args().fixed(hash_id(1)).fixed(lender).fixed(borrower).money(100'010, "USD").u32(4)
-                               .money(137'515, "USD").bytes()}}));
+            (std::vector<std::pair<std::string, Bytes>>{{"Agreed", Args()
+                                                                       .fixed(hash_id(1))
+                                                                       .fixed(lender)
+                                                                       .fixed(borrower)
+                                                                       .money(100'010, "USD")
+                                                                       .u32(4)
+                                                                       .money(137'515, "USD")
+                                                                       .bytes()}}));
   const int32_t d0 = kToday + 30, d1 = d0 + 30, d2 = d1 + 30, d3 = d2 + 30;
   EXPECT_EQ(view_installment(0), Args().u8(1).raw(installment(d0, 25'002, 15'002, 0, false, 0)).bytes());
   EXPECT_EQ(view_installment(1), Args().u8(1).raw(installment(d1, 25'002, 11'251, 0, false, 0)).bytes());
@@ -629,7 +683,8 @@ TEST_P(Loan, AScheduleComputedExactlyThenPaymentsLateFeesAndRepayment) {
   before = event_count();
   ok({anyone}, "charge_late", late(1));
   EXPECT_EQ(events_since(before)[0],
-            std::make_pair(std::string("LateFeeCharged"), Args().fixed(hash_id(1)).u32(1).money(1'313, "USD").fixed(anyone).bytes()));
+            std::make_pair(std::string("LateFeeCharged"),
+                           Args().fixed(hash_id(1)).u32(1).money(1'313, "USD").fixed(anyone).bytes()));
   EXPECT_EQ(view_installment(1), Args().u8(1).raw(installment(d1, 25'002, 11'251, 1'313, true, 10'000)).bytes());
   EXPECT_EQ(ok({anyone}, "status", Args().fixed(hash_id(1))), status(0, 1, d1, 27'566, true, 88'824, 50'004));
   reverts({anyone}, "charge_late", late(1), "already charged");
@@ -670,7 +725,12 @@ TEST_P(Loan, AgreementNeedsBothPartiesAndSoundTerms) {
   bad([](Terms& u) { u.period = 0; }, "at least one day");
   bad([](Terms& u) { u.first_due = kToday; }, "after today");
   // 0.02 USD in 3: parts of 0.01 (0.0067 -> 0.01) leave 0.00 for the last one.
-  bad([](Terms& u) { u.principal = 2; u.count = 3; }, "too small for this number of installments");
+  bad(
+      [](Terms& u) {
+        u.principal = 2;
+        u.count = 3;
+      },
+      "too small for this number of installments");
   // A period that is not whole days stops the transaction at the date arithmetic.
   Terms odd;
   odd.period = 36 * 3600;
@@ -695,7 +755,8 @@ TEST_P(Loan, PaymentsNeedBothPartiesAndTheLoansCurrency) {
   reverts({borrower, lender}, "pay", pay(0), "must be positive");
   reverts({borrower, lender}, "pay", pay(-3), "must be positive");
   reverts({borrower, lender}, "pay", pay(100, "EUR"), "in the loan's currency");
-  traps({borrower, lender}, "pay", Args().fixed(hash_id(9)).money(1, "USD"), "no entry with this key in `loans`", "loan.tnr");
+  traps({borrower, lender}, "pay", Args().fixed(hash_id(9)).money(1, "USD"), "no entry with this key in `loans`",
+        "loan.tnr");
   // A payment spanning installments fills them in order.
   ok({borrower, lender}, "pay", pay(40'004 + 36'253 + 3));
   EXPECT_EQ(view_installment(1), Args().u8(1).raw(installment(kToday + 60, 25'002, 11'251, 0, false, 36'253)).bytes());

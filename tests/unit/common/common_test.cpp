@@ -87,7 +87,7 @@ TEST(CivilDate, ParsesAndFormatsDatesAndTimestamps) {
 TEST(Utf8, AcceptsWellFormedAndNamesTheFirstBadByte) {
   EXPECT_TRUE(is_valid_utf8(std::string_view("plain ascii")));
   EXPECT_TRUE(is_valid_utf8(std::string_view("\xE4\xB8\xAD\xE6\x96\x87 \xF0\x9F\x92\xB0")));  // 中文 💰
-  EXPECT_EQ(first_invalid_utf8(std::string_view("ab\xC0\x80")), 2u);                         // overlong
+  EXPECT_EQ(first_invalid_utf8(std::string_view("ab\xC0\x80")), 2u);                          // overlong
   EXPECT_EQ(first_invalid_utf8(std::string_view("a\xED\xA0\x80")), 1u);                       // surrogate
   EXPECT_EQ(first_invalid_utf8(std::string_view("\xF4\x90\x80\x80")), 0u);                    // > U+10FFFF
   EXPECT_EQ(first_invalid_utf8(std::string_view("abc\xE4\xB8")), 3u);                         // truncated

@@ -20,7 +20,9 @@ CheckResult checked(const std::string& text) {
   return r;
 }
 
-std::vector<std::string> errors_of(const std::string& text) { return kind_names(check_source("t.tnr", text).diagnostics); }
+std::vector<std::string> errors_of(const std::string& text) {
+  return kind_names(check_source("t.tnr", text).diagnostics);
+}
 
 // The type the checker gave the expression whose source text is `expr` (the first such node).
 std::string type_of(const CheckResult& r, const std::string& text, const std::string& expr) {
@@ -137,7 +139,8 @@ fn f(s: State, o: Option<u64>, b: bool) -> u64 {
   EXPECT_EQ(errors_of("contract C enum E { A, B } fn f(e: E) { match e { E::A => { } } }"),
             std::vector<std::string>{"non_exhaustive_match"});
   // An unreachable arm is a warning: the program still checks.
-  const CheckResult r = check_source("t.tnr", "contract C enum E { A, B } fn f(e: E) { match e { _ => { } E::A => { } } }");
+  const CheckResult r =
+      check_source("t.tnr", "contract C enum E { A, B } fn f(e: E) { match e { _ => { } E::A => { } } }");
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(kind_names(r.diagnostics), std::vector<std::string>{"unreachable_arm"});
 }
@@ -145,7 +148,8 @@ fn f(s: State, o: Option<u64>, b: bool) -> u64 {
 TEST(Check, EveryPathReturns) {
   checked("contract C fn f(x: i64) -> i64 { if x < 0 { return -1; } else { return 1; } }");
   checked("contract C fn f(x: i64) -> i64 { if x < 0 { return -1; } revert(\"no\"); }");
-  EXPECT_EQ(errors_of("contract C fn f(x: i64) -> i64 { if x < 0 { return -1; } }"), std::vector<std::string>{"missing_return"});
+  EXPECT_EQ(errors_of("contract C fn f(x: i64) -> i64 { if x < 0 { return -1; } }"),
+            std::vector<std::string>{"missing_return"});
   EXPECT_EQ(errors_of("contract C fn f() { return 1; }"), std::vector<std::string>{"type_mismatch"});
 }
 
@@ -156,11 +160,14 @@ TEST(Check, ViewsMayNotWriteEvenThroughCalls) {
   EXPECT_EQ(errors_of("contract C storage { m: Map<u64, u64> } view v() { m.remove(1); }"),
             std::vector<std::string>{"view_writes_state"});
   // Recursion terminates the fixpoint.
-  checked("contract C fn a(n: u64) -> u64 { if n == 0 { return 0; } return a(n - 1); } view v() -> u64 { return a(3); }");
+  checked(
+      "contract C fn a(n: u64) -> u64 { if n == 0 { return 0; } return a(n - 1); } view v() -> u64 { return a(3); }");
 }
 
 TEST(Check, SignedByExpressionsArePartiesAndInitIsUnique) {
-  checked("contract C storage { admin: Party } init(a: Party) signed_by(a) { admin = a; } action x() signed_by(admin, sender) { }");
+  checked(
+      "contract C storage { admin: Party } init(a: Party) signed_by(a) { admin = a; } action x() signed_by(admin, "
+      "sender) { }");
   EXPECT_EQ(errors_of("contract C action x(n: u64) signed_by(n) { }"), std::vector<std::string>{"type_mismatch"});
   EXPECT_EQ(errors_of("contract C init() { } init() { }"), std::vector<std::string>{"duplicate_definition"});
 }
@@ -178,8 +185,11 @@ action a(r: Address, id: Hash) {
 }
 
 TEST(Check, PushNeedsAVar) {
-  checked("contract C fn f() -> u32 { var v: Vec<u8, 4> = g(); v.push(1); return v.len(); } fn g() -> Vec<u8, 4> { var v: Vec<u8, 4> = g(); return v; }");
-  EXPECT_EQ(errors_of("contract C fn f(v: Vec<u8, 4>) { v.push(1); }"), std::vector<std::string>{"assign_to_immutable"});
+  checked(
+      "contract C fn f() -> u32 { var v: Vec<u8, 4> = g(); v.push(1); return v.len(); } fn g() -> Vec<u8, 4> { var v: "
+      "Vec<u8, 4> = g(); return v; }");
+  EXPECT_EQ(errors_of("contract C fn f(v: Vec<u8, 4>) { v.push(1); }"),
+            std::vector<std::string>{"assign_to_immutable"});
 }
 
 TEST(Check, OnlyFnsAreCallable) {
@@ -217,9 +227,9 @@ TEST(Check, CheckerDepthNeverTighterThanTheParser) {
       ifs = "if true { " + ifs + " }";
       opt = "Some(" + opt + ")";
     }
-    for (const std::string& text : {"contract C fn f() -> i64 { return " + neg + "; }",
-                                    "contract C fn f() -> i64 { " + ifs + " return 0; }",
-                                    "contract C fn f() { let x = " + opt + "; }"}) {
+    for (const std::string& text :
+         {"contract C fn f() -> i64 { return " + neg + "; }", "contract C fn f() -> i64 { " + ifs + " return 0; }",
+          "contract C fn f() { let x = " + opt + "; }"}) {
       if (!parse_source("t.tnr", text).ok()) continue;
       const CheckResult r = check_source("t.tnr", text);
       EXPECT_TRUE(r.ok()) << n << "\n" << r.diagnostics_text().substr(0, 200);

@@ -12,9 +12,9 @@ TEST(Source, LineColumnCountsUtf8CharactersAndTabsAsOne) {
   const FileId f = sm.add_file("a.tnr", "ab\n\t\xC3\xA9x\r\nlast");
   EXPECT_EQ(sm.file(f).line_count(), 3u);
   EXPECT_EQ(sm.line_column({f, 0}).line, 1u);
-  EXPECT_EQ(sm.line_column({f, 3}).column, 1u);   // the tab
-  EXPECT_EQ(sm.line_column({f, 4}).column, 2u);   // é
-  EXPECT_EQ(sm.line_column({f, 6}).column, 3u);   // x, after the two bytes of é
+  EXPECT_EQ(sm.line_column({f, 3}).column, 1u);  // the tab
+  EXPECT_EQ(sm.line_column({f, 4}).column, 2u);  // é
+  EXPECT_EQ(sm.line_column({f, 6}).column, 3u);  // x, after the two bytes of é
   EXPECT_EQ(sm.line_column({f, 9}).line, 3u);
   EXPECT_EQ(sm.file(f).line_text(2), "\t\xC3\xA9x");  // no \r
   EXPECT_EQ(sm.file(f).line_text(3), "last");
@@ -91,7 +91,8 @@ TEST(Diagnostics, CapAtMaxErrorsWithFinalNote) {
   EXPECT_EQ(d.sorted().size(), 3u);
   EXPECT_EQ(d.error_count(), 4u);
   const std::string text = d.render_text(sm);
-  EXPECT_NE(text.find("a.tnr: note: too many errors; stopped after the first 3 (4 in all)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("a.tnr: note: too many errors; stopped after the first 3 (4 in all)\n"), std::string::npos)
+      << text;
 }
 
 TEST(Diagnostics, Json) {

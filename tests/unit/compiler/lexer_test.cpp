@@ -13,10 +13,9 @@ using test::lex_text;
 using K = TokenKind;
 
 TEST(Lexer, EveryKeyword) {
-  const char* words[] = {"contract", "struct", "enum",      "event",     "storage", "init",  "action",
-                         "view",     "fn",     "let",       "var",       "if",      "else",  "while",
-                         "for",      "in",     "match",     "return",    "require", "revert", "emit",
-                         "signed_by", "interface", "true", "false", "as"};
+  const char* words[] = {"contract", "struct", "enum", "event",     "storage",   "init", "action", "view",  "fn",
+                         "let",      "var",    "if",   "else",      "while",     "for",  "in",     "match", "return",
+                         "require",  "revert", "emit", "signed_by", "interface", "true", "false",  "as"};
   std::set<K> seen;
   for (const char* w : words) {
     const auto k = kinds(w);
@@ -32,16 +31,14 @@ TEST(Lexer, EveryKeyword) {
 }
 
 TEST(Lexer, Identifiers) {
-  EXPECT_EQ(kinds("x _ _a a1 Some None letter contracts signed_byx"),
-            std::vector<K>(9, K::Identifier));
+  EXPECT_EQ(kinds("x _ _a a1 Some None letter contracts signed_byx"), std::vector<K>(9, K::Identifier));
   auto l = lex_text("abc_12");
   EXPECT_EQ(l.tokens[0].text, "abc_12");
 }
 
 TEST(Lexer, EveryPunctuation) {
-  const char* puncts[] = {"{", "}", "(", ")", "[", "]", "<", ">", ",", ";", ":", "::", ".", "..", "->", "=>",
-                          "=", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "!", "&&", "||", "?", "@",
-                          "+=", "-="};
+  const char* puncts[] = {"{",  "}",  "(",  ")",  "[", "]", "<", ">", ",", ";", ":",  "::", ".", "..", "->", "=>", "=",
+                          "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "!", "&&", "||", "?", "@",  "+=", "-="};
   std::size_t punct_kinds = 0;
   for (std::size_t i = 0; i < token_kind_count(); ++i)
     if (is_punctuation(static_cast<K>(i))) ++punct_kinds;
@@ -53,16 +50,16 @@ TEST(Lexer, EveryPunctuation) {
     EXPECT_EQ(token_kind_spelling(l.tokens[0].kind), p);
     EXPECT_FALSE(l.diags.has_errors()) << p;
   }
-  EXPECT_EQ(kinds("a::b..c->d=>e"), (std::vector<K>{K::Identifier, K::ColonColon, K::Identifier, K::DotDot,
-                                                   K::Identifier, K::Arrow, K::Identifier, K::FatArrow,
-                                                   K::Identifier}));
+  EXPECT_EQ(kinds("a::b..c->d=>e"),
+            (std::vector<K>{K::Identifier, K::ColonColon, K::Identifier, K::DotDot, K::Identifier, K::Arrow,
+                            K::Identifier, K::FatArrow, K::Identifier}));
   EXPECT_EQ(kinds("x+=1;y-=2"), (std::vector<K>{K::Identifier, K::PlusEqual, K::IntegerLiteral, K::Semicolon,
-                                               K::Identifier, K::MinusEqual, K::IntegerLiteral}));
+                                                K::Identifier, K::MinusEqual, K::IntegerLiteral}));
 }
 
 TEST(Lexer, IntegerLiterals) {
-  for (const char* s : {"0", "123_456", "0x1f", "0XFF", "10u64", "7u8", "1u16", "1u32", "1u128", "1i8", "1i16",
-                        "1i32", "1i64", "1i128", "0x1fu8", "1_000u64"}) {
+  for (const char* s : {"0", "123_456", "0x1f", "0XFF", "10u64", "7u8", "1u16", "1u32", "1u128", "1i8", "1i16", "1i32",
+                        "1i64", "1i128", "0x1fu8", "1_000u64"}) {
     auto l = lex_text(s);
     ASSERT_EQ(l.tokens.size(), 2u) << s;
     EXPECT_EQ(l.tokens[0].kind, K::IntegerLiteral) << s;
@@ -151,8 +148,7 @@ TEST(LexerErrors, InvalidUnicodeEscape) {
     EXPECT_EQ(l.diags.sorted()[0].kind, DiagnosticKind::InvalidUnicodeEscape) << s;
     EXPECT_EQ(l.diags.sorted()[0].range.begin, 1u) << s;
   }
-  EXPECT_EQ(diag_summary(lex_text(R"("\u{110000}")").diags),
-            std::vector<std::string>{"invalid_unicode_escape@1-11"});
+  EXPECT_EQ(diag_summary(lex_text(R"("\u{110000}")").diags), std::vector<std::string>{"invalid_unicode_escape@1-11"});
 }
 
 TEST(LexerErrors, InvalidCharacter) {
@@ -194,7 +190,8 @@ TEST(LexerErrors, InvalidDate) {
   EXPECT_EQ(diag_summary(lex_text("2027-13-01").diags), std::vector<std::string>{"invalid_date@0-10"});
   EXPECT_EQ(diag_summary(lex_text("2027-02-29").diags), std::vector<std::string>{"invalid_date@0-10"});
   EXPECT_EQ(diag_summary(lex_text("2027-01-01T24:00:00Z").diags), std::vector<std::string>{"invalid_date@0-20"});
-  EXPECT_EQ(lex_text("2027-04-31").diags.sorted()[0].message, "invalid date or time `2027-04-31`: day 31 is not in 1..30");
+  EXPECT_EQ(lex_text("2027-04-31").diags.sorted()[0].message,
+            "invalid date or time `2027-04-31`: day 31 is not in 1..30");
 }
 
 TEST(LexerErrors, SeveralErrorsInOneRun) {

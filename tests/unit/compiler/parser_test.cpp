@@ -43,7 +43,9 @@ std::string expr_of(const std::string& e) {
   return s.substr(8, s.size() - 9);
 }
 
-std::vector<std::string> errors_of(const std::string& text) { return kind_names(parse_source("t.tnr", text).diagnostics); }
+std::vector<std::string> errors_of(const std::string& text) {
+  return kind_names(parse_source("t.tnr", text).diagnostics);
+}
 
 // --- items ---
 
@@ -105,7 +107,8 @@ TEST(Parser, MatchArmsAndPatterns) {
             "  (arm 1\n    (expr 2))\n  (arm (neg 5)\n    (expr 3))\n  (arm \"s\"\n    (expr 4))\n"
             "  (arm true\n    (expr 5))\n  (arm (tuple a _)\n    (expr 6))\n  (arm y\n    (expr 7)))");
   // A block arm needs no comma; the last arm's comma is optional.
-  EXPECT_EQ(body_of("match s { A::B => { } _ => 1 }"), "(match s\n  (arm (variant A::B)\n    (block))\n  (arm _\n    (expr 1)))");
+  EXPECT_EQ(body_of("match s { A::B => { } _ => 1 }"),
+            "(match s\n  (arm (variant A::B)\n    (block))\n  (arm _\n    (expr 1)))");
 }
 
 TEST(Parser, RequireRevertEmitReturn) {
@@ -168,21 +171,20 @@ TEST(Parser, NoStructLiteralInConditions) {
 TEST(ParserErrors, SeveralErrorsInOneRun) {
   const std::string src =
       "contract C\n"
-      "struct S { a: u8 b: u8 }\n"       // missing comma
+      "struct S { a: u8 b: u8 }\n"  // missing comma
       "fn f() {\n"
-      "  let x = ;\n"                     // expected expression
-      "  let y = 2\n"                     // missing ;
-      "  let z: = 3;\n"                   // expected type
-      "  1 + 2 = 3;\n"                    // invalid assignment target
-      "  if a < b < c { }\n"              // chained comparison
+      "  let x = ;\n"         // expected expression
+      "  let y = 2\n"         // missing ;
+      "  let z: = 3;\n"       // expected type
+      "  1 + 2 = 3;\n"        // invalid assignment target
+      "  if a < b < c { }\n"  // chained comparison
       "}\n"
       "junk\n"                            // expected item
       "match x { }\n"                     // an expression keyword at the top level: skipped too
       "view v() { match x { => 1 } }\n";  // expected pattern
-  EXPECT_EQ(errors_of(src),
-            (std::vector<std::string>{"expected_token", "expected_expression", "expected_token", "expected_type",
-                                      "invalid_assignment_target", "chained_comparison", "expected_item",
-                                      "expected_pattern"}));
+  EXPECT_EQ(errors_of(src), (std::vector<std::string>{"expected_token", "expected_expression", "expected_token",
+                                                      "expected_type", "invalid_assignment_target",
+                                                      "chained_comparison", "expected_item", "expected_pattern"}));
   CheckResult r = parse_source("t.tnr", src);
   // The items around the errors are still in the tree.
   EXPECT_EQ(r.ast->items.size(), 3u);
@@ -191,8 +193,7 @@ TEST(ParserErrors, SeveralErrorsInOneRun) {
 TEST(ParserErrors, MissingSemicolonPointsAfterThePreviousToken) {
   CheckResult r = parse_source("t.tnr", "contract C fn f() {\n  let y = 2\n  let z = 3;\n}\n");
   ASSERT_EQ(r.diagnostics.sorted().size(), 1u);
-  EXPECT_EQ(r.diagnostics_text(),
-            "t.tnr:2:12: error: expected `;`, found keyword `let`\n  let y = 2\n           ^\n");
+  EXPECT_EQ(r.diagnostics_text(), "t.tnr:2:12: error: expected `;`, found keyword `let`\n  let y = 2\n           ^\n");
 }
 
 TEST(ParserErrors, MissingContractHeader) {
@@ -234,8 +235,10 @@ TEST(ParserDepth, ParenthesesAtTheLimitPassOneMoreFails) {
   int deepest_ok = 0;
   for (int n = 240; n <= 260; ++n) {
     CheckResult r = parse_source("t.tnr", "contract C fn f() { return " + nested("(", "1", ")", n) + "; }");
-    if (r.ok()) deepest_ok = n;
-    else EXPECT_EQ(kind_names(r.diagnostics), std::vector<std::string>{"nesting_too_deep"}) << n;
+    if (r.ok())
+      deepest_ok = n;
+    else
+      EXPECT_EQ(kind_names(r.diagnostics), std::vector<std::string>{"nesting_too_deep"}) << n;
   }
   EXPECT_GE(deepest_ok, 250);
   EXPECT_LT(deepest_ok, 256);
@@ -244,10 +247,15 @@ TEST(ParserDepth, ParenthesesAtTheLimitPassOneMoreFails) {
 TEST(ParserDepth, DeepInputIsOneDiagnosticNotACrash) {
   const int n = 200000;
   for (const auto& [open, mid, close] :
-       std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"(", "1", ")"}, {"-", "1", ""}, {"!", "x", ""}, {"if x {", "", "}"}, {"f(", "", ")"},
-           {"Some(", "1", ")"}, {"x[", "1", "]"}}) {
-    const std::string body = open == "if x {" ? nested(open, mid, close, n) : "return " + nested(open, mid, close, n) + ";";
+       std::vector<std::tuple<std::string, std::string, std::string>>{{"(", "1", ")"},
+                                                                      {"-", "1", ""},
+                                                                      {"!", "x", ""},
+                                                                      {"if x {", "", "}"},
+                                                                      {"f(", "", ")"},
+                                                                      {"Some(", "1", ")"},
+                                                                      {"x[", "1", "]"}}) {
+    const std::string body =
+        open == "if x {" ? nested(open, mid, close, n) : "return " + nested(open, mid, close, n) + ";";
     CheckResult r = parse_source("t.tnr", "contract C fn f() { " + body + " }");
     EXPECT_FALSE(r.ok()) << open;
     EXPECT_LE(r.diagnostics.error_count(), 2u) << open << "\n" << r.diagnostics_text().substr(0, 400);
@@ -262,10 +270,14 @@ TEST(ParserDepth, DeepInputIsOneDiagnosticNotACrash) {
   for (int i = 0; i < n; ++i) fields += ".f";
   EXPECT_EQ(kind_names(parse_source("t.tnr", "contract C fn f() { return " + fields + "; }").diagnostics),
             std::vector<std::string>{"nesting_too_deep"});
-  EXPECT_EQ(kind_names(parse_source("t.tnr", "contract C struct S { a: " + nested("Option<", "u8", ">", n) + " }").diagnostics),
-            std::vector<std::string>{"nesting_too_deep"});
-  EXPECT_EQ(kind_names(parse_source("t.tnr", "contract C fn f() { match x { " + nested("Some(", "y", ")", n) + " => 1 } }").diagnostics),
-            std::vector<std::string>{"nesting_too_deep"});
+  EXPECT_EQ(
+      kind_names(
+          parse_source("t.tnr", "contract C struct S { a: " + nested("Option<", "u8", ">", n) + " }").diagnostics),
+      std::vector<std::string>{"nesting_too_deep"});
+  EXPECT_EQ(
+      kind_names(parse_source("t.tnr", "contract C fn f() { match x { " + nested("Some(", "y", ")", n) + " => 1 } }")
+                     .diagnostics),
+      std::vector<std::string>{"nesting_too_deep"});
 }
 
 TEST(ParserDepth, LimitIsConfigurable) {

@@ -135,8 +135,10 @@ TEST(ValueTypes, AbiDocKeyTableAgreesWithTheRegistry) {
         EXPECT_TRUE(listed.empty()) << s.spelling;
         break;
       case KeyEncoding::Signed:
-        if (s.kind == TypeKind::Int) EXPECT_TRUE(listed.empty()) << s.spelling;
-        else EXPECT_TRUE(lists(signed_row->first, s.spelling)) << s.spelling << " is not on the signed row";
+        if (s.kind == TypeKind::Int)
+          EXPECT_TRUE(listed.empty()) << s.spelling;
+        else
+          EXPECT_TRUE(lists(signed_row->first, s.spelling)) << s.spelling << " is not on the signed row";
         break;
       case KeyEncoding::Bool:
         ASSERT_EQ(listed.size(), 1u) << s.spelling;

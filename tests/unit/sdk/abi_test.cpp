@@ -111,8 +111,8 @@ TEST(Abi, ParsesTheCompilersAbi) {
 
 TEST(Abi, EncodesNameValueArguments) {
   Abi abi = factoring();
-  auto input = abi.encode_call_assignments("register",
-                                           {"id=" + kId, "debtor=" + kDebtor, "amount=125000.00 CNY", "due=2027-03-31"});
+  auto input = abi.encode_call_assignments(
+      "register", {"id=" + kId, "debtor=" + kDebtor, "amount=125000.00 CNY", "due=2027-03-31"});
   ASSERT_TRUE(input) << input.error().to_string();
   EXPECT_EQ(hex(*input), hex(register_input()));
   // Order does not matter, and bare 64 hex digits are a hash too.
@@ -137,7 +137,7 @@ TEST(Abi, EncodesTheInit) {
   Abi abi = factoring();
   auto init = abi.encode_init_assignments({"rate=0.8"});
   ASSERT_TRUE(init) << init.error().to_string();
-  EXPECT_EQ(hex(*init), "0008af2f00000000");  // 800000000 little-endian
+  EXPECT_EQ(hex(*init), "0008af2f00000000");         // 800000000 little-endian
   auto json = abi.encode_init(Json{{"rate", 0.8}});  // a JSON number reads as its shortest text
   ASSERT_TRUE(json) << json.error().to_string();
   EXPECT_EQ(*json, *init);
@@ -152,13 +152,15 @@ TEST(Abi, EncodesTheInit) {
 TEST(Abi, MoneyNeedsTheCurrencysDigits) {
   Abi abi = factoring();
   auto reg = [&](const std::string& amount) {
-    return abi.encode_call_assignments("register", {"id=" + kId, "debtor=" + kDebtor, "amount=" + amount, "due=2027-03-31"});
+    return abi.encode_call_assignments("register",
+                                       {"id=" + kId, "debtor=" + kDebtor, "amount=" + amount, "due=2027-03-31"});
   };
   EXPECT_EQ(error_of(reg("125000.0 CNY")), "amount: 125000.0 CNY has 1 fractional digit, CNY amounts have 2");
   EXPECT_EQ(error_of(reg("125000 CNY")), "amount: 125000 CNY has no fractional digits, CNY amounts have 2");
   EXPECT_EQ(error_of(reg("5000.00 JPY")), "amount: 5000.00 JPY has 2 fractional digits, JPY amounts have none");
   EXPECT_EQ(error_of(reg("1.5 KWD")), "amount: 1.5 KWD has 1 fractional digit, KWD amounts have 3");
-  EXPECT_EQ(error_of(reg("125000.00")), "amount: 125000.00 has no currency: write it as \"125000.00 CNY\" (or USD, EUR, ...)");
+  EXPECT_EQ(error_of(reg("125000.00")),
+            "amount: 125000.00 has no currency: write it as \"125000.00 CNY\" (or USD, EUR, ...)");
   EXPECT_NE(error_of(reg("12.00 XYZ")).find("amount: unknown currency \"XYZ\""), std::string::npos);
   EXPECT_NE(error_of(reg("lots CNY")).find("is not an amount"), std::string::npos);
   EXPECT_TRUE(reg("5000 JPY"));
@@ -168,7 +170,7 @@ TEST(Abi, MoneyNeedsTheCurrencysDigits) {
   EXPECT_EQ(error_of(reg("1701411834604692317316873037158841057.28 CNY")),
             "amount: 1701411834604692317316873037158841057.28 CNY is too large for Money");
   EXPECT_TRUE(reg("-1701411834604692317316873037158841057.28 CNY"));  // -2^127
-  EXPECT_TRUE(reg("1701411834604692317316873037158841057.27 CNY"));  // 2^127 - 1 minor units
+  EXPECT_TRUE(reg("1701411834604692317316873037158841057.27 CNY"));   // 2^127 - 1 minor units
 }
 
 TEST(Abi, ErrorsNameTheParameter) {
@@ -180,7 +182,8 @@ TEST(Abi, ErrorsNameTheParameter) {
     v[i] = a;
     return v;
   };
-  EXPECT_EQ(reg(with(3, "due=2027-02-30")), "due: \"2027-02-30\" is not a date (expected YYYY-MM-DD, such as 2027-03-31)");
+  EXPECT_EQ(reg(with(3, "due=2027-02-30")),
+            "due: \"2027-02-30\" is not a date (expected YYYY-MM-DD, such as 2027-03-31)");
   EXPECT_EQ(reg(with(0, "id=0x12")), "id: \"0x12\" is not a Hash: expected 0x and 64 hex digits");
   EXPECT_EQ(reg(with(1, "debtor=0x12")), "debtor: \"0x12\" is not a party: expected 0x and 64 hex digits");
   EXPECT_EQ(reg(with(1, "debtor=bob")),
@@ -205,8 +208,8 @@ TEST(Abi, PartiesByKeyName) {
     if (name == "bob") return bob;
     return Error{ErrorCode::NotFound, "unknown key \"" + std::string(name) + "\""};
   };
-  auto input = abi.encode_call_assignments("register", {"id=" + kId, "debtor=bob", "amount=125000.00 CNY", "due=2027-03-31"},
-                                           resolve);
+  auto input = abi.encode_call_assignments(
+      "register", {"id=" + kId, "debtor=bob", "amount=125000.00 CNY", "due=2027-03-31"}, resolve);
   ASSERT_TRUE(input) << input.error().to_string();
   EXPECT_EQ(*input, register_input());
   EXPECT_EQ(error_of(abi.encode_call_assignments("finance", {"id=" + kId, "factor=carol"}, resolve)),
@@ -218,14 +221,14 @@ TEST(Abi, DecodesCallsValuesAndEvents) {
   auto call = abi.decode_call(register_input());
   ASSERT_TRUE(call) << call.error().to_string();
   EXPECT_EQ(call->entry->name, "register");
-  EXPECT_EQ(call->args.dump(), R"({"id":")" + kId + R"(","debtor":")" + kDebtor +
-                                   R"(","amount":"125000.00 CNY","due":"2027-03-31"})");
+  EXPECT_EQ(call->args.dump(),
+            R"({"id":")" + kId + R"(","debtor":")" + kDebtor + R"(","amount":"125000.00 CNY","due":"2027-03-31"})");
   EXPECT_TRUE(abi.check_call(register_input()));
 
   // Option<Invoice> with a Financed state, encoded from JSON and decoded back.
   const Json invoice = Json::parse(R"({"seller":")" + kId + R"(","debtor":")" + kDebtor +
-                                   R"(","amount":"125000.00 CNY","due":"2027-03-31","state":{"Financed":{"factor":")" + kDebtor +
-                                   R"(","advance":"100000.00 CNY"}}})");
+                                   R"(","amount":"125000.00 CNY","due":"2027-03-31","state":{"Financed":{"factor":")" +
+                                   kDebtor + R"(","advance":"100000.00 CNY"}}})");
   auto bytes = abi.encode_value("Option<Invoice>", invoice);
   ASSERT_TRUE(bytes) << bytes.error().to_string();
   auto back = abi.decode_value("Option<Invoice>", *bytes);
@@ -241,7 +244,8 @@ TEST(Abi, DecodesCallsValuesAndEvents) {
             "state: State::Financed has fields: write {\"Financed\": {\"factor\": ..., \"advance\": ...}}");
   EXPECT_EQ(error_of(abi.encode_value("State", Json("Paid"), "state")),
             "state: State has no variant \"Paid\" (variants: Registered, Confirmed, Financed, Settled)");
-  EXPECT_EQ(error_of(abi.encode_value("Invoice", Json::object(), "inv")), "inv: missing field seller (Party) of Invoice");
+  EXPECT_EQ(error_of(abi.encode_value("Invoice", Json::object(), "inv")),
+            "inv: missing field seller (Party) of Invoice");
 
   // An event's data.
   BorshWriter w;
@@ -257,7 +261,8 @@ TEST(Abi, DecodesCallsValuesAndEvents) {
   auto unknown = abi.decode_event(Bytes{'n'}, Bytes{});
   ASSERT_TRUE(unknown);
   EXPECT_FALSE(unknown->has_value());
-  auto short_event = abi.decode_event(std::span(reinterpret_cast<const uint8_t*>(topic.data()), topic.size()), Bytes(40, 0));
+  auto short_event =
+      abi.decode_event(std::span(reinterpret_cast<const uint8_t*>(topic.data()), topic.size()), Bytes(40, 0));
   ASSERT_FALSE(short_event);
   EXPECT_NE(short_event.error().message.find("event Financed: factor (Party): offset 32: unexpected end of input"),
             std::string::npos)
@@ -312,8 +317,9 @@ TEST(Abi, RejectsInputsThatDoNotMatch) {
 
 TEST(Abi, IntegersAndTheRestOfTheTypes) {
   Abi abi = kitchen();
-  auto ints = abi.encode_call("ints", Json::array({255, -128, 18446744073709551615ull, "-170141183460469231731687303715884105728",
-                                                   "340282366920938463463374607431768211455"}));
+  auto ints = abi.encode_call(
+      "ints", Json::array({255, -128, 18446744073709551615ull, "-170141183460469231731687303715884105728",
+                           "340282366920938463463374607431768211455"}));
   ASSERT_TRUE(ints) << ints.error().to_string();
   auto back = abi.decode_call(*ints);
   ASSERT_TRUE(back) << back.error().to_string();
@@ -326,8 +332,9 @@ TEST(Abi, IntegersAndTheRestOfTheTypes) {
   EXPECT_EQ(ints_err(Json::array({-1, 0, 0, 0, 0})), "a: -1 does not fit in u8 (0 to 255)");
   EXPECT_EQ(ints_err(Json::array({"1x", 0, 0, 0, 0})), "a: \"1x\" is not an integer (u8)");
   EXPECT_EQ(ints_err(Json::array({1.5, 0, 0, 0, 0})), "a: 1.5 is not an integer");
-  EXPECT_EQ(ints_err(Json::array({0, 0, 0, 0, "340282366920938463463374607431768211456"})),
-            "e: 340282366920938463463374607431768211456 does not fit in u128 (0 to 340282366920938463463374607431768211455)");
+  EXPECT_EQ(
+      ints_err(Json::array({0, 0, 0, 0, "340282366920938463463374607431768211456"})),
+      "e: 340282366920938463463374607431768211456 does not fit in u128 (0 to 340282366920938463463374607431768211455)");
 
   auto things = abi.encode_call_assignments(
       "things", {"flag=true", "memo=héllo", "blob=0x0102", "xs=[1, 2, 65535]", "pair=[3, 4]", "maybe=null"});
@@ -336,8 +343,11 @@ TEST(Abi, IntegersAndTheRestOfTheTypes) {
   ASSERT_TRUE(decoded) << decoded.error().to_string();
   EXPECT_EQ(decoded->args.dump(),
             R"({"flag":true,"memo":"héllo","blob":"0x0102","xs":[1,2,65535],"pair":[3,4],"maybe":null})");
-  auto things_err = [&](std::vector<std::string> args) { return error_of(abi.encode_call_assignments("things", args)); };
-  EXPECT_EQ(things_err({"flag=yes", "memo=", "blob=0x", "xs=[]", "pair=[0,0]", "maybe=5"}), "flag: expected true or false, got yes");
+  auto things_err = [&](std::vector<std::string> args) {
+    return error_of(abi.encode_call_assignments("things", args));
+  };
+  EXPECT_EQ(things_err({"flag=yes", "memo=", "blob=0x", "xs=[]", "pair=[0,0]", "maybe=5"}),
+            "flag: expected true or false, got yes");
   EXPECT_EQ(things_err({"flag=true", "memo=123456789", "blob=0x", "xs=[]", "pair=[0,0]", "maybe=5"}),
             "memo: 9 bytes of UTF-8, String<8> holds at most 8");
   EXPECT_EQ(things_err({"flag=true", "memo=", "blob=0x0102030405", "xs=[]", "pair=[0,0]", "maybe=5"}),
@@ -350,7 +360,8 @@ TEST(Abi, IntegersAndTheRestOfTheTypes) {
             "pair: [u8; 2] needs exactly 2 elements, got 1");
   EXPECT_EQ(things_err({"flag=true", "memo=", "blob=0x", "xs=1,2", "pair=[0,0]", "maybe=5"}),
             "xs: expected JSON for Vec<u16, 3> (an array [value, ...]), got \"1,2\"");
-  auto some = abi.encode_call_assignments("things", {"flag=false", "memo=", "blob=0x", "xs=[]", "pair=[0,0]", "maybe=7"});
+  auto some =
+      abi.encode_call_assignments("things", {"flag=false", "memo=", "blob=0x", "xs=[]", "pair=[0,0]", "maybe=7"});
   ASSERT_TRUE(some);
   EXPECT_EQ(abi.decode_call(*some)->args["maybe"], 7);
 
@@ -386,7 +397,8 @@ TEST(Abi, MutatedInputsDecodeConsistentlyAndRoundTrip) {
   std::vector<Bytes> seeds = {register_input()};
   {
     auto a = abis[1].encode_call("ints", Json::array({1, -2, 3, "-4", "5"}));
-    auto b = abis[1].encode_call_assignments("things", {"flag=true", "memo=hé", "blob=0x01", "xs=[1,2]", "pair=[3,4]", "maybe=9"});
+    auto b = abis[1].encode_call_assignments(
+        "things", {"flag=true", "memo=hé", "blob=0x01", "xs=[1,2]", "pair=[3,4]", "maybe=9"});
     auto c = abis[1].encode_call_assignments("times", {"at=2027-03-31T08:00:00Z", "span=-90m", "where=" + kId});
     ASSERT_TRUE(a && b && c);
     seeds.insert(seeds.end(), {*a, *b, *c});
@@ -511,19 +523,23 @@ TEST(Abi, RejectsBadAbis) {
   EXPECT_EQ(error(R"({"entries": [], "structs": [{"name": "A", "fields": [{"name": "b", "type": "Option<B>"}]},
                                                  {"name": "B", "fields": [{"name": "a", "type": "[A; 2]"}]}]})"),
             "ABI: struct A contains itself");
-  EXPECT_EQ(error(R"({"entries": [{"name": "f", "kind": "action", "params": []}, {"name": "f", "kind": "view", "params": []}]})"),
-            "ABI: entries[1]: the entry f appears twice");
+  EXPECT_EQ(
+      error(
+          R"({"entries": [{"name": "f", "kind": "action", "params": []}, {"name": "f", "kind": "view", "params": []}]})"),
+      "ABI: entries[1]: the entry f appears twice");
   EXPECT_EQ(error(R"({"entries": [{"name": "f", "kind": "fn", "params": []}]})"),
             "ABI: entries[0].kind: \"fn\" is not init, action or view");
-  EXPECT_EQ(error(R"({"entries": [], "structs": [{"name": "u8", "fields": []}]})"), "ABI: structs[0]: u8 is a built-in type");
+  EXPECT_EQ(error(R"({"entries": [], "structs": [{"name": "u8", "fields": []}]})"),
+            "ABI: structs[0]: u8 is a built-in type");
   EXPECT_EQ(error(R"({"entries": [{"name": "f", "kind": "action", "params": [{"name": "x", "type": "Vec<u8>"}]}]})"),
             "ABI: entries[0].params[0].type: expected Vec<T, N> with a bound N");
   EXPECT_EQ(error("[]"), "ABI: expected a JSON object");
   std::string deep = "u8";
   for (int i = 0; i < 100; ++i) deep = "Option<" + deep + ">";
-  EXPECT_NE(error(R"({"entries": [{"name": "f", "kind": "action", "params": [{"name": "x", "type": ")" + deep + R"("}]}]})")
-                .find("nests deeper than 64"),
-            std::string::npos);
+  EXPECT_NE(
+      error(R"({"entries": [{"name": "f", "kind": "action", "params": [{"name": "x", "type": ")" + deep + R"("}]}]})")
+          .find("nests deeper than 64"),
+      std::string::npos);
 }
 
 }  // namespace

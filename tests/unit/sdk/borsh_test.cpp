@@ -30,13 +30,19 @@ TEST(BorshWriter, Integers) {
   w.u16(0x0102);
   w.u32(0x01020304);
   w.u64(1);
-  EXPECT_EQ(hex_of(w.data()), "2a" "0201" "04030201" "0100000000000000");
+  EXPECT_EQ(hex_of(w.data()),
+            "2a"
+            "0201"
+            "04030201"
+            "0100000000000000");
 }
 
 TEST(BorshWriter, U128IsSixteenBytesLittleEndian) {
   BorshWriter w;
   w.u128((static_cast<U128>(1) << 64) | 2);
-  EXPECT_EQ(hex_of(w.data()), "0200000000000000" "0100000000000000");
+  EXPECT_EQ(hex_of(w.data()),
+            "0200000000000000"
+            "0100000000000000");
   BorshWriter m;
   m.u128(~static_cast<U128>(0));
   EXPECT_EQ(hex_of(m.data()), std::string(32, 'f'));
@@ -49,7 +55,13 @@ TEST(BorshWriter, SignedIntegersAreTwosComplement) {
   w.i32(-1);
   w.i64(std::numeric_limits<int64_t>::min());
   w.i128(-2);
-  EXPECT_EQ(hex_of(w.data()), "ff" "feff" "ffffffff" "0000000000000080" "fe" + std::string(30, 'f'));
+  EXPECT_EQ(hex_of(w.data()),
+            "ff"
+            "feff"
+            "ffffffff"
+            "0000000000000080"
+            "fe" +
+                std::string(30, 'f'));
 }
 
 TEST(BorshWriter, BoolStringFixedBytes) {
@@ -60,7 +72,15 @@ TEST(BorshWriter, BoolStringFixedBytes) {
   w.fixed(Bytes{1, 2, 3});
   w.bytes(Bytes{9, 8});
   w.string("");
-  EXPECT_EQ(hex_of(w.data()), "01" "00" "06000000" "68c3a96c6c6f" "010203" "02000000" "0908" "00000000");
+  EXPECT_EQ(hex_of(w.data()),
+            "01"
+            "00"
+            "06000000"
+            "68c3a96c6c6f"
+            "010203"
+            "02000000"
+            "0908"
+            "00000000");
 }
 
 TEST(BorshWriter, VecOptionEnum) {
@@ -71,7 +91,13 @@ TEST(BorshWriter, VecOptionEnum) {
   w.option(std::optional<uint32_t>{5}, [](BorshWriter& o, uint32_t v) { o.u32(v); });
   w.variant(1);  // enum E { A, B(u32) }: B(7)
   w.u32(7);
-  EXPECT_EQ(hex_of(w.data()), "02000000" "01000200" "00000000" "00" "0105000000" "0107000000");
+  EXPECT_EQ(hex_of(w.data()),
+            "02000000"
+            "01000200"
+            "00000000"
+            "00"
+            "0105000000"
+            "0107000000");
 }
 
 TEST(BorshWriter, TakeMovesTheBytesOut) {
@@ -83,8 +109,22 @@ TEST(BorshWriter, TakeMovesTheBytesOut) {
 }
 
 TEST(BorshReader, ReadsTheKnownVectors) {
-  Bytes in = hex_bytes("2a" "0201" "04030201" "0100000000000000" "0200000000000000" "0100000000000000" "01"
-                       "06000000" "68c3a96c6c6f" "010203" "02000000" "01000200" "00" "0105000000" "0107000000");
+  Bytes in = hex_bytes(
+      "2a"
+      "0201"
+      "04030201"
+      "0100000000000000"
+      "0200000000000000"
+      "0100000000000000"
+      "01"
+      "06000000"
+      "68c3a96c6c6f"
+      "010203"
+      "02000000"
+      "01000200"
+      "00"
+      "0105000000"
+      "0107000000");
   BorshReader r(in);
   uint8_t a = 0;
   uint16_t b = 0;
@@ -100,9 +140,9 @@ TEST(BorshReader, ReadsTheKnownVectors) {
   uint32_t payload = 0;
   auto read_u16 = [](BorshReader& rr, uint16_t& x) { return rr.u16(x); };
   auto read_u32 = [](BorshReader& rr, uint32_t& x) { return rr.u32(x); };
-  ASSERT_TRUE(r.u8(a) && r.u16(b) && r.u32(c) && r.u64(d) && r.u128(e) && r.boolean(f) && r.string(g) &&
-              r.fixed(h) && r.vec(v, read_u16, 2) && r.option(none, read_u32) && r.option(some, read_u32) &&
-              r.variant(tag, 2, "E") && r.u32(payload) && r.finish())
+  ASSERT_TRUE(r.u8(a) && r.u16(b) && r.u32(c) && r.u64(d) && r.u128(e) && r.boolean(f) && r.string(g) && r.fixed(h) &&
+              r.vec(v, read_u16, 2) && r.option(none, read_u32) && r.option(some, read_u32) && r.variant(tag, 2, "E") &&
+              r.u32(payload) && r.finish())
       << r.error();
   EXPECT_EQ(a, 0x2a);
   EXPECT_EQ(b, 0x0102);
@@ -149,8 +189,8 @@ TEST(Borsh, IntegerRoundTripsAtTheEdges) {
   int32_t i = 0;
   int64_t j = 0;
   I128 k = 0, l = 0;
-  ASSERT_TRUE(r.u8(a) && r.u8(b) && r.u16(c) && r.u32(d) && r.u64(e) && r.u128(f) && r.i8(g) && r.i16(h) &&
-              r.i32(i) && r.i64(j) && r.i128(k) && r.i128(l) && r.finish())
+  ASSERT_TRUE(r.u8(a) && r.u8(b) && r.u16(c) && r.u32(d) && r.u64(e) && r.u128(f) && r.i8(g) && r.i16(h) && r.i32(i) &&
+              r.i64(j) && r.i128(k) && r.i128(l) && r.finish())
       << r.error();
   EXPECT_EQ(a, 0);
   EXPECT_EQ(b, 0xff);
@@ -172,7 +212,9 @@ TEST(Borsh, NestedVecOfStringsRoundTrips) {
   w.vec(names, [](BorshWriter& o, const std::string& s) { o.string(s); });
   BorshReader r(w.data());
   std::vector<std::string> back;
-  ASSERT_TRUE(r.vec(back, [](BorshReader& rr, std::string& s) { return rr.string(s); }, 4) && r.finish())
+  ASSERT_TRUE(r.vec(
+                  back, [](BorshReader& rr, std::string& s) { return rr.string(s); }, 4) &&
+              r.finish())
       << r.error();
   EXPECT_EQ(back, names);
 }
@@ -253,7 +295,8 @@ TEST(BorshReader, RejectsALengthBeyondTheInputBeforeAllocating) {
     const Bytes one = {1, 0, 0, 0, 1, 2};
     BorshReader r(one);
     std::vector<uint64_t> v;
-    EXPECT_FALSE(r.vec(v, [](BorshReader& rr, uint64_t& x) { return rr.u64(x); }, 8));
+    EXPECT_FALSE(r.vec(
+        v, [](BorshReader& rr, uint64_t& x) { return rr.u64(x); }, 8));
     EXPECT_EQ(r.error(), "offset 0: length 1 exceeds the 2 bytes left");
     EXPECT_EQ(v.capacity(), 0u);
   }
@@ -287,14 +330,10 @@ TEST(BorshReader, RejectsInvalidUtf8AtTheBadByte) {
     size_t bad_at;  // offset of the bad sequence within the string data
   };
   const std::vector<Case> cases = {
-      {"lone continuation byte", {'a', 0x80}, 1},
-      {"overlong two-byte NUL", {0xc0, 0x80}, 0},
-      {"overlong three-byte", {0xe0, 0x80, 0x80}, 0},
-      {"UTF-16 surrogate", {'x', 'y', 0xed, 0xa0, 0x80}, 2},
-      {"above U+10FFFF", {0xf4, 0x90, 0x80, 0x80}, 0},
-      {"F5 lead byte", {0xf5, 0x80, 0x80, 0x80}, 0},
-      {"truncated sequence", {'o', 'k', 0xe2, 0x82}, 2},
-      {"bad continuation", {0xe2, 0x28, 0xa1}, 0},
+      {"lone continuation byte", {'a', 0x80}, 1},        {"overlong two-byte NUL", {0xc0, 0x80}, 0},
+      {"overlong three-byte", {0xe0, 0x80, 0x80}, 0},    {"UTF-16 surrogate", {'x', 'y', 0xed, 0xa0, 0x80}, 2},
+      {"above U+10FFFF", {0xf4, 0x90, 0x80, 0x80}, 0},   {"F5 lead byte", {0xf5, 0x80, 0x80, 0x80}, 0},
+      {"truncated sequence", {'o', 'k', 0xe2, 0x82}, 2}, {"bad continuation", {0xe2, 0x28, 0xa1}, 0},
   };
   for (const Case& c : cases) {
     BorshWriter w;
@@ -310,7 +349,8 @@ TEST(BorshReader, RejectsInvalidUtf8AtTheBadByte) {
 
 TEST(BorshReader, AcceptsEveryValidUtf8Width) {
   // U+0000, U+007F, U+0080, U+07FF, U+0800, U+FFFF, U+10000, U+10FFFF, U+D7FF, U+E000
-  const std::string s = std::string("\x00\x7f", 2) + "\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80"
+  const std::string s = std::string("\x00\x7f", 2) +
+                        "\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80"
                         "\xf4\x8f\xbf\xbf\xed\x9f\xbf\xee\x80\x80";
   EXPECT_TRUE(is_valid_utf8(s));
   BorshWriter w;

@@ -29,7 +29,8 @@ class ChainTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = test_support::test_dir("tenor-chain-test");
-    genesis = test_support::test_genesis({{"seller", seller.public_key(), 100'000'000}, {"factor", factor.public_key(), 1'000}});
+    genesis = test_support::test_genesis(
+        {{"seller", seller.public_key(), 100'000'000}, {"factor", factor.public_key(), 1'000}});
     auto c = Chain::init(dir.string(), genesis);
     ASSERT_TRUE(c) << c.error().to_string();
     chain = std::move(*c);
@@ -62,7 +63,8 @@ class ChainTest : public ::testing::Test {
     return *rc->deployed;
   }
   Result<Hash> call(const Address& a, Bytes input = {}, uint64_t gas = 5'000'000) {
-    return chain->submit(sign(tx_from(seller, CallPayload{a, std::move(input)}, gas), std::span<const KeyPair>(&seller, 1)));
+    return chain->submit(
+        sign(tx_from(seller, CallPayload{a, std::move(input)}, gas), std::span<const KeyPair>(&seller, 1)));
   }
 
   fs::path dir;
@@ -197,9 +199,10 @@ TEST_F(ChainTest, AdmissionChecksCallsAgainstTheContractsAbi) {
   // The ABI has no init: an init input is refused; a section that is not an ABI too.
   expect_code(chain->submit(sign(tx_from(seller, DeployPayload{code, {1}}), std::span<const KeyPair>(&seller, 1))),
               ErrorCode::BadArguments, "the init input does not match the ABI of Counter: Counter has no init");
-  expect_code(chain->submit(sign(tx_from(seller, DeployPayload{with_abi_section(counter_contract(), "{\"entries\": 5}"), {}}),
-                                 std::span<const KeyPair>(&seller, 1))),
-              ErrorCode::InvalidArgument, "the tenor.abi section: ABI: the ABI: expected an array \"entries\"");
+  expect_code(
+      chain->submit(sign(tx_from(seller, DeployPayload{with_abi_section(counter_contract(), "{\"entries\": 5}"), {}}),
+                         std::span<const KeyPair>(&seller, 1))),
+      ErrorCode::InvalidArgument, "the tenor.abi section: ABI: the ABI: expected an array \"entries\"");
   auto h = chain->submit(sign(tx_from(seller, DeployPayload{code, {}}), std::span<const KeyPair>(&seller, 1)));
   ASSERT_TRUE(h) << h.error().to_string();
   ASSERT_TRUE(chain->produce_block());
@@ -213,11 +216,13 @@ TEST_F(ChainTest, AdmissionChecksCallsAgainstTheContractsAbi) {
   expect_code(call(a, {}), ErrorCode::BadArguments, "the input is empty");
   BorshWriter w;
   w.string("bmp");
-  expect_code(call(a, w.data()), ErrorCode::BadArguments,
-              "the input does not match the ABI of Counter at " + hex(a) + ": unknown entry \"bmp\" (Counter has bump)");
+  expect_code(
+      call(a, w.data()), ErrorCode::BadArguments,
+      "the input does not match the ABI of Counter at " + hex(a) + ": unknown entry \"bmp\" (Counter has bump)");
   Bytes truncated = *input;
   truncated.pop_back();
-  expect_code(call(a, truncated), ErrorCode::BadArguments, "bump: argument by (u64): offset 8: unexpected end of input");
+  expect_code(call(a, truncated), ErrorCode::BadArguments,
+              "bump: argument by (u64): offset 8: unexpected end of input");
   Bytes trailing = *input;
   trailing.push_back(0);
   expect_code(call(a, trailing), ErrorCode::BadArguments, "bump: 1 byte after the last argument");
@@ -437,9 +442,7 @@ TEST_F(AuditTest, ExportImportRebuildsTheSameChain) {
   EXPECT_EQ(block_hash((*imported)->head()), head);
   imported->reset();
   // A damaged file is an error naming it, never a crash.
-  {
-    std::ofstream(file, std::ios::binary | std::ios::trunc) << "garbage";
-  }
+  { std::ofstream(file, std::ios::binary | std::ios::trunc) << "garbage"; }
   std::filesystem::remove_all(copy);
   auto bad = Chain::import_from(file, copy);
   ASSERT_FALSE(bad);

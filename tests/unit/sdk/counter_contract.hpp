@@ -20,12 +20,14 @@ inline vm::test::Bytes counter_contract() {
   b.data(0, {'n'});
   b.data(1, {'n', 'o'});
   b.func({}, {})
-      .code({op::call, u(input_size), op::if_, bt::void_, i32c(1), i32c(2), op::call, u(revert), op::end,  //
-             i32c(0), i32c(1), i32c(8), i32c(8), op::call, u(storage_get), op::drop,                      //
-             i32c(8), i32c(8), op::i64_load, mem(3, 0), i64c(1), op::i64_add, op::i64_store, mem(3, 0),   //
-             i32c(0), i32c(1), i32c(8), i32c(8), op::call, u(storage_set),                                //
-             i32c(8), i32c(8), op::call, u(output_write),                                                 //
-             i32c(0), i32c(1), i32c(8), i32c(8), op::call, u(emit_event), op::end})
+      .code({op::call,  u(input_size), op::if_,      bt::void_,       i32c(1),  i32c(2),        op::call,
+             u(revert), op::end,                                                                           //
+             i32c(0),   i32c(1),       i32c(8),      i32c(8),         op::call, u(storage_get), op::drop,  //
+             i32c(8),   i32c(8),       op::i64_load, mem(3, 0),       i64c(1),  op::i64_add,    op::i64_store,
+             mem(3, 0),                                                                          //
+             i32c(0),   i32c(1),       i32c(8),      i32c(8),         op::call, u(storage_set),  //
+             i32c(8),   i32c(8),       op::call,     u(output_write),                            //
+             i32c(0),   i32c(1),       i32c(8),      i32c(8),         op::call, u(emit_event),  op::end})
       .export_("tenor_entry");
   return b.build();
 }

@@ -130,9 +130,7 @@ TEST(Hex, ParsePartyAndFriends) {
 
 class KeyStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = test_support::test_dir("tenor-keystore-test");
-  }
+  void SetUp() override { dir_ = test_support::test_dir("tenor-keystore-test"); }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   void write_file(const std::string& name, const std::string& content) {
@@ -159,7 +157,7 @@ TEST_F(KeyStoreTest, FilesAreJsonWithMode0600) {
   ASSERT_TRUE(store.add("alice", k));
   const auto path = store.path_of("alice");
   EXPECT_EQ(path, dir_ / "alice.json");
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   std::ifstream in(path);

@@ -19,7 +19,8 @@ Bytes b(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 Hash hash_from_hex(std::string_view hex) {
   Hash h{};
-  for (size_t i = 0; i < h.size(); ++i) h[i] = static_cast<uint8_t>(std::stoi(std::string(hex.substr(2 * i, 2)), nullptr, 16));
+  for (size_t i = 0; i < h.size(); ++i)
+    h[i] = static_cast<uint8_t>(std::stoi(std::string(hex.substr(2 * i, 2)), nullptr, 16));
   return h;
 }
 
@@ -345,15 +346,15 @@ TEST_F(MerkleProofTest, TamperedProofsFail) {
   ASSERT_TRUE(verify_proof(root_, key, value, good));
   ASSERT_GE(good.siblings.size(), 2u);
 
-  EXPECT_FALSE(verify_proof(root_, key, b("v6"), good));           // another value
-  EXPECT_FALSE(verify_proof(root_, key, std::nullopt, good));      // claims absence of a present key
-  EXPECT_FALSE(verify_proof(root_, b("k6"), value, good));         // another key
+  EXPECT_FALSE(verify_proof(root_, key, b("v6"), good));       // another value
+  EXPECT_FALSE(verify_proof(root_, key, std::nullopt, good));  // claims absence of a present key
+  EXPECT_FALSE(verify_proof(root_, b("k6"), value, good));     // another key
   Hash other_root = root_;
   other_root[31] ^= 1;
-  EXPECT_FALSE(verify_proof(other_root, key, value, good));        // another root
+  EXPECT_FALSE(verify_proof(other_root, key, value, good));  // another root
   EXPECT_FALSE(verify_proof(kEmptyRoot, key, value, good));
 
-  for (size_t i = 0; i < good.siblings.size(); ++i) {              // any sibling bit flipped
+  for (size_t i = 0; i < good.siblings.size(); ++i) {  // any sibling bit flipped
     Proof p = good;
     p.siblings[i][i % 32] ^= 0x80;
     EXPECT_FALSE(verify_proof(root_, key, value, p)) << "sibling " << i;
@@ -387,9 +388,8 @@ TEST_F(MerkleProofTest, ExclusionProofs) {
       ++by_leaf;
       // The other leaf proves nothing about a key whose path it does not share: the leaf's own
       // key is present, and a claim of its absence must fail.
-      const auto owner = std::find_if(state_.begin(), state_.end(), [&](const auto& kv) {
-        return vm::sha256(kv.first) == p.leaf->key_hash;
-      });
+      const auto owner = std::find_if(state_.begin(), state_.end(),
+                                      [&](const auto& kv) { return vm::sha256(kv.first) == p.leaf->key_hash; });
       ASSERT_NE(owner, state_.end());
       EXPECT_FALSE(verify_proof(root_, owner->first, std::nullopt, p));
       EXPECT_TRUE(verify_proof(root_, owner->first, std::span<const uint8_t>(owner->second), p));
@@ -408,8 +408,8 @@ TEST_F(MerkleProofTest, ExclusionProofs) {
   LeafNode stranger{vm::sha256(b("k1")), vm::sha256(b("v1"))};
   while (path_bit(stranger.key_hash, 0) == path_bit(path, 0)) stranger.key_hash[0] ^= 0x80;
   Proof forged{{Hash{}}, stranger};
-  const Hash forged_root = path_bit(path, 0) ? internal_hash(Hash{}, leaf_hash(stranger))
-                                             : internal_hash(leaf_hash(stranger), Hash{});
+  const Hash forged_root =
+      path_bit(path, 0) ? internal_hash(Hash{}, leaf_hash(stranger)) : internal_hash(leaf_hash(stranger), Hash{});
   EXPECT_FALSE(verify_proof(forged_root, key, std::nullopt, forged));
 }
 
@@ -425,7 +425,8 @@ TEST_F(MerkleProofTest, EncodingRoundTripAndRejects) {
     ASSERT_TRUE(dh);
     EXPECT_EQ(*dh, p);
     std::string upper = encode_hex(p);
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](char c) { return static_cast<char>(std::toupper(c)); });
     EXPECT_TRUE(decode_proof_hex(upper));
 
     // Every truncation and any trailing byte is refused, with a reason.

@@ -28,9 +28,8 @@ inline Seed seed_of(std::string_view hex) {
 // PREFIX-PID-TESTNAME in the temporary folder, removed if it is left from an earlier run; the
 // caller removes it after the test.
 inline std::filesystem::path test_dir(std::string_view prefix) {
-  auto dir = std::filesystem::temp_directory_path() /
-             (std::string(prefix) + "-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  auto dir = std::filesystem::temp_directory_path() / (std::string(prefix) + "-" + std::to_string(::getpid()) + "-" +
+                                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
   std::filesystem::remove_all(dir);
   return dir;
 }

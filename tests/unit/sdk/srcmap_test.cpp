@@ -44,7 +44,7 @@ TEST(SourceMap, ParsesAndLooksUpTheLastRowAtOrBeforeTheOffset) {
   ASSERT_TRUE(map) << map.error().to_string();
   EXPECT_EQ(map->file(), "factoring.tnr");
   EXPECT_EQ(map->rows(), kRows);
-  EXPECT_FALSE(map->lookup(0));   // before the first row
+  EXPECT_FALSE(map->lookup(0));  // before the first row
   EXPECT_FALSE(map->lookup(9));
   EXPECT_EQ(map->lookup(10), (SourceLocation{"factoring.tnr", 3, 1}));
   EXPECT_EQ(map->lookup(13), (SourceLocation{"factoring.tnr", 3, 1}));
@@ -60,10 +60,10 @@ TEST(SourceMap, ParsesAndLooksUpTheLastRowAtOrBeforeTheOffset) {
 
 TEST(SourceMap, TheByteLayoutIsTheDocumentedOne) {
   const Bytes payload = SourceMap::encode("a.tnr", {{0x0102, 7, 9}});
-  const Bytes expected = {1,                                   // version
-                          5, 0, 0, 0, 'a', '.', 't', 'n', 'r',  // file
-                          1, 0, 0, 0,                           // count
-                          0x02, 0x01, 0, 0, 7, 0, 0, 0, 9, 0, 0, 0};
+  const Bytes expected = {1,                                          // version
+                          5,    0,    0, 0, 'a', '.', 't', 'n', 'r',  // file
+                          1,    0,    0, 0,                           // count
+                          0x02, 0x01, 0, 0, 7,   0,   0,   0,   9,   0, 0, 0};
   EXPECT_EQ(payload, expected);
   auto empty = SourceMap::parse(SourceMap::encode("e.tnr", {}));
   ASSERT_TRUE(empty);
@@ -101,12 +101,11 @@ TEST(SourceMap, TruncatedAtEveryByteIsMalformed) {
     EXPECT_EQ(map.error().code, ErrorCode::Malformed);
     EXPECT_NE(map.error().message.find("tenor.srcmap"), std::string::npos) << map.error().message;
     // The same through a module: an error, never a crash.
-    auto in_module = SourceMap::from_wasm(with_custom_section(small_module(), "tenor.srcmap",
-                                                              Bytes(payload.begin(), payload.begin() + n)));
+    auto in_module = SourceMap::from_wasm(
+        with_custom_section(small_module(), "tenor.srcmap", Bytes(payload.begin(), payload.begin() + n)));
     EXPECT_FALSE(in_module);
-    EXPECT_FALSE(source_location(with_custom_section(small_module(), "tenor.srcmap",
-                                                     Bytes(payload.begin(), payload.begin() + n)),
-                                 10));
+    EXPECT_FALSE(source_location(
+        with_custom_section(small_module(), "tenor.srcmap", Bytes(payload.begin(), payload.begin() + n)), 10));
   }
 }
 
@@ -162,7 +161,7 @@ TEST(SourceMap, RejectsOtherMalformedInput) {
 // returns (otherwise), with a source map of file "trap.tnr".
 struct MappedContract {
   Bytes wasm;
-  Bytes plain;  // the same code without the map
+  Bytes plain;                         // the same code without the map
   uint32_t unreachable = 0, loop = 0;  // code offsets
 };
 
@@ -174,13 +173,24 @@ MappedContract mapped_contract() {
   b.export_memory("memory");
   b.func({}, {})
       .locals({I32})
-      .code({op::call, u(input_size), op::local_tee, 0, i32c(1), op::i32_eq, op::if_, bt::void_,  // 0..8
-             op::unreachable, op::end,                                                           // 9, 10
-             op::local_get, 0, i32c(2), op::i32_eq, op::if_, bt::void_,                          // 11..17
-             op::loop, bt::void_, op::br, 0, op::end, op::end,                                   // 18..23
-             op::local_get, 0, i32c(3), op::i32_eq, op::if_, bt::void_,                          // 24..30
-             i32c(0), i32c(0), op::call, u(abort), op::end,                                      // 31..37 (call: 35)
-             op::end})                                                                           // 38
+      .code({op::call,        u(input_size),
+             op::local_tee,   0,
+             i32c(1),         op::i32_eq,
+             op::if_,         bt::void_,  // 0..8
+             op::unreachable, op::end,    // 9, 10
+             op::local_get,   0,
+             i32c(2),         op::i32_eq,
+             op::if_,         bt::void_,  // 11..17
+             op::loop,        bt::void_,
+             op::br,          0,
+             op::end,         op::end,  // 18..23
+             op::local_get,   0,
+             i32c(3),         op::i32_eq,
+             op::if_,         bt::void_,  // 24..30
+             i32c(0),         i32c(0),
+             op::call,        u(abort),
+             op::end,   // 31..37 (call: 35)
+             op::end})  // 38
       .export_("tenor_entry");
   MappedContract c;
   c.plain = c.wasm = b.build();

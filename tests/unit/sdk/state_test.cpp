@@ -173,9 +173,7 @@ TEST(Overlay, HostContextMapsContractStorageToStateKeys) {
 
 class DatabaseTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir = test_support::test_dir("tenor-state-test");
-  }
+  void SetUp() override { dir = test_support::test_dir("tenor-state-test"); }
   void TearDown() override { fs::remove_all(dir); }
   fs::path dir;
 };

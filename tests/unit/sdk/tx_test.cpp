@@ -39,23 +39,28 @@ Transaction deploy_tx() {
 
 TEST(Transaction, CallEncodesFieldByField) {
   EXPECT_EQ(hex(encode(call_tx())),
-            "0a000000" "74656e6f722d74657374"                                        // chain_id
-            "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"      // sender
-            "0700000000000000"                                                      // nonce
-            "40420f0000000000"                                                      // gas_limit
-            "01"                                                                    // Call
-            "1111111111111111111111111111111111111111111111111111111111111111"      // contract
-            "03000000" "010203");                                                   // input
+            "0a000000"
+            "74656e6f722d74657374"                                              // chain_id
+            "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"  // sender
+            "0700000000000000"                                                  // nonce
+            "40420f0000000000"                                                  // gas_limit
+            "01"                                                                // Call
+            "1111111111111111111111111111111111111111111111111111111111111111"  // contract
+            "03000000"
+            "010203");  // input
 }
 
 TEST(Transaction, DeployEncodesFieldByField) {
   EXPECT_EQ(hex(encode(deploy_tx())),
-            "0a000000" "74656e6f722d74657374"
+            "0a000000"
+            "74656e6f722d74657374"
             "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
-            "0000000000000000" "f401000000000000"
-            "00"                    // Deploy
-            "04000000" "0061736d"   // code
-            "00000000");            // init_input
+            "0000000000000000"
+            "f401000000000000"
+            "00"  // Deploy
+            "04000000"
+            "0061736d"    // code
+            "00000000");  // init_input
 }
 
 TEST(Transaction, SigningMessageIsTheDomainThenTheEncoding) {
@@ -149,7 +154,8 @@ TEST(Transaction, DecodeRejectsTruncatedInput) {
   }
   auto r = decode_transaction(std::span(full.data(), 20));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message, "transaction: offset 14: unexpected end of input reading [u8; 32] (needs 32 bytes, 6 left)");
+  EXPECT_EQ(r.error().message,
+            "transaction: offset 14: unexpected end of input reading [u8; 32] (needs 32 bytes, 6 left)");
 }
 
 TEST(Transaction, DecodeRejectsTrailingBytes) {
@@ -157,8 +163,8 @@ TEST(Transaction, DecodeRejectsTrailingBytes) {
   b.push_back(0);
   auto r = decode_transaction(b);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().to_string(), "malformed: transaction: offset " + std::to_string(b.size() - 1) +
-                                       ": 1 trailing byte after the value");
+  EXPECT_EQ(r.error().to_string(),
+            "malformed: transaction: offset " + std::to_string(b.size() - 1) + ": 1 trailing byte after the value");
   // A signed transaction is not a transaction (its signature list is trailing bytes) ...
   EXPECT_FALSE(decode_transaction(encode(sign(call_tx(), {seller()}))));
   // ... and a transaction is not a signed transaction (the signature list is missing).
@@ -188,8 +194,7 @@ TEST(Transaction, DecodeRejectsHugeLengths) {
   b[0] = b[1] = b[2] = b[3] = 0xff;  // chain_id length
   auto r = decode_transaction(b);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("offset 0: length 4294967295 exceeds the"), std::string::npos)
-      << r.error().message;
+  EXPECT_NE(r.error().message.find("offset 0: length 4294967295 exceeds the"), std::string::npos) << r.error().message;
 
   // A signature count that cannot fit: 2^32-1 entries of 96 bytes.
   Bytes s = encode(sign(call_tx(), {seller()}));
@@ -197,8 +202,8 @@ TEST(Transaction, DecodeRejectsHugeLengths) {
   s[count_at] = s[count_at + 1] = s[count_at + 2] = s[count_at + 3] = 0xff;
   auto rs = decode_signed_transaction(s);
   ASSERT_FALSE(rs);
-  EXPECT_EQ(rs.error().message, "signed transaction: offset " + std::to_string(count_at) +
-                                    ": length 4294967295 exceeds the 96 bytes left");
+  EXPECT_EQ(rs.error().message,
+            "signed transaction: offset " + std::to_string(count_at) + ": length 4294967295 exceeds the 96 bytes left");
 }
 
 // ---- signing and verification ------------------------------------------------------------------------

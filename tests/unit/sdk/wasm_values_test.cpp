@@ -5,8 +5,8 @@
 namespace tenor::sdk {
 namespace {
 
-using vm::Value;
 using vm::ValType;
+using vm::Value;
 
 Value spec(const char* type, const char* value) {
   auto v = parse_spec_value(type, value);

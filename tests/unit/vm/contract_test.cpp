@@ -207,8 +207,7 @@ TEST_P(ContractTest, InputReadPastTheInputTraps) {
   ExecResult r = run(A, str("abc"));
   EXPECT_EQ(r.status, ExecStatus::Trap);
   EXPECT_EQ(r.trap, TrapCode::HostTrap);
-  EXPECT_NE(r.message.find("input_read: range [2, 6) is outside the input (3 bytes)"), std::string::npos)
-      << r.message;
+  EXPECT_NE(r.message.find("input_read: range [2, 6) is outside the input (3 bytes)"), std::string::npos) << r.message;
 }
 
 TEST_P(ContractTest, OutOfBoundsPointersTrap) {
@@ -308,18 +307,72 @@ Bytes iterate_contract(const Bytes& prefix) {
   Contract c;
   c.data(0, prefix);
   Bytes code = seq({
-      i32c(-1), op::local_set, 1,                     // after_len = -1: no lower bound
-      i32c(2048), op::local_set, 2,                   // pos
-      op::block, bt::void_, op::loop, bt::void_,      //
-      i32c(0), i32c(static_cast<int32_t>(prefix.size())), op::local_get, 0, op::local_get, 1,  //
-      op::local_get, 2, i32c(1), op::i32_add, i32c(64), c.call("storage_next"),              //
-      op::local_tee, 3, i64c(0), op::i64_lt_s, op::br_if, 1,                                  //
-      op::local_get, 2, op::local_get, 3, op::i32_wrap_i64, op::i32_store8, mem(0, 0),        //
-      op::local_get, 2, i32c(1), op::i32_add, op::local_set, 0,                               // after = the key
-      op::local_get, 3, op::i32_wrap_i64, op::local_set, 1,                                   //
-      op::local_get, 2, i32c(1), op::i32_add, op::local_get, 1, op::i32_add, op::local_set, 2,  //
-      op::br, 0, op::end, op::end,                                                            //
-      i32c(2048), op::local_get, 2, i32c(2048), op::i32_sub, c.call("output_write"), op::end,
+      i32c(-1),
+      op::local_set,
+      1,  // after_len = -1: no lower bound
+      i32c(2048),
+      op::local_set,
+      2,  // pos
+      op::block,
+      bt::void_,
+      op::loop,
+      bt::void_,  //
+      i32c(0),
+      i32c(static_cast<int32_t>(prefix.size())),
+      op::local_get,
+      0,
+      op::local_get,
+      1,  //
+      op::local_get,
+      2,
+      i32c(1),
+      op::i32_add,
+      i32c(64),
+      c.call("storage_next"),  //
+      op::local_tee,
+      3,
+      i64c(0),
+      op::i64_lt_s,
+      op::br_if,
+      1,  //
+      op::local_get,
+      2,
+      op::local_get,
+      3,
+      op::i32_wrap_i64,
+      op::i32_store8,
+      mem(0, 0),  //
+      op::local_get,
+      2,
+      i32c(1),
+      op::i32_add,
+      op::local_set,
+      0,  // after = the key
+      op::local_get,
+      3,
+      op::i32_wrap_i64,
+      op::local_set,
+      1,  //
+      op::local_get,
+      2,
+      i32c(1),
+      op::i32_add,
+      op::local_get,
+      1,
+      op::i32_add,
+      op::local_set,
+      2,  //
+      op::br,
+      0,
+      op::end,
+      op::end,  //
+      i32c(2048),
+      op::local_get,
+      2,
+      i32c(2048),
+      op::i32_sub,
+      c.call("output_write"),
+      op::end,
   });
   return c.build(code, {I32, I32, I32, I64});
 }
@@ -340,8 +393,8 @@ TEST_P(ContractTest, StorageNextIteratesAPrefixInUnsignedByteOrder) {
   deploy(A, iterate_contract({0x01}));
   ExecResult r = run(A);
   ASSERT_EQ(r.status, ExecStatus::Ok) << describe(r);
-  Bytes expected = {1, 0x01, 2, 0x01, 0x00, 3, 0x01, 0x00, 0x05, 2, 0x01, 0x7F,
-                    2, 0x01, 0x80, 2, 0x01, 0xFF, 3, 0x01, 0xFF, 0x00};
+  Bytes expected = {1,    0x01, 2,    0x01, 0x00, 3,    0x01, 0x00, 0x05, 2,    0x01,
+                    0x7F, 2,    0x01, 0x80, 2,    0x01, 0xFF, 3,    0x01, 0xFF, 0x00};
   EXPECT_EQ(r.output, expected);
 
   deploy(A, iterate_contract({}));  // the empty prefix lists every key
@@ -350,7 +403,7 @@ TEST_P(ContractTest, StorageNextIteratesAPrefixInUnsignedByteOrder) {
   ASSERT_GE(r.output.size(), 5u);
   EXPECT_EQ(r.output[0], 1);
   EXPECT_EQ(r.output[1], 0x00);
-  EXPECT_EQ(r.output[2], 2);  // then {0x00, 0xFF}
+  EXPECT_EQ(r.output[2], 2);              // then {0x00, 0xFF}
   EXPECT_EQ(r.output.size(), 10u + 19u);  // 10 keys of 19 bytes in all
 
   deploy(A, iterate_contract({0x03}));  // nothing under it
@@ -364,10 +417,10 @@ TEST_P(ContractTest, StorageNextCursorSemantics) {
   for (Bytes k : std::vector<Bytes>{{0x01, 0x10}, {0x01, 0x7F}, {0x01, 0x80, 0x01}, {0x02}}) s[k] = {0x00};
   Contract c;
   c.data(0, {0x01}).data(8, {0x01, 0x50}).data(16, {0x00, 0xFF}).data(24, {0x01, 0x80, 0x01}).data(32, {0x01, 0x7F});
-  ProbeOutput p = run_probe({{"storage_next", {0, 1, 8, 2, kBuf, 8}},        // after a key that is absent
-                             {"storage_next", {0, 1, 16, 2, kBuf + 8, 8}},   // after below the prefix
-                             {"storage_next", {0, 1, 24, 3, kBuf + 16, 8}},  // after the last one
-                             {"storage_next", {0, 1, 32, 2, kBuf + 24, 1}},  // cap below the length
+  ProbeOutput p = run_probe({{"storage_next", {0, 1, 8, 2, kBuf, 8}},         // after a key that is absent
+                             {"storage_next", {0, 1, 16, 2, kBuf + 8, 8}},    // after below the prefix
+                             {"storage_next", {0, 1, 24, 3, kBuf + 16, 8}},   // after the last one
+                             {"storage_next", {0, 1, 32, 2, kBuf + 24, 1}},   // cap below the length
                              {"storage_next", {0, 1, 0, -1, kBuf + 32, 8}}},  // no lower bound
                             40, std::move(c));
   EXPECT_EQ(p.results, (std::vector<int64_t>{2, 2, -1, 3, 2}));
@@ -432,8 +485,8 @@ TEST_P(ContractTest, TrapUndoesState) {
 // A contract that aborts with its input as the message.
 Bytes abort_with_input_contract() {
   Contract c;
-  return c.build(seq({c.call("input_size"), op::local_set, 0, i32c(0), i32c(0), op::local_get, 0,
-                      c.call("input_read"), i32c(0), op::local_get, 0, c.call("abort"), op::end}),
+  return c.build(seq({c.call("input_size"), op::local_set, 0, i32c(0), i32c(0), op::local_get, 0, c.call("input_read"),
+                      i32c(0), op::local_get, 0, c.call("abort"), op::end}),
                  {I32});
 }
 
@@ -480,9 +533,9 @@ TEST_P(ContractTest, AbortChargesTheBaseCostAndEachMessageByte) {
     Contract c;
     c.data(16, str(why));
     deploy(A, c.build(seq({i32c(16), i32c(static_cast<int32_t>(len)), c.call("abort"), op::end})));
-    const uint64_t expected = 1 * gas::kMemoryGrowPerPage                                  // the page
+    const uint64_t expected = 1 * gas::kMemoryGrowPerPage                                         // the page
                               + 2 * gas::static_cost(op::i32_const) + gas::static_cost(op::call)  // the block
-                              + gas::kHostCallBase + 1 + len * gas::kHostPerByte;          // abort
+                              + gas::kHostCallBase + 1 + len * gas::kHostPerByte;                 // abort
     ExecResult r = run(A);
     EXPECT_EQ(r.trap, TrapCode::Abort) << describe(r);
     EXPECT_EQ(r.gas_used, expected) << "len " << len;
@@ -502,7 +555,8 @@ TEST_P(ContractTest, AbortMessageOutsideMemoryTraps) {
   };
   const Case cases[] = {
       {65530, 10, "out of bounds memory access: abort: msg [65530, 65540) is outside memory (65536 bytes)"},
-      {0xFFFFFFF0, 32, "out of bounds memory access: abort: msg [4294967280, 4294967312) is outside memory (65536 bytes)"},
+      {0xFFFFFFF0, 32,
+       "out of bounds memory access: abort: msg [4294967280, 4294967312) is outside memory (65536 bytes)"},
       {65536, 1, "out of bounds memory access: abort: msg [65536, 65537) is outside memory (65536 bytes)"},
   };
   for (const Case& k : cases) {
@@ -542,8 +596,9 @@ TEST_P(ContractTest, AbortMessageAboveThePayloadLimitTraps) {
   r = small.execute(host, tx, {B, {}, 1'000'000});
   EXPECT_EQ(r.status, ExecStatus::Trap) << describe(r);
   EXPECT_EQ(r.trap, TrapCode::HostTrap);
-  EXPECT_EQ(r.message, "host function trapped: abort: moves 17 bytes between memory and the host, more than "
-                       "max_host_payload_bytes (16)");
+  EXPECT_EQ(r.message,
+            "host function trapped: abort: moves 17 bytes between memory and the host, more than "
+            "max_host_payload_bytes (16)");
 
   r = small.execute(host, tx, {C, {}, 1'000'000});
   EXPECT_EQ(r.trap, TrapCode::HostTrap) << describe(r);
@@ -560,13 +615,13 @@ TEST_P(ContractTest, AbortReplacesIllFormedUtf8) {
   };
   const Case cases[] = {
       {{'a', 0xC0, 0xAF, 'b', 0xE2, 0x82}, "a" + R + R + "b" + R},  // overlong; truncated at the end
-      {{0xED, 0xA0, 0x80}, R + R + R},                               // a surrogate
-      {{0xF4, 0x90, 0x80, 0x80}, R + R + R + R},                     // above U+10FFFF
-      {{0xE0, 0x80, 0x80}, R + R + R},                               // overlong
-      {{0xFF, 0xFE}, R + R},                                         // never in UTF-8
-      {{0x80, 'x'}, R + "x"},                                        // a stray continuation byte
-      {{'x', 0xF0, 0x9D, 0x84}, "x" + R},                            // truncated: one U+FFFD
-      {{0xF0, 0x9D, 0x84, 'x'}, R + "x"},                            // interrupted: one U+FFFD
+      {{0xED, 0xA0, 0x80}, R + R + R},                              // a surrogate
+      {{0xF4, 0x90, 0x80, 0x80}, R + R + R + R},                    // above U+10FFFF
+      {{0xE0, 0x80, 0x80}, R + R + R},                              // overlong
+      {{0xFF, 0xFE}, R + R},                                        // never in UTF-8
+      {{0x80, 'x'}, R + "x"},                                       // a stray continuation byte
+      {{'x', 0xF0, 0x9D, 0x84}, "x" + R},                           // truncated: one U+FFFD
+      {{0xF0, 0x9D, 0x84, 'x'}, R + "x"},                           // interrupted: one U+FFFD
       {{0xE2, 0x82, 0xAC, ' ', 0xF0, 0x9D, 0x84, 0x9E, ' ', 0x00, '!'},
        std::string("\xE2\x82\xAC \xF0\x9D\x84\x9E \0!", 11)},  // well-formed, NUL included: kept
       {str("integer overflow at \xC3\xA9t\xC3\xA9.tnr:1:1"), "integer overflow at \xC3\xA9t\xC3\xA9.tnr:1:1"},
@@ -673,8 +728,8 @@ TEST_P(ContractTest, ACalleesTrapIsNotTheCallersSite) {
   // itself: the site is the caller's.
   Contract c;
   c.data(0, bytes_of(B));
-  const Bytes caller = c.build(seq({i32c(0), i32c(32), i32c(0), i64c(1'000'000), c.call("call_contract"),
-                                    op::drop, op::unreachable, op::end}));
+  const Bytes caller = c.build(
+      seq({i32c(0), i32c(32), i32c(0), i64c(1'000'000), c.call("call_contract"), op::drop, op::unreachable, op::end}));
   deploy(A, caller);
   ExecResult r = run(A);
   EXPECT_EQ(r.status, ExecStatus::Trap) << describe(r);
@@ -687,8 +742,7 @@ TEST_P(ContractTest, ACalleesTrapIsNotTheCallersSite) {
   // Without the trap of its own the caller succeeds, with no site.
   Contract d;
   d.data(0, bytes_of(B));
-  deploy(C, d.build(seq({i32c(0), i32c(32), i32c(0), i64c(1'000'000), d.call("call_contract"), op::drop,
-                         op::end})));
+  deploy(C, d.build(seq({i32c(0), i32c(32), i32c(0), i64c(1'000'000), d.call("call_contract"), op::drop, op::end})));
   r = run(C);
   EXPECT_TRUE(r.ok()) << describe(r);
   EXPECT_FALSE(r.site);
@@ -729,10 +783,29 @@ TEST_P(ContractTest, GasLimitBoundaryIsExact) {
 Bytes pong_contract() {
   Contract c;
   c.data(0, str("in")).data(8, str("pong"));
-  return c.build(seq({c.call("input_size"), op::local_set, 0, i32c(64), i32c(0), op::local_get, 0,
-                      c.call("input_read"), i32c(0), i32c(2), i32c(64), op::local_get, 0, c.call("storage_set"),
-                      i32c(0), i32c(2), i32c(8), i32c(4), c.call("emit_event"), i32c(8), i32c(4),
-                      c.call("output_write"), op::end}),
+  return c.build(seq({c.call("input_size"),
+                      op::local_set,
+                      0,
+                      i32c(64),
+                      i32c(0),
+                      op::local_get,
+                      0,
+                      c.call("input_read"),
+                      i32c(0),
+                      i32c(2),
+                      i32c(64),
+                      op::local_get,
+                      0,
+                      c.call("storage_set"),
+                      i32c(0),
+                      i32c(2),
+                      i32c(8),
+                      i32c(4),
+                      c.call("emit_event"),
+                      i32c(8),
+                      i32c(4),
+                      c.call("output_write"),
+                      op::end}),
                  {I32});
 }
 
@@ -798,14 +871,15 @@ TEST_P(ContractTest, ReentryIsRefused) {
   const auto len = static_cast<uint32_t>(msg.size());
   Contract b;  // B calls A back and outputs what it saw
   b.data(0, bytes_of(A));
-  deploy(B, probe(b, {{"call_contract", {0, 32, 0, 100'000}}, {"return_data_size", {}}, {"return_data_read", {kBuf, 0, len}}},
-                  len));
+  deploy(
+      B,
+      probe(b, {{"call_contract", {0, 32, 0, 100'000}}, {"return_data_size", {}}, {"return_data_read", {kBuf, 0, len}}},
+            len));
   Contract a;  // A calls B
   a.data(0, bytes_of(B));
-  ProbeOutput p = run_probe({{"call_contract", {0, 32, 0, 1'000'000}},
-                             {"return_data_size", {}},
-                             {"return_data_read", {kBuf, 0, 24 + len}}},
-                            24 + len, std::move(a));
+  ProbeOutput p = run_probe(
+      {{"call_contract", {0, 32, 0, 1'000'000}}, {"return_data_size", {}}, {"return_data_read", {kBuf, 0, 24 + len}}},
+      24 + len, std::move(a));
   EXPECT_EQ(p.results[0], 0);
   EXPECT_EQ(p.results[1], 24 + len);
   ExecResult inner;
@@ -858,9 +932,9 @@ TEST_P(ContractTest, UnknownContract) {
   const std::string msg = "no contract at " + to_hex(C);
   Contract a;
   a.data(0, bytes_of(C));
-  ProbeOutput p = run_probe({{"call_contract", {0, 32, 0, 1'000'000}},
-                             {"return_data_read", {kBuf, 0, static_cast<int64_t>(msg.size())}}},
-                            static_cast<uint32_t>(msg.size()), std::move(a));
+  ProbeOutput p = run_probe(
+      {{"call_contract", {0, 32, 0, 1'000'000}}, {"return_data_read", {kBuf, 0, static_cast<int64_t>(msg.size())}}},
+      static_cast<uint32_t>(msg.size()), std::move(a));
   EXPECT_EQ(p.results[0], 4);
   EXPECT_EQ(text(p.buf), msg);
 
@@ -875,10 +949,9 @@ TEST_P(ContractTest, CallerAndSelfAddress) {
   deploy(B, probe(b, {{"caller", {kBuf}}, {"self_address", {kBuf + 32}}}, 64));
   Contract a;
   a.data(0, bytes_of(B));
-  ProbeOutput p = run_probe({{"call_contract", {0, 32, 0, 1'000'000}},
-                             {"return_data_read", {kBuf, 0, 16 + 64}},
-                             {"caller", {kBuf + 128}}},
-                            160, std::move(a));
+  ProbeOutput p = run_probe(
+      {{"call_contract", {0, 32, 0, 1'000'000}}, {"return_data_read", {kBuf, 0, 16 + 64}}, {"caller", {kBuf + 128}}},
+      160, std::move(a));
   EXPECT_EQ(p.results[0], 0);
   ExecResult inner;
   inner.output.assign(p.buf.begin(), p.buf.begin() + 80);
@@ -1086,7 +1159,8 @@ TEST_P(ContractTest, WarmExecuteCost) {
       if (!r.ok()) FAIL() << describe(r);
     }
     double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / kCalls;
-    std::printf("execute() of %s from a warm cache: %.0f ns\n", a == A ? "an empty contract" : "a 3-host-call contract", ns);
+    std::printf("execute() of %s from a warm cache: %.0f ns\n", a == A ? "an empty contract" : "a 3-host-call contract",
+                ns);
   }
 }
 

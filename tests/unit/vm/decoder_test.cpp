@@ -53,9 +53,7 @@ Bytes str(const std::string& s) {
   return out;
 }
 
-Bytes section(uint8_t id, const Bytes& payload) {
-  return cat({Bytes{id}, leb_u32(payload.size()), payload});
-}
+Bytes section(uint8_t id, const Bytes& payload) { return cat({Bytes{id}, leb_u32(payload.size()), payload}); }
 
 Bytes module(std::initializer_list<Bytes> sections) {
   Bytes out{0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
@@ -64,7 +62,7 @@ Bytes module(std::initializer_list<Bytes> sections) {
 }
 
 // Common sections.
-const Bytes kTypeVoid = section(1, {0x01, 0x60, 0x00, 0x00});          // type 0: [] -> []
+const Bytes kTypeVoid = section(1, {0x01, 0x60, 0x00, 0x00});             // type 0: [] -> []
 const Bytes kTypeI32 = section(1, {0x01, 0x60, 0x01, 0x7F, 0x01, 0x7F});  // type 0: [i32] -> [i32]
 const Bytes kOneFunc = section(3, {0x01, 0x00});
 const Bytes kOneBody = section(10, {0x01, 0x02, 0x00, 0x0B});
@@ -99,19 +97,18 @@ Outcome load(const Bytes& bytes, const VmConfig& config = {}) {
   return o;
 }
 
-#define EXPECT_LOADS(bytes)                                                  \
-  do {                                                                       \
-    Outcome o_ = load(bytes);                                                \
-    EXPECT_TRUE(o_.ok) << o_.error.to_string();                              \
+#define EXPECT_LOADS(bytes)                     \
+  do {                                          \
+    Outcome o_ = load(bytes);                   \
+    EXPECT_TRUE(o_.ok) << o_.error.to_string(); \
   } while (0)
 
-#define EXPECT_REJECTS(bytes, expected_kind, substring)                      \
-  do {                                                                       \
-    Outcome o_ = load(bytes);                                                \
-    ASSERT_FALSE(o_.ok) << "module was accepted";                            \
-    EXPECT_EQ(o_.kind, expected_kind) << o_.error.to_string();               \
-    EXPECT_NE(o_.message.find(substring), std::string::npos)                 \
-        << "message: " << o_.message;                                        \
+#define EXPECT_REJECTS(bytes, expected_kind, substring)                                    \
+  do {                                                                                     \
+    Outcome o_ = load(bytes);                                                              \
+    ASSERT_FALSE(o_.ok) << "module was accepted";                                          \
+    EXPECT_EQ(o_.kind, expected_kind) << o_.error.to_string();                             \
+    EXPECT_NE(o_.message.find(substring), std::string::npos) << "message: " << o_.message; \
   } while (0)
 
 #define EXPECT_MALFORMED(bytes, s) EXPECT_REJECTS(bytes, ErrorKind::Malformed, s)
@@ -215,8 +212,7 @@ TEST(ByteReader, SignedLeb) {
   s64({0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F}, true, -1);
   s64({0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01}, false, 0, kErrLebTooLarge);
   s64({0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7E}, false, 0, kErrLebTooLarge);
-  s64({0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00}, false, 0,
-      kErrLebTooLong);
+  s64({0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00}, false, 0, kErrLebTooLong);
 
   auto s33 = [&](Bytes b, bool ok, int64_t expect = 0) {
     ByteReader r(b);
@@ -266,20 +262,20 @@ TEST(ByteReader, Utf8) {
   EXPECT_TRUE(valid({'a', 'b'}));
   EXPECT_TRUE(valid({0xC2, 0x80}));
   EXPECT_TRUE(valid({0xE0, 0xA0, 0x80}));
-  EXPECT_TRUE(valid({0xED, 0x9F, 0xBF}));        // U+D7FF
-  EXPECT_TRUE(valid({0xEE, 0x80, 0x80}));        // U+E000
-  EXPECT_TRUE(valid({0xF0, 0x90, 0x80, 0x80}));  // U+10000
-  EXPECT_TRUE(valid({0xF4, 0x8F, 0xBF, 0xBF}));  // U+10FFFF
-  EXPECT_FALSE(valid({0x80}));                   // stray continuation
-  EXPECT_FALSE(valid({0xC0, 0x80}));             // overlong
-  EXPECT_FALSE(valid({0xC1, 0xBF}));             // overlong
-  EXPECT_FALSE(valid({0xE0, 0x9F, 0xBF}));       // overlong
-  EXPECT_FALSE(valid({0xED, 0xA0, 0x80}));       // surrogate U+D800
+  EXPECT_TRUE(valid({0xED, 0x9F, 0xBF}));         // U+D7FF
+  EXPECT_TRUE(valid({0xEE, 0x80, 0x80}));         // U+E000
+  EXPECT_TRUE(valid({0xF0, 0x90, 0x80, 0x80}));   // U+10000
+  EXPECT_TRUE(valid({0xF4, 0x8F, 0xBF, 0xBF}));   // U+10FFFF
+  EXPECT_FALSE(valid({0x80}));                    // stray continuation
+  EXPECT_FALSE(valid({0xC0, 0x80}));              // overlong
+  EXPECT_FALSE(valid({0xC1, 0xBF}));              // overlong
+  EXPECT_FALSE(valid({0xE0, 0x9F, 0xBF}));        // overlong
+  EXPECT_FALSE(valid({0xED, 0xA0, 0x80}));        // surrogate U+D800
   EXPECT_FALSE(valid({0xF0, 0x8F, 0xBF, 0xBF}));  // overlong
   EXPECT_FALSE(valid({0xF4, 0x90, 0x80, 0x80}));  // U+110000
   EXPECT_FALSE(valid({0xF5, 0x80, 0x80, 0x80}));
-  EXPECT_FALSE(valid({0xE2, 0x82}));              // truncated
-  EXPECT_FALSE(valid({0xE2, 0x28, 0xA1}));        // bad continuation
+  EXPECT_FALSE(valid({0xE2, 0x82}));        // truncated
+  EXPECT_FALSE(valid({0xE2, 0x28, 0xA1}));  // bad continuation
   EXPECT_FALSE(valid({0xFF}));
 
   Bytes name = str("h\xC3\xA9");
@@ -327,11 +323,9 @@ TEST(Decoder, FunctionBodyRangesAndLocals) {
 }
 
 TEST(Decoder, ImportsOfEveryKind) {
-  Bytes imports = cat({Bytes{0x04},
-                       str("env"), str("f"), Bytes{0x00, 0x00},
-                       str("env"), str("t"), Bytes{0x01, 0x70, 0x01, 0x01, 0x02},
-                       str("env"), str("m"), Bytes{0x02, 0x00, 0x01},
-                       str("env"), str("g"), Bytes{0x03, 0x7E, 0x01}});
+  Bytes imports = cat({Bytes{0x04}, str("env"), str("f"), Bytes{0x00, 0x00}, str("env"), str("t"),
+                       Bytes{0x01, 0x70, 0x01, 0x01, 0x02}, str("env"), str("m"), Bytes{0x02, 0x00, 0x01}, str("env"),
+                       str("g"), Bytes{0x03, 0x7E, 0x01}});
   auto m = decode_module(module({kTypeVoid, section(2, imports)}), {});
   ASSERT_TRUE(m) << m.error().to_string();
   ASSERT_EQ(m->imports.size(), 4u);
@@ -349,14 +343,12 @@ TEST(Decoder, ImportsOfEveryKind) {
 }
 
 TEST(Decoder, GlobalsExportsStartAndConstExprs) {
-  Bytes globals = cat({Bytes{0x04},
-                       Bytes{0x7F, 0x00, 0x41, 0x7F, 0x0B},                    // i32 -1
+  Bytes globals = cat({Bytes{0x04}, Bytes{0x7F, 0x00, 0x41, 0x7F, 0x0B},       // i32 -1
                        Bytes{0x7E, 0x01, 0x42, 0x80, 0x01, 0x0B},              // mut i64 128
                        Bytes{0x7D, 0x00, 0x43, 0x00, 0x00, 0x80, 0x3F, 0x0B},  // f32 1.0
                        Bytes{0x7C, 0x00, 0x44, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x0B}});
   Bytes exports = cat({Bytes{0x02}, str("main"), Bytes{0x00, 0x00}, str("g"), Bytes{0x03, 0x01}});
-  Bytes bytes = module({kTypeVoid, kOneFunc, section(6, globals), section(7, exports),
-                        section(8, {0x00}), kOneBody});
+  Bytes bytes = module({kTypeVoid, kOneFunc, section(6, globals), section(7, exports), section(8, {0x00}), kOneBody});
   auto m = decode_module(bytes, {});
   ASSERT_TRUE(m) << m.error().to_string();
   ASSERT_EQ(m->globals.size(), 4u);
@@ -376,22 +368,16 @@ TEST(Decoder, ElementSegmentsAllEightForms) {
   const Bytes off = {0x41, 0x00, 0x0B};
   const Bytes rf1 = {0xD2, 0x01, 0x0B};
   const Bytes rnull = {0xD0, 0x70, 0x0B};
-  Bytes elems = cat({Bytes{0x08},
-                     cat({Bytes{0x00}, off, Bytes{0x01, 0x00}}),
-                     Bytes{0x01, 0x00, 0x01, 0x01},
-                     cat({Bytes{0x02, 0x00}, off, Bytes{0x00, 0x01, 0x02}}),
-                     Bytes{0x03, 0x00, 0x01, 0x02},
-                     cat({Bytes{0x04}, off, Bytes{0x02}, rf1, rnull}),
-                     cat({Bytes{0x05, 0x70, 0x01}, rnull}),
-                     cat({Bytes{0x06, 0x00}, off, Bytes{0x70, 0x01}, rf1}),
-                     cat({Bytes{0x07, 0x70, 0x01}, rf1})});
+  Bytes elems = cat({Bytes{0x08}, cat({Bytes{0x00}, off, Bytes{0x01, 0x00}}), Bytes{0x01, 0x00, 0x01, 0x01},
+                     cat({Bytes{0x02, 0x00}, off, Bytes{0x00, 0x01, 0x02}}), Bytes{0x03, 0x00, 0x01, 0x02},
+                     cat({Bytes{0x04}, off, Bytes{0x02}, rf1, rnull}), cat({Bytes{0x05, 0x70, 0x01}, rnull}),
+                     cat({Bytes{0x06, 0x00}, off, Bytes{0x70, 0x01}, rf1}), cat({Bytes{0x07, 0x70, 0x01}, rf1})});
   auto m = decode_module(module({kTypeVoid, funcs, kTable1, section(9, elems), code}), {});
   ASSERT_TRUE(m) << m.error().to_string();
   ASSERT_EQ(m->elems.size(), 8u);
-  const SegmentMode modes[8] = {SegmentMode::Active, SegmentMode::Passive, SegmentMode::Active,
-                                SegmentMode::Declarative, SegmentMode::Active,
-                                SegmentMode::Passive, SegmentMode::Active,
-                                SegmentMode::Declarative};
+  const SegmentMode modes[8] = {SegmentMode::Active,      SegmentMode::Passive,    SegmentMode::Active,
+                                SegmentMode::Declarative, SegmentMode::Active,     SegmentMode::Passive,
+                                SegmentMode::Active,      SegmentMode::Declarative};
   for (int i = 0; i < 8; ++i) EXPECT_EQ(m->elems[i].mode, modes[i]) << i;
   EXPECT_EQ(m->elems[4].funcs, (std::vector<uint32_t>{1, kNullFuncIndex}));
   EXPECT_EQ(m->elems[5].funcs, (std::vector<uint32_t>{kNullFuncIndex}));
@@ -400,9 +386,7 @@ TEST(Decoder, ElementSegmentsAllEightForms) {
 }
 
 TEST(Decoder, DataSegmentsAndDataCount) {
-  Bytes data = cat({Bytes{0x03},
-                    Bytes{0x00, 0x41, 0x08, 0x0B, 0x02, 'h', 'i'},
-                    Bytes{0x01, 0x01, 'x'},
+  Bytes data = cat({Bytes{0x03}, Bytes{0x00, 0x41, 0x08, 0x0B, 0x02, 'h', 'i'}, Bytes{0x01, 0x01, 'x'},
                     Bytes{0x02, 0x00, 0x41, 0x00, 0x0B, 0x00}});
   Bytes bytes = module({kMemory1, section(12, {0x03}), section(11, data)});
   auto m = decode_module(bytes, {});
@@ -420,8 +404,8 @@ TEST(Decoder, DataSegmentsAndDataCount) {
 
 TEST(Decoder, CustomSectionsAnywhere) {
   Bytes custom = cat({str("name"), Bytes{1, 2, 3}});
-  Bytes bytes = module({section(0, custom), kTypeVoid, section(0, cat({str(""), Bytes{}})),
-                        kOneFunc, kOneBody, section(0, custom)});
+  Bytes bytes = module(
+      {section(0, custom), kTypeVoid, section(0, cat({str(""), Bytes{}})), kOneFunc, kOneBody, section(0, custom)});
   auto m = decode_module(bytes, {});
   ASSERT_TRUE(m) << m.error().to_string();
   ASSERT_EQ(m->customs.size(), 3u);
@@ -443,7 +427,7 @@ TEST(Malformed, Header) {
 
 TEST(Malformed, SectionFraming) {
   EXPECT_MALFORMED(module({section(13, {})}), "malformed section id");
-  EXPECT_MALFORMED(module({Bytes{0x01}}), "unexpected end");          // id without size
+  EXPECT_MALFORMED(module({Bytes{0x01}}), "unexpected end");              // id without size
   EXPECT_MALFORMED(module({Bytes{0x01, 0x05, 0x00}}), "unexpected end");  // size past the end
   EXPECT_MALFORMED(module({section(1, {0x00, 0x00})}), "section size mismatch");
   EXPECT_MALFORMED(module({section(1, {0x01, 0x60, 0x00})}), "unexpected end");
@@ -455,8 +439,7 @@ TEST(Malformed, SectionFraming) {
 TEST(Malformed, SectionOrder) {
   EXPECT_MALFORMED(module({kTypeVoid, kTypeVoid}), "unexpected content after last section");
   EXPECT_MALFORMED(module({kOneFunc, kTypeVoid, kOneBody}), "unexpected content");
-  EXPECT_MALFORMED(module({kMemory1, section(11, {0x00}), section(12, {0x00})}),
-                   "unexpected content");
+  EXPECT_MALFORMED(module({kMemory1, section(11, {0x00}), section(12, {0x00})}), "unexpected content");
   // data count goes after element and before code
   EXPECT_LOADS(module({kTypeVoid, kOneFunc, section(9, {0x00}), section(12, {0x00}), kOneBody}));
   EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(12, {0x00}), section(9, {0x00}), kOneBody}),
@@ -466,10 +449,8 @@ TEST(Malformed, SectionOrder) {
 TEST(Malformed, InconsistentCounts) {
   EXPECT_MALFORMED(module({kTypeVoid, kOneFunc}), "function and code section have inconsistent");
   EXPECT_MALFORMED(module({kTypeVoid, kOneBody}), "function and code section have inconsistent");
-  EXPECT_MALFORMED(module({kTypeVoid, section(3, {0x02, 0x00, 0x00}), kOneBody}),
-                   "inconsistent lengths");
-  EXPECT_MALFORMED(module({kMemory1, section(12, {0x01})}),
-                   "data count and data section have inconsistent lengths");
+  EXPECT_MALFORMED(module({kTypeVoid, section(3, {0x02, 0x00, 0x00}), kOneBody}), "inconsistent lengths");
+  EXPECT_MALFORMED(module({kMemory1, section(12, {0x01})}), "data count and data section have inconsistent lengths");
   EXPECT_MALFORMED(module({kMemory1, section(12, {0x02}), section(11, {0x01, 0x01, 0x00})}),
                    "data count and data section have inconsistent lengths");
   EXPECT_LOADS(module({kMemory1, section(12, {0x00})}));
@@ -479,34 +460,28 @@ TEST(Malformed, Types) {
   EXPECT_MALFORMED(module({section(1, {0x01, 0x61, 0x00, 0x00})}), "function type form");
   EXPECT_MALFORMED(module({section(1, {0x01, 0x60, 0x01, 0x7B, 0x00})}), "malformed value type");
   EXPECT_MALFORMED(module({section(1, {0x01, 0x60, 0x01, 0x70, 0x00})}), "malformed value type");
-  EXPECT_MALFORMED(module({section(6, {0x01, 0x7F, 0x02, 0x41, 0x00, 0x0B})}),
-                   "malformed mutability");
+  EXPECT_MALFORMED(module({section(6, {0x01, 0x7F, 0x02, 0x41, 0x00, 0x0B})}), "malformed mutability");
   EXPECT_MALFORMED(module({section(5, {0x01, 0x02, 0x00})}), "malformed limits flags");
   EXPECT_MALFORMED(module({section(4, {0x01, 0x6F, 0x00, 0x00})}), "malformed reference type");
   EXPECT_MALFORMED(module({section(2, cat({Bytes{0x01}, str("a"), str("b"), Bytes{0x04, 0x00}}))}),
                    "malformed import kind");
-  EXPECT_MALFORMED(module({section(7, cat({Bytes{0x01}, str("a"), Bytes{0x04, 0x00}}))}),
-                   "malformed export kind");
+  EXPECT_MALFORMED(module({section(7, cat({Bytes{0x01}, str("a"), Bytes{0x04, 0x00}}))}), "malformed export kind");
 }
 
 TEST(Malformed, Utf8Names) {
   EXPECT_MALFORMED(module({section(0, {0x02, 0xC0, 0x80})}), "malformed UTF-8 encoding");
-  EXPECT_MALFORMED(
-      module({kTypeVoid, section(2, cat({Bytes{0x01, 0x01, 0xFF}, str("f"), Bytes{0x00, 0x00}}))}),
-      "malformed UTF-8 encoding");
-  EXPECT_MALFORMED(
-      module({kTypeVoid, section(2, cat({Bytes{0x01}, str("m"), Bytes{0x03, 0xED, 0xA0, 0x80},
-                                         Bytes{0x00, 0x00}}))}),
-      "malformed UTF-8 encoding");
-  EXPECT_MALFORMED(module({section(7, cat({Bytes{0x01, 0x01, 0x80}, Bytes{0x00, 0x00}}))}),
+  EXPECT_MALFORMED(module({kTypeVoid, section(2, cat({Bytes{0x01, 0x01, 0xFF}, str("f"), Bytes{0x00, 0x00}}))}),
                    "malformed UTF-8 encoding");
+  EXPECT_MALFORMED(
+      module({kTypeVoid, section(2, cat({Bytes{0x01}, str("m"), Bytes{0x03, 0xED, 0xA0, 0x80}, Bytes{0x00, 0x00}}))}),
+      "malformed UTF-8 encoding");
+  EXPECT_MALFORMED(module({section(7, cat({Bytes{0x01, 0x01, 0x80}, Bytes{0x00, 0x00}}))}), "malformed UTF-8 encoding");
 }
 
 TEST(Malformed, Leb) {
   EXPECT_MALFORMED(module({section(5, {0x01, 0x00, 0x82, 0x80, 0x80, 0x80, 0x80, 0x00})}),
                    "integer representation too long");
-  EXPECT_MALFORMED(module({section(5, {0x01, 0x00, 0x82, 0x80, 0x80, 0x80, 0x70})}),
-                   "integer too large");
+  EXPECT_MALFORMED(module({section(5, {0x01, 0x00, 0x82, 0x80, 0x80, 0x80, 0x70})}), "integer too large");
   EXPECT_MALFORMED(module({section(6, {0x01, 0x7F, 0x00, 0x41, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x0B})}),
                    "integer too large");
 }
@@ -514,14 +489,11 @@ TEST(Malformed, Leb) {
 TEST(Malformed, Segments) {
   EXPECT_MALFORMED(module({kTable1, section(9, {0x01, 0x08, 0x41, 0x00, 0x0B, 0x00})}),
                    "malformed elements segment kind");
-  EXPECT_MALFORMED(module({kTable1, section(9, {0x01, 0x01, 0x01, 0x00})}),
-                   "malformed element kind");
-  EXPECT_MALFORMED(module({kTable1, section(9, {0x01, 0x05, 0x6F, 0x00})}),
-                   "malformed reference type");
+  EXPECT_MALFORMED(module({kTable1, section(9, {0x01, 0x01, 0x01, 0x00})}), "malformed element kind");
+  EXPECT_MALFORMED(module({kTable1, section(9, {0x01, 0x05, 0x6F, 0x00})}), "malformed reference type");
   EXPECT_MALFORMED(module({kTable1, section(9, {0x01, 0x05, 0x70, 0x01, 0xD0, 0x6F, 0x0B})}),
                    "malformed reference type");
-  EXPECT_MALFORMED(module({kMemory1, section(11, {0x01, 0x03, 0x00})}),
-                   "malformed data segment kind");
+  EXPECT_MALFORMED(module({kMemory1, section(11, {0x01, 0x03, 0x00})}), "malformed data segment kind");
   EXPECT_MALFORMED(module({kMemory1, section(11, {0x01, 0x01, 0x05, 'a'})}), "unexpected end");
 }
 
@@ -535,15 +507,12 @@ TEST(Malformed, ConstExprs) {
 
 TEST(Malformed, FunctionBodies) {
   // body size beyond the section
-  EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(10, {0x01, 0x05, 0x00, 0x0B})}),
-                   "unexpected end");
+  EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(10, {0x01, 0x05, 0x00, 0x0B})}), "unexpected end");
   // empty body (no room for the locals vector)
   EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(10, {0x01, 0x00})}), "unexpected end");
   // body not ending with `end`
-  EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(10, {0x01, 0x02, 0x00, 0x01})}),
-                   "END opcode expected");
-  EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(10, {0x01, 0x01, 0x00})}),
-                   "unexpected end");
+  EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(10, {0x01, 0x02, 0x00, 0x01})}), "END opcode expected");
+  EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(10, {0x01, 0x01, 0x00})}), "unexpected end");
   // bad local type
   EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(10, {0x01, 0x04, 0x01, 0x01, 0x40, 0x0B})}),
                    "malformed value type");
@@ -574,12 +543,10 @@ TEST(Malformed, HugeCountsFailFast) {
     }
   }
   // element segment with a huge element count
-  auto m = decode_module(module({kTable1, section(9, cat({Bytes{0x01, 0x01, 0x00}, huge}))}),
-                         unlimited);
+  auto m = decode_module(module({kTable1, section(9, cat({Bytes{0x01, 0x01, 0x00}, huge}))}), unlimited);
   EXPECT_FALSE(m);
   // br_table with 2^32-1 targets inside a constant expression
-  auto g = decode_module(module({section(6, cat({Bytes{0x01, 0x7F, 0x00, 0x0E}, huge}))}),
-                         unlimited);
+  auto g = decode_module(module({section(6, cat({Bytes{0x01, 0x7F, 0x00, 0x0E}, huge}))}), unlimited);
   EXPECT_FALSE(g);
 }
 
@@ -589,8 +556,7 @@ TEST(Malformed, ErrorsNameSectionAndOffset) {
   ASSERT_FALSE(m);
   EXPECT_EQ(m.error().section, "global");
   EXPECT_EQ(m.error().offset, std::optional<uint64_t>(bytes.size() - 4));
-  EXPECT_NE(m.error().to_string().find("malformed module: malformed mutability (section global"),
-            std::string::npos)
+  EXPECT_NE(m.error().to_string().find("malformed module: malformed mutability (section global"), std::string::npos)
       << m.error().to_string();
 }
 
@@ -628,37 +594,29 @@ TEST(Invalid, GlobalGetRules) {
   EXPECT_INVALID(module({section(6, {0x02, 0x7F, 0x00, 0x41, 0x00, 0x0B, 0x7F, 0x00, 0x23, 0x00, 0x0B})}),
                  "unknown global 0");
   // segment offsets may read any immutable global
-  EXPECT_LOADS(module({kMemory1, section(6, {0x01, 0x7F, 0x00, 0x41, 0x00, 0x0B}),
-                       section(11, {0x01, 0x00, 0x23, 0x00, 0x0B, 0x00})}));
+  EXPECT_LOADS(module(
+      {kMemory1, section(6, {0x01, 0x7F, 0x00, 0x41, 0x00, 0x0B}), section(11, {0x01, 0x00, 0x23, 0x00, 0x0B, 0x00})}));
   EXPECT_INVALID(module({section(2, imports), kMemory1, section(11, {0x01, 0x00, 0x23, 0x01, 0x0B, 0x00})}),
                  "constant expression required");
 }
 
 TEST(Invalid, IndexSpaces) {
   EXPECT_INVALID(module({kTypeVoid, section(3, {0x01, 0x01}), kOneBody}), "unknown type");
-  EXPECT_INVALID(module({section(2, cat({Bytes{0x01}, str("a"), str("b"), Bytes{0x00, 0x00}}))}),
-                 "unknown type");
-  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, str("f"), Bytes{0x00, 0x00}}))}),
-                 "unknown function 0");
-  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, str("t"), Bytes{0x01, 0x00}}))}),
-                 "unknown table");
-  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, str("m"), Bytes{0x02, 0x00}}))}),
-                 "unknown memory");
-  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, str("g"), Bytes{0x03, 0x00}}))}),
-                 "unknown global");
+  EXPECT_INVALID(module({section(2, cat({Bytes{0x01}, str("a"), str("b"), Bytes{0x00, 0x00}}))}), "unknown type");
+  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, str("f"), Bytes{0x00, 0x00}}))}), "unknown function 0");
+  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, str("t"), Bytes{0x01, 0x00}}))}), "unknown table");
+  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, str("m"), Bytes{0x02, 0x00}}))}), "unknown memory");
+  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, str("g"), Bytes{0x03, 0x00}}))}), "unknown global");
   EXPECT_INVALID(module({section(8, {0x00})}), "unknown function");
   EXPECT_INVALID(module({kTypeVoid, kOneFunc, section(9, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0x00}), kOneBody}),
                  "unknown table");
-  EXPECT_INVALID(module({kTable1, section(9, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0x05})}),
-                 "unknown function 5");
+  EXPECT_INVALID(module({kTable1, section(9, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0x05})}), "unknown function 5");
   EXPECT_INVALID(module({kTable1, section(9, {0x01, 0x04, 0x41, 0x00, 0x0B, 0x01, 0xD2, 0x00, 0x0B})}),
                  "unknown function 0");
   EXPECT_INVALID(module({kTable1, section(9, {0x01, 0x04, 0x41, 0x00, 0x0B, 0x01, 0x41, 0x00, 0x0B})}),
                  "type mismatch");
-  EXPECT_INVALID(module({kTable1, section(9, {0x01, 0x02, 0x01, 0x41, 0x00, 0x0B, 0x00, 0x00})}),
-                 "unknown table 1");
-  EXPECT_INVALID(module({kMemory1, section(11, {0x01, 0x02, 0x01, 0x41, 0x00, 0x0B, 0x00})}),
-                 "unknown memory 1");
+  EXPECT_INVALID(module({kTable1, section(9, {0x01, 0x02, 0x01, 0x41, 0x00, 0x0B, 0x00, 0x00})}), "unknown table 1");
+  EXPECT_INVALID(module({kMemory1, section(11, {0x01, 0x02, 0x01, 0x41, 0x00, 0x0B, 0x00})}), "unknown memory 1");
   EXPECT_INVALID(module({section(11, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x00})}), "unknown memory 0");
   // passive segments need no table or memory
   EXPECT_LOADS(module({section(11, {0x01, 0x01, 0x00})}));
@@ -668,13 +626,10 @@ TEST(Invalid, IndexSpaces) {
 TEST(Invalid, TablesAndMemories) {
   EXPECT_INVALID(module({section(4, {0x02, 0x70, 0x00, 0x00, 0x70, 0x00, 0x00})}), "multiple tables");
   EXPECT_INVALID(module({section(5, {0x02, 0x00, 0x00, 0x00, 0x00})}), "multiple memories");
-  EXPECT_INVALID(module({section(2, cat({Bytes{0x01}, str("a"), str("b"), Bytes{0x02, 0x00, 0x00}})),
-                         kMemory1}),
+  EXPECT_INVALID(module({section(2, cat({Bytes{0x01}, str("a"), str("b"), Bytes{0x02, 0x00, 0x00}})), kMemory1}),
                  "multiple memories");
-  EXPECT_INVALID(module({section(4, {0x01, 0x70, 0x01, 0x01, 0x00})}),
-                 "size minimum must not be greater than maximum");
-  EXPECT_INVALID(module({section(5, {0x01, 0x01, 0x02, 0x01})}),
-                 "size minimum must not be greater than maximum");
+  EXPECT_INVALID(module({section(4, {0x01, 0x70, 0x01, 0x01, 0x00})}), "size minimum must not be greater than maximum");
+  EXPECT_INVALID(module({section(5, {0x01, 0x01, 0x02, 0x01})}), "size minimum must not be greater than maximum");
   EXPECT_INVALID(module({section(5, cat({Bytes{0x01, 0x00}, leb_u32(65537)}))}),
                  "memory size must be at most 65536 pages (4GiB)");
   EXPECT_INVALID(module({section(5, cat({Bytes{0x01, 0x01, 0x00}, leb_u32(0xFFFFFFFF)}))}),
@@ -691,15 +646,14 @@ TEST(Invalid, TablesAndMemories) {
 }
 
 TEST(Invalid, ExportsAndStart) {
-  EXPECT_INVALID(module({kTypeVoid, kOneFunc,
-                         section(7, cat({Bytes{0x02}, str("a"), Bytes{0x00, 0x00}, str("a"), Bytes{0x00, 0x00}})),
-                         kOneBody}),
-                 "duplicate export name");
-  EXPECT_LOADS(module({kTypeVoid, kOneFunc,
-                       section(7, cat({Bytes{0x02}, str("a"), Bytes{0x00, 0x00}, str("b"), Bytes{0x00, 0x00}})),
-                       kOneBody}));
-  EXPECT_INVALID(module({kTypeI32, kOneFunc, section(8, {0x00}),
-                         section(10, {0x01, 0x04, 0x00, 0x20, 0x00, 0x0B})}),
+  EXPECT_INVALID(
+      module({kTypeVoid, kOneFunc,
+              section(7, cat({Bytes{0x02}, str("a"), Bytes{0x00, 0x00}, str("a"), Bytes{0x00, 0x00}})), kOneBody}),
+      "duplicate export name");
+  EXPECT_LOADS(
+      module({kTypeVoid, kOneFunc,
+              section(7, cat({Bytes{0x02}, str("a"), Bytes{0x00, 0x00}, str("b"), Bytes{0x00, 0x00}})), kOneBody}));
+  EXPECT_INVALID(module({kTypeI32, kOneFunc, section(8, {0x00}), section(10, {0x01, 0x04, 0x00, 0x20, 0x00, 0x0B})}),
                  "start function");
 }
 
@@ -830,8 +784,7 @@ TEST(Limits, EachAtItsBoundary) {
 
   c = {};
   c.max_memory_pages = 16;
-  check("max_memory_pages", module({section(5, {0x01, 0x00, 0x10})}),
-        module({section(5, {0x01, 0x00, 0x11})}), c);
+  check("max_memory_pages", module({section(5, {0x01, 0x00, 0x10})}), module({section(5, {0x01, 0x00, 0x11})}), c);
 
   auto locals = [](uint32_t n) {
     Bytes body = cat({Bytes{0x01}, leb_u32(n), Bytes{0x7F, 0x0B}});
@@ -874,8 +827,7 @@ TEST(ToString, TypesErrorsAndTraps) {
   EXPECT_EQ(to_string(Value::i64(7)), "i64:7");
   EXPECT_EQ(to_string(Value::f64(1.0)), "f64:0x3ff0000000000000");
   EXPECT_EQ(to_string(Value::f32(1.0f)), "f32:0x3f800000");
-  EXPECT_EQ(to_string(FuncType{{ValType::I32, ValType::I64}, {ValType::F32}}),
-            "(i32, i64) -> (f32)");
+  EXPECT_EQ(to_string(FuncType{{ValType::I32, ValType::I64}, {ValType::F32}}), "(i32, i64) -> (f32)");
   EXPECT_EQ(to_string(FuncType{}), "() -> ()");
   EXPECT_STREQ(to_string(ExternKind::Memory), "memory");
   EXPECT_STREQ(to_string(ErrorKind::Invalid), "invalid module");
@@ -979,8 +931,7 @@ TEST(SpecSuite, MalformedBinariesAreRejected) {
     const std::string where = c.file + ":" + std::to_string(c.line) + " (" + c.text + ")";
     if (!decoded) {
       ++rejected;
-      EXPECT_EQ(decoded.error().kind, ErrorKind::Malformed)
-          << where << ": " << decoded.error().to_string();
+      EXPECT_EQ(decoded.error().kind, ErrorKind::Malformed) << where << ": " << decoded.error().to_string();
       continue;
     }
     (void)validate_module(*decoded, {});  // must not crash either
@@ -990,8 +941,8 @@ TEST(SpecSuite, MalformedBinariesAreRejected) {
     ++left_to_body_validator;
     std::cout << "  left to the body validator: " << where << "\n";
   }
-  std::cout << "assert_malformed (binary): " << total << ", rejected by decode_module: "
-            << rejected << ", inside function bodies: " << left_to_body_validator << "\n";
+  std::cout << "assert_malformed (binary): " << total << ", rejected by decode_module: " << rejected
+            << ", inside function bodies: " << left_to_body_validator << "\n";
 }
 
 TEST(SpecSuite, ModulesThatMustLoadDecodeAndValidate) {
@@ -1028,11 +979,9 @@ TEST(SpecSuite, InvalidModulesAreNeverMalformed) {
 TEST(SpecSuite, ModuleLevelInvalidCasesAreRejected) {
   auto commands = spec_binary_commands();
   if (commands.empty()) GTEST_SKIP() << "no spec tests in " << spec_dir();
-  const std::set<std::string> module_level_files = {"data.json", "elem.json", "exports.json",
-                                                    "imports.json", "memory.json", "table.json",
-                                                    "start.json", "func_ptrs.json"};
-  const std::set<std::string> body_texts = {"unknown memory", "unknown table", "unknown type",
-                                            "type mismatch"};
+  const std::set<std::string> module_level_files = {"data.json",   "elem.json",  "exports.json", "imports.json",
+                                                    "memory.json", "table.json", "start.json",   "func_ptrs.json"};
+  const std::set<std::string> body_texts = {"unknown memory", "unknown table", "unknown type", "type mismatch"};
   for (const auto& c : commands) {
     if (c.type != "assert_invalid" || module_level_files.count(c.file) == 0) continue;
     Outcome o = load(read_file(c.wasm));
@@ -1062,8 +1011,8 @@ TEST(SpecSuite, TruncatedAndMutatedModulesNeverCrash) {
     }
     if (bytes.size() > 128) continue;
     for (size_t i = 8; i < bytes.size(); ++i) {
-      for (uint8_t v : {uint8_t{0x00}, uint8_t{0x7F}, uint8_t{0x80}, uint8_t{0xFF},
-                        static_cast<uint8_t>(bytes[i] ^ 0x01)}) {
+      for (uint8_t v :
+           {uint8_t{0x00}, uint8_t{0x7F}, uint8_t{0x80}, uint8_t{0xFF}, static_cast<uint8_t>(bytes[i] ^ 0x01)}) {
         Bytes mutated = bytes;
         mutated[i] = v;
         auto m = decode_module(mutated, {});

@@ -144,18 +144,14 @@ std::variant<Outcome, std::string> run_once(const Bytes& wasm, const Input& in, 
   return o;
 }
 
-std::string golden_line(uint64_t seed, uint32_t input_no, uint64_t wasm_hash, const Input& in,
-                        const Outcome& o) {
+std::string golden_line(uint64_t seed, uint32_t input_no, uint64_t wasm_hash, const Input& in, const Outcome& o) {
   std::ostringstream s;
-  s << "s" << seed << "." << input_no << " wasm=" << hex(wasm_hash) << " run(" << hex(in.a, 8) << ","
-    << hex(in.b) << ") limit=" << in.gas_limit << " -> " << o.semantics() << " trace=" << hex(o.trace_hash)
-    << "/" << o.trace_steps;
+  s << "s" << seed << "." << input_no << " wasm=" << hex(wasm_hash) << " run(" << hex(in.a, 8) << "," << hex(in.b)
+    << ") limit=" << in.gas_limit << " -> " << o.semantics() << " trace=" << hex(o.trace_hash) << "/" << o.trace_steps;
   return s.str();
 }
 
-std::filesystem::path golden_path() {
-  return repo_path("tests/golden/determinism.golden");
-}
+std::filesystem::path golden_path() { return repo_path("tests/golden/determinism.golden"); }
 
 const char* const kGoldenHeader =
     "# Golden outcomes of tests/unit/vm/determinism_test.cpp (Determinism.RandomModulesMatchGolden):\n"
@@ -240,8 +236,7 @@ TEST(Determinism, RandomModulesMatchGolden) {
     }
   }
 
-  std::cout << "[ outcomes ] " << actual.size() << " runs of " << kSeeds << " modules (" << recursive
-            << " recursive):";
+  std::cout << "[ outcomes ] " << actual.size() << " runs of " << kSeeds << " modules (" << recursive << " recursive):";
   for (const auto& [status, n] : counts) std::cout << " " << status << "=" << n;
   std::cout << "\n";
   // The mix is the point of the test: keep every kind of outcome represented.
@@ -271,8 +266,7 @@ TEST(Determinism, RandomModulesMatchGolden) {
     if (++differing <= 8) {
       report << "  " << path.filename().string() << ":"
              << (i < expected.size() ? std::to_string(expected[i].first) : std::string("(past the end)"))
-             << ":\n    golden: " << (e ? *e : "(none)") << "\n    actual: " << (g ? *g : "(none)")
-             << "\n";
+             << ":\n    golden: " << (e ? *e : "(none)") << "\n    actual: " << (g ? *g : "(none)") << "\n";
     }
   }
   EXPECT_EQ(differing, 0u) << "execution outcomes differ from " << path << " in " << differing << " of " << n

@@ -66,12 +66,27 @@ Bytes counting_loop_module() {
   uint32_t g = b.global(I32, true, i32c(0));
   b.export_global("counter", g);
   b.func({I32}, {})
-      .code({i32c(0), op::global_set, 0,                               // prologue
-             op::loop, bt::void_,                                      // loop header
-             op::global_get, 0, i32c(1), op::i32_add, op::global_set, 0,
-             op::local_get, 0, i32c(1), op::i32_sub, op::local_tee, 0,
-             op::br_if, 0,
-             op::end, op::end})
+      .code({i32c(0),
+             op::global_set,
+             0,  // prologue
+             op::loop,
+             bt::void_,  // loop header
+             op::global_get,
+             0,
+             i32c(1),
+             op::i32_add,
+             op::global_set,
+             0,
+             op::local_get,
+             0,
+             i32c(1),
+             op::i32_sub,
+             op::local_tee,
+             0,
+             op::br_if,
+             0,
+             op::end,
+             op::end})
       .export_("count");
   return b.build();
 }
@@ -192,27 +207,62 @@ Bytes mixed_module() {
   // fib(n) -> i64, iterative.
   b.func({I32}, {I64})
       .locals({I64, I64, I64})
-      .code({i64c(0), op::local_set, 1, i64c(1), op::local_set, 2,
-             op::block, bt::void_, op::loop, bt::void_,
-             op::local_get, 0, op::i32_eqz, op::br_if, 1,
-             op::local_get, 1, op::local_get, 2, op::i64_add, op::local_set, 3,
-             op::local_get, 2, op::local_set, 1, op::local_get, 3, op::local_set, 2,
-             op::local_get, 0, i32c(1), op::i32_sub, op::local_set, 0, op::br, 0,
-             op::end, op::end, op::local_get, 1, op::end})
+      .code({i64c(0),
+             op::local_set,
+             1,
+             i64c(1),
+             op::local_set,
+             2,
+             op::block,
+             bt::void_,
+             op::loop,
+             bt::void_,
+             op::local_get,
+             0,
+             op::i32_eqz,
+             op::br_if,
+             1,
+             op::local_get,
+             1,
+             op::local_get,
+             2,
+             op::i64_add,
+             op::local_set,
+             3,
+             op::local_get,
+             2,
+             op::local_set,
+             1,
+             op::local_get,
+             3,
+             op::local_set,
+             2,
+             op::local_get,
+             0,
+             i32c(1),
+             op::i32_sub,
+             op::local_set,
+             0,
+             op::br,
+             0,
+             op::end,
+             op::end,
+             op::local_get,
+             1,
+             op::end})
       .export_("fib");
   b.func({I32, I32}, {I32}).code({op::local_get, 0, op::local_get, 1, op::i32_div_s, op::end}).export_("div");
   // Stores a byte pattern, sums it back through if/else.
   b.func({I32}, {I32})
-      .code({i32c(0), i32c(0x11), op::local_get, 0, memory_fill(),
-             op::local_get, 0, op::if_, bt::i32, i32c(0), op::i32_load8_u, mem(0, 0), op::else_, i32c(-1),
-             op::end, op::end})
+      .code({i32c(0), i32c(0x11), op::local_get, 0, memory_fill(), op::local_get, 0, op::if_, bt::i32, i32c(0),
+             op::i32_load8_u, mem(0, 0), op::else_, i32c(-1), op::end, op::end})
       .export_("fill");
   b.func({I32}, {I32}).code({op::local_get, 0, op::memory_grow, 0, op::end}).export_("grow");
   return b.build();
 }
 
 TEST_P(GasExecution, MeteredAndUnmeteredCodeAgree) {
-  Vm plain;             // translated without gas
+  Vm plain;                // translated without gas
   Vm free_run(metered());  // translated with gas, called without a limit
   Vm limited(metered());   // translated with gas, called with a limit
   ASSERT_TRUE(plain.load(mixed_module()));
@@ -223,11 +273,18 @@ TEST_P(GasExecution, MeteredAndUnmeteredCodeAgree) {
     std::vector<Value> args;
   };
   const Case cases[] = {
-      {"fib", {Value::i32(0)}},      {"fib", {Value::i32(1)}},      {"fib", {Value::i32(90)}},
-      {"div", {Value::i32(7), Value::i32(2)}},                      {"div", {Value::i32(7), Value::i32(0)}},
+      {"fib", {Value::i32(0)}},
+      {"fib", {Value::i32(1)}},
+      {"fib", {Value::i32(90)}},
+      {"div", {Value::i32(7), Value::i32(2)}},
+      {"div", {Value::i32(7), Value::i32(0)}},
       {"div", {Value::i32(0x80000000u), Value::i32(static_cast<uint32_t>(-1))}},
-      {"fill", {Value::i32(0)}},     {"fill", {Value::i32(9)}},     {"fill", {Value::i32(70000)}},
-      {"grow", {Value::i32(1)}},     {"grow", {Value::i32(5)}},     {"fill", {Value::i32(70000)}},
+      {"fill", {Value::i32(0)}},
+      {"fill", {Value::i32(9)}},
+      {"fill", {Value::i32(70000)}},
+      {"grow", {Value::i32(1)}},
+      {"grow", {Value::i32(5)}},
+      {"fill", {Value::i32(70000)}},
   };
   for (const Case& c : cases) {
     CallResult a = call_without_limit(plain, c.func, c.args);
@@ -454,7 +511,8 @@ TEST(Gas, DocsListTheInstructionsOfEveryClassExactly) {
   }
   auto doc = read_doc_class_lists(read_gas_doc());
   ASSERT_FALSE(doc.empty()) << "docs/gas.md has no \"## Instructions per class\" section of \"- `class`: ...\" "
-                            << "items; from opcodes.def:\n" << expected_section;
+                            << "items; from opcodes.def:\n"
+                            << expected_section;
   for (const gas::GasClass& c : gas::classes()) {
     auto it = doc.find(c.name);
     if (it == doc.end()) {
@@ -464,7 +522,8 @@ TEST(Gas, DocsListTheInstructionsOfEveryClassExactly) {
     EXPECT_EQ(it->second, want[c.name]) << "the instructions of class " << c.name;
     doc.erase(it);
   }
-  for (const auto& [name, list] : doc) ADD_FAILURE() << "docs/gas.md lists instructions of class " << name << ", the schedule has no such class";
+  for (const auto& [name, list] : doc)
+    ADD_FAILURE() << "docs/gas.md lists instructions of class " << name << ", the schedule has no such class";
   if (HasFailure()) ADD_FAILURE() << "the section generated from opcodes.def:\n" << expected_section;
 }
 

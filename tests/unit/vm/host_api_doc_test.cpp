@@ -46,9 +46,12 @@ std::string letters(const std::string& types, std::string& error) {
   std::string t;
   while (std::getline(ss, t, ',')) {
     t = trim(t);
-    if (t == "i32") out += 'i';
-    else if (t == "i64") out += 'I';
-    else error = "unknown type \"" + t + "\"";
+    if (t == "i32")
+      out += 'i';
+    else if (t == "i64")
+      out += 'I';
+    else
+      error = "unknown type \"" + t + "\"";
   }
   return out;
 }

@@ -69,8 +69,8 @@ TEST_P(InterpreterTraps, CodesNamesAndMessagesAreStable) {
 
 TEST_P(InterpreterTraps, UnreachableDeepInTheCallStack) {
   WasmBuilder b;
-  auto inner = b.func({I32}, {I32}).code({op::local_get, 0, op::if_, bt::void_, op::unreachable, op::end,
-                                          i32c(3), op::end});
+  auto inner =
+      b.func({I32}, {I32}).code({op::local_get, 0, op::if_, bt::void_, op::unreachable, op::end, i32c(3), op::end});
   b.func({I32}, {I32})
       .code({i32c(1), i32c(2), op::local_get, 0, op::call, u(inner.index()), op::i32_add, op::i32_add, op::end})
       .export_("f");
@@ -216,7 +216,8 @@ TEST_P(InterpreterMemory, LoadsAndStoresAtTheExactBoundary) {
     Bytes k1 = i32c(static_cast<int32_t>(kSize - m.size + 1));
     Bytes kc = k, kc1 = k1;
     for (Bytes* c : {&kc, &kc1}) {
-      if (m.is_store) append(*c, m.value == I32 ? i32c(7) : m.value == I64 ? i64c(7) : m.value == F32 ? f32c(7.0f) : f64c(7.0));
+      if (m.is_store)
+        append(*c, m.value == I32 ? i32c(7) : m.value == I64 ? i64c(7) : m.value == F32 ? f32c(7.0f) : f64c(7.0));
       c->push_back(m.opc);
       append(*c, mem(0, 0));
       if (!m.is_store) c->push_back(op::drop);
@@ -291,9 +292,10 @@ TEST_P(InterpreterMemory, GrowRespectsLimitsAndNewPagesAreUsable) {
   b.func({I32}, {I32}).code({op::local_get, 0, op::i32_load, mem(2, 0), op::end}).export_("load");
   // Grow and use the new page in the same function (the cached memory base must be reloaded).
   b.func({}, {I32})
-      .code({i32c(1), op::memory_grow, 0, op::drop, op::memory_size, 0, i32c(65536), op::i32_mul, i32c(4),
-             op::i32_sub, i32c(0x5EED), op::i32_store, mem(2, 0), op::memory_size, 0, i32c(65536), op::i32_mul,
-             i32c(4), op::i32_sub, op::i32_load, mem(2, 0), op::end})
+      .code({i32c(1),     op::memory_grow, 0,         op::drop,    op::memory_size, 0,
+             i32c(65536), op::i32_mul,     i32c(4),   op::i32_sub, i32c(0x5EED),    op::i32_store,
+             mem(2, 0),   op::memory_size, 0,         i32c(65536), op::i32_mul,     i32c(4),
+             op::i32_sub, op::i32_load,    mem(2, 0), op::end})
       .export_("grow_and_use");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -304,7 +306,7 @@ TEST_P(InterpreterMemory, GrowRespectsLimitsAndNewPagesAreUsable) {
   EXPECT_TRUE(returns(vm.call("store", {i32v(65536), i32v(77)}), {}));
   EXPECT_TRUE(returns(vm.call("load", {i32v(65536)}), {i32v(77)}));
   EXPECT_TRUE(returns(vm.call("load", {i32v(2 * 65536 - 4)}), {i32v(0)}));  // new memory is zeroed
-  EXPECT_TRUE(returns(vm.call("grow", {i32v(2)}), {i32v(-1)}));  // past the maximum of 3
+  EXPECT_TRUE(returns(vm.call("grow", {i32v(2)}), {i32v(-1)}));             // past the maximum of 3
   EXPECT_TRUE(returns(vm.call("size"), {i32v(2)}));
   EXPECT_TRUE(returns(vm.call("grow", {i32v(-1)}), {i32v(-1)}));
   EXPECT_TRUE(returns(vm.call("grow_and_use"), {i32v(0x5EED)}));
@@ -354,13 +356,23 @@ TEST_P(InterpreterBulkMemory, FillCopyInitAndDrop) {
   b.memory(1);
   b.passive_data({1, 2, 3, 4, 5, 6, 7, 8});
   b.data(1000, {0xAA, 0xBB});  // active: dropped after instantiation
-  b.func({I32, I32, I32}, {}).code({op::local_get, 0, op::local_get, 1, op::local_get, 2, memory_fill(), op::end}).export_("fill");
-  b.func({I32, I32, I32}, {}).code({op::local_get, 0, op::local_get, 1, op::local_get, 2, memory_copy(), op::end}).export_("copy");
-  b.func({I32, I32, I32}, {}).code({op::local_get, 0, op::local_get, 1, op::local_get, 2, memory_init(0), op::end}).export_("init");
-  b.func({I32, I32, I32}, {}).code({op::local_get, 0, op::local_get, 1, op::local_get, 2, memory_init(1), op::end}).export_("init_active");
+  b.func({I32, I32, I32}, {})
+      .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, memory_fill(), op::end})
+      .export_("fill");
+  b.func({I32, I32, I32}, {})
+      .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, memory_copy(), op::end})
+      .export_("copy");
+  b.func({I32, I32, I32}, {})
+      .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, memory_init(0), op::end})
+      .export_("init");
+  b.func({I32, I32, I32}, {})
+      .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, memory_init(1), op::end})
+      .export_("init_active");
   b.func({}, {}).code({data_drop(0), op::end}).export_("drop");
   // Constant operands for every bulk operation.
-  b.func({}, {}).code({i32c(200), i32c(0x11), i32c(3), memory_fill(), i32c(300), i32c(200), i32c(2), memory_copy(), op::end}).export_("consts");
+  b.func({}, {})
+      .code({i32c(200), i32c(0x11), i32c(3), memory_fill(), i32c(300), i32c(200), i32c(2), memory_copy(), op::end})
+      .export_("consts");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
   uint8_t* mem = vm.inst->memory()->data();
@@ -435,8 +447,12 @@ TEST_P(InterpreterTables, TableInitCopyAndDrop) {
   auto f1 = b.func({}, {I32}).code({i32c(1), op::end});
   auto f2 = b.func({}, {I32}).code({i32c(2), op::end});
   b.passive_elem({f1.index(), f2.index()});
-  b.func({I32, I32, I32}, {}).code({op::local_get, 0, op::local_get, 1, op::local_get, 2, table_init(0), op::end}).export_("init");
-  b.func({I32, I32, I32}, {}).code({op::local_get, 0, op::local_get, 1, op::local_get, 2, table_copy(), op::end}).export_("copy");
+  b.func({I32, I32, I32}, {})
+      .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, table_init(0), op::end})
+      .export_("init");
+  b.func({I32, I32, I32}, {})
+      .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, table_copy(), op::end})
+      .export_("copy");
   b.func({}, {}).code({elem_drop(0), op::end}).export_("drop");
   b.func({I32}, {I32}).code({op::local_get, 0, call_indirect(t), op::end}).export_("call");
   Vm vm(cfg());
@@ -468,8 +484,8 @@ Bytes recursion_module(uint32_t extra_locals) {
   // depth(n) = n == 0 ? 0 : 1 + depth(n - 1), with extra declared locals to make frames bigger.
   auto f = b.func({I32}, {I32});
   for (uint32_t i = 0; i < extra_locals; ++i) f.locals({I64});
-  f.code({op::local_get, 0, op::i32_eqz, op::if_, bt::void_, i32c(0), op::return_, op::end, op::local_get, 0,
-          i32c(1), op::i32_sub, op::call, u(f.index()), i32c(1), op::i32_add, op::end})
+  f.code({op::local_get, 0, op::i32_eqz, op::if_, bt::void_, i32c(0), op::return_, op::end, op::local_get, 0, i32c(1),
+          op::i32_sub, op::call, u(f.index()), i32c(1), op::i32_add, op::end})
       .export_("depth");
   b.func({}, {}).code({op::call, 1, op::end}).export_("forever");  // calls itself (index 1)
   return b.build();
@@ -520,17 +536,71 @@ TEST_P(InterpreterLimits, ValueStackExhausted) {
 TEST_P(InterpreterCalls, RecursiveFib) {
   WasmBuilder b;
   auto fib = b.func({I32}, {I64});
-  fib.code({op::local_get, 0, i32c(2), op::i32_lt_u, op::if_, bt::i64, op::local_get, 0, op::i64_extend_i32_u,
-            op::else_, op::local_get, 0, i32c(1), op::i32_sub, op::call, u(fib.index()), op::local_get, 0, i32c(2),
-            op::i32_sub, op::call, u(fib.index()), op::i64_add, op::end, op::end})
+  fib.code({op::local_get,
+            0,
+            i32c(2),
+            op::i32_lt_u,
+            op::if_,
+            bt::i64,
+            op::local_get,
+            0,
+            op::i64_extend_i32_u,
+            op::else_,
+            op::local_get,
+            0,
+            i32c(1),
+            op::i32_sub,
+            op::call,
+            u(fib.index()),
+            op::local_get,
+            0,
+            i32c(2),
+            op::i32_sub,
+            op::call,
+            u(fib.index()),
+            op::i64_add,
+            op::end,
+            op::end})
       .export_("fib");
   // Iterative version to cross-check.
   b.func({I32}, {I64})
       .locals({I64, I64})
-      .code({i64c(1), op::local_set, 2, op::block, bt::void_, op::loop, bt::void_, op::local_get, 0, op::i32_eqz,
-             op::br_if, 1, op::local_get, 1, op::local_get, 2, op::i64_add, op::local_get, 1, op::local_set, 2,
-             op::local_set, 1, op::local_get, 0, i32c(1), op::i32_sub, op::local_set, 0, op::br, 0, op::end, op::end,
-             op::local_get, 1, op::end})
+      .code({i64c(1),
+             op::local_set,
+             2,
+             op::block,
+             bt::void_,
+             op::loop,
+             bt::void_,
+             op::local_get,
+             0,
+             op::i32_eqz,
+             op::br_if,
+             1,
+             op::local_get,
+             1,
+             op::local_get,
+             2,
+             op::i64_add,
+             op::local_get,
+             1,
+             op::local_set,
+             2,
+             op::local_set,
+             1,
+             op::local_get,
+             0,
+             i32c(1),
+             op::i32_sub,
+             op::local_set,
+             0,
+             op::br,
+             0,
+             op::end,
+             op::end,
+             op::local_get,
+             1,
+             op::end})
       .export_("fib_iter");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -583,10 +653,22 @@ TEST_P(InterpreterCalls, ManyArgumentsOfMixedTypes) {
   for (int i = 0; i < 20; ++i) {
     double v = 0;
     switch (i % 4) {
-      case 0: args.push_back(i32v(-i)); v = -i; break;
-      case 1: args.push_back(i64v(1000LL * i)); v = 1000.0 * i; break;
-      case 2: args.push_back(Value::f32(0.25f * static_cast<float>(i))); v = 0.25 * i; break;
-      default: args.push_back(Value::f64(1.5 * i)); v = 1.5 * i; break;
+      case 0:
+        args.push_back(i32v(-i));
+        v = -i;
+        break;
+      case 1:
+        args.push_back(i64v(1000LL * i));
+        v = 1000.0 * i;
+        break;
+      case 2:
+        args.push_back(Value::f32(0.25f * static_cast<float>(i)));
+        v = 0.25 * i;
+        break;
+      default:
+        args.push_back(Value::f64(1.5 * i));
+        v = 1.5 * i;
+        break;
     }
     want += v * (i + 1);
   }
@@ -614,8 +696,8 @@ TEST_P(InterpreterCalls, CallIndirectAcrossInstancesSharingATable) {
   a.elem(0, {fa.index()});
   // A: result = table[i](x) * 1000 + own memory byte 0
   a.func({I32, I32}, {I32})
-      .code({op::local_get, 1, op::local_get, 0, call_indirect(ta), i32c(1000), op::i32_mul, i32c(0),
-             op::i32_load8_u, mem(0, 0), op::i32_add, op::end})
+      .code({op::local_get, 1, op::local_get, 0, call_indirect(ta), i32c(1000), op::i32_mul, i32c(0), op::i32_load8_u,
+             mem(0, 0), op::i32_add, op::end})
       .export_("call");
   ASSERT_TRUE(vm.load(a.build()));
   Instance* inst_a = vm.inst;
@@ -629,8 +711,8 @@ TEST_P(InterpreterCalls, CallIndirectAcrossInstancesSharingATable) {
   auto fb = bb.func({I32}, {I32}).code({i32c(0), op::i32_load8_u, mem(0, 0), op::local_get, 0, op::i32_sub, op::end});
   bb.elem(1, {fb.index()});
   bb.func({I32, I32}, {I32})
-      .code({op::local_get, 1, op::local_get, 0, call_indirect(tb), i32c(1000), op::i32_mul, i32c(0),
-             op::i32_load8_u, mem(0, 0), op::i32_add, op::end})
+      .code({op::local_get, 1, op::local_get, 0, call_indirect(tb), i32c(1000), op::i32_mul, i32c(0), op::i32_load8_u,
+             mem(0, 0), op::i32_add, op::end})
       .export_("call");
   auto rb = instantiate(vm.store, vm.linker, bb.build());
   ASSERT_TRUE(rb) << rb.error().to_string();
@@ -703,8 +785,8 @@ TEST_P(InterpreterGlobals, MutableImportedExportedAndShared) {
              op::end})
       .export_("inc");
   a.func({I64}, {I64})
-      .code({op::global_get, u(ig), op::local_get, 0, op::i64_add, op::global_set, u(ig), op::global_get, u(ig),
-             op::end})
+      .code(
+          {op::global_get, u(ig), op::local_get, 0, op::i64_add, op::global_set, u(ig), op::global_get, u(ig), op::end})
       .export_("add_host");
   a.func({}, {F64}).code({op::global_get, u(derived), op::global_get, u(ic), op::f64_add, op::end}).export_("derived");
   a.export_global("counter", counter);
@@ -719,8 +801,8 @@ TEST_P(InterpreterGlobals, MutableImportedExportedAndShared) {
   EXPECT_TRUE(returns(vm.call("derived"), {Value::f64(5.0)}));
   Global* exported = inst_a->find_export("counter")->as_global();
   EXPECT_EQ(exported->get(), i32v(2));
-  EXPECT_FALSE(host_const->set(Value::f64(1.0)));   // immutable
-  EXPECT_FALSE(exported->set(i64v(1)));              // wrong type
+  EXPECT_FALSE(host_const->set(Value::f64(1.0)));  // immutable
+  EXPECT_FALSE(exported->set(i64v(1)));            // wrong type
   ASSERT_TRUE(exported->set(i32v(10)));
   EXPECT_TRUE(returns(vm.call("inc"), {i32v(11)}));
 
@@ -742,19 +824,19 @@ TEST_P(InterpreterHost, ArgumentsAndResults) {
   Vm vm(cfg());
   Instance* seen_caller = reinterpret_cast<Instance*>(1);
   Memory* seen_memory = nullptr;
-  Function* host = vm.store.create_host_function(
-      {{I32, I64, F32, F64}, {I64, F64}},
-      [&](HostCall& hc, const uint64_t* args, uint64_t* results) -> std::optional<Trap> {
-        seen_caller = hc.caller;
-        seen_memory = hc.memory;
-        int32_t a = static_cast<int32_t>(static_cast<uint32_t>(args[0]));
-        int64_t b = static_cast<int64_t>(args[1]);
-        float c = std::bit_cast<float>(static_cast<uint32_t>(args[2]));
-        double d = std::bit_cast<double>(args[3]);
-        results[0] = static_cast<uint64_t>(a * b);
-        results[1] = std::bit_cast<uint64_t>(static_cast<double>(c) + d);
-        return std::nullopt;
-      });
+  Function* host =
+      vm.store.create_host_function({{I32, I64, F32, F64}, {I64, F64}},
+                                    [&](HostCall& hc, const uint64_t* args, uint64_t* results) -> std::optional<Trap> {
+                                      seen_caller = hc.caller;
+                                      seen_memory = hc.memory;
+                                      int32_t a = static_cast<int32_t>(static_cast<uint32_t>(args[0]));
+                                      int64_t b = static_cast<int64_t>(args[1]);
+                                      float c = std::bit_cast<float>(static_cast<uint32_t>(args[2]));
+                                      double d = std::bit_cast<double>(args[3]);
+                                      results[0] = static_cast<uint64_t>(a * b);
+                                      results[1] = std::bit_cast<uint64_t>(static_cast<double>(c) + d);
+                                      return std::nullopt;
+                                    });
   vm.linker.define("env", "h", Extern::func(host));
   WasmBuilder b;
   uint32_t h = b.import_func("env", "h", {I32, I64, F32, F64}, {I64, F64});
@@ -778,20 +860,18 @@ TEST_P(InterpreterHost, ArgumentsAndResults) {
 TEST_P(InterpreterHost, HostTrapCarriesItsDetail) {
   Vm vm(cfg());
   int calls = 0;
-  Function* host = vm.store.create_host_function({{I32}, {I32}}, [&](HostCall&, const uint64_t* args, uint64_t* res)
-                                                                     -> std::optional<Trap> {
-    ++calls;
-    if (args[0] == 13) return Trap{TrapCode::HostTrap, "unlucky number 13"};
-    if (args[0] == 14) return Trap{TrapCode::OutOfGas, ""};
-    res[0] = args[0] * 2;
-    return std::nullopt;
-  });
+  Function* host = vm.store.create_host_function(
+      {{I32}, {I32}}, [&](HostCall&, const uint64_t* args, uint64_t* res) -> std::optional<Trap> {
+        ++calls;
+        if (args[0] == 13) return Trap{TrapCode::HostTrap, "unlucky number 13"};
+        if (args[0] == 14) return Trap{TrapCode::OutOfGas, ""};
+        res[0] = args[0] * 2;
+        return std::nullopt;
+      });
   vm.linker.define("env", "h", Extern::func(host));
   WasmBuilder b;
   uint32_t h = b.import_func("env", "h", {I32}, {I32});
-  b.func({I32}, {I32})
-      .code({op::local_get, 0, op::call, u(h), i32c(1), op::i32_add, op::end})
-      .export_("f");
+  b.func({I32}, {I32}).code({op::local_get, 0, op::call, u(h), i32c(1), op::i32_add, op::end}).export_("f");
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("f", {i32v(4)}), {i32v(9)}));
   CallResult r = vm.call("f", {i32v(13)});
@@ -808,26 +888,24 @@ TEST_P(InterpreterHost, HostTrapCarriesItsDetail) {
 
 TEST_P(InterpreterHost, HostGrowsMemoryThenWasmReadsIt) {
   Vm vm(cfg());
-  Function* host = vm.store.create_host_function({{}, {I32}}, [](HostCall& hc, const uint64_t*, uint64_t* res)
-                                                                  -> std::optional<Trap> {
-    if (hc.memory == nullptr) return Trap{TrapCode::HostTrap, "no memory"};
-    int64_t old = hc.memory->grow(2);
-    if (old < 0) return Trap{TrapCode::HostTrap, "grow failed"};
-    uint64_t addr = static_cast<uint64_t>(old + 2) * kPageSize - 4;
-    auto v = hc.memory->view(addr, 4);
-    if (!v) return Trap{TrapCode::HostTrap, "view failed"};
-    uint32_t x = 0xC0FFEE;
-    std::memcpy(v->data(), &x, 4);
-    res[0] = static_cast<uint32_t>(addr);
-    return std::nullopt;
-  });
+  Function* host = vm.store.create_host_function(
+      {{}, {I32}}, [](HostCall& hc, const uint64_t*, uint64_t* res) -> std::optional<Trap> {
+        if (hc.memory == nullptr) return Trap{TrapCode::HostTrap, "no memory"};
+        int64_t old = hc.memory->grow(2);
+        if (old < 0) return Trap{TrapCode::HostTrap, "grow failed"};
+        uint64_t addr = static_cast<uint64_t>(old + 2) * kPageSize - 4;
+        auto v = hc.memory->view(addr, 4);
+        if (!v) return Trap{TrapCode::HostTrap, "view failed"};
+        uint32_t x = 0xC0FFEE;
+        std::memcpy(v->data(), &x, 4);
+        res[0] = static_cast<uint32_t>(addr);
+        return std::nullopt;
+      });
   vm.linker.define("env", "grow", Extern::func(host));
   WasmBuilder b;
   uint32_t g = b.import_func("env", "grow", {}, {I32});
   b.memory(1);
-  b.func({}, {I32, I32})
-      .code({op::call, u(g), op::i32_load, mem(2, 0), op::memory_size, 0, op::end})
-      .export_("f");
+  b.func({}, {I32, I32}).code({op::call, u(g), op::i32_load, mem(2, 0), op::memory_size, 0, op::end}).export_("f");
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("f"), {i32v(0xC0FFEE), i32v(3)}));
   EXPECT_TRUE(returns(vm.call("f"), {i32v(0xC0FFEE), i32v(5)}));
@@ -840,17 +918,17 @@ TEST_P(InterpreterHost, ReentrantCallIntoTheStore) {
   Function* inner_fn = nullptr;
   Function* trap_fn = nullptr;
   std::string inner_trap;
-  Function* host = vm.store.create_host_function({{I32}, {I32}}, [&](HostCall& hc, const uint64_t* args, uint64_t* res)
-                                                                     -> std::optional<Trap> {
-    uint32_t x = static_cast<uint32_t>(args[0]);
-    CallResult r = hc.store.call(inner_fn, std::vector<Value>{Value::i32(x)});
-    if (!r.ok()) return r.trap;
-    // A nested call that traps does not disturb the outer one.
-    CallResult t = hc.store.call(trap_fn, std::vector<Value>{});
-    inner_trap = t.trap ? t.trap->to_string() : "no trap";
-    res[0] = r.values.at(0).bits + 1;
-    return std::nullopt;
-  });
+  Function* host = vm.store.create_host_function(
+      {{I32}, {I32}}, [&](HostCall& hc, const uint64_t* args, uint64_t* res) -> std::optional<Trap> {
+        uint32_t x = static_cast<uint32_t>(args[0]);
+        CallResult r = hc.store.call(inner_fn, std::vector<Value>{Value::i32(x)});
+        if (!r.ok()) return r.trap;
+        // A nested call that traps does not disturb the outer one.
+        CallResult t = hc.store.call(trap_fn, std::vector<Value>{});
+        inner_trap = t.trap ? t.trap->to_string() : "no trap";
+        res[0] = r.values.at(0).bits + 1;
+        return std::nullopt;
+      });
   vm.linker.define("env", "reenter", Extern::func(host));
   WasmBuilder b;
   uint32_t h = b.import_func("env", "reenter", {I32}, {I32});
@@ -880,11 +958,11 @@ TEST_P(InterpreterHost, ReentrantCallIntoTheStore) {
 TEST_P(InterpreterHost, NestedTrapPropagatedByTheHost) {
   Vm vm(cfg());
   Function* inner_fn = nullptr;
-  Function* host = vm.store.create_host_function({{}, {}}, [&](HostCall& hc, const uint64_t*, uint64_t*)
-                                                               -> std::optional<Trap> {
-    CallResult r = hc.store.call(inner_fn, std::vector<Value>{});
-    return r.trap;
-  });
+  Function* host =
+      vm.store.create_host_function({{}, {}}, [&](HostCall& hc, const uint64_t*, uint64_t*) -> std::optional<Trap> {
+        CallResult r = hc.store.call(inner_fn, std::vector<Value>{});
+        return r.trap;
+      });
   vm.linker.define("env", "h", Extern::func(host));
   WasmBuilder b;
   uint32_t h = b.import_func("env", "h", {}, {});
@@ -901,11 +979,11 @@ TEST_P(InterpreterHost, UnboundedHostReentryIsStopped) {
   Vm vm(cfg());
   Function* self = nullptr;
   int depth = 0;
-  Function* host = vm.store.create_host_function({{}, {}}, [&](HostCall& hc, const uint64_t*, uint64_t*)
-                                                               -> std::optional<Trap> {
-    ++depth;
-    return hc.store.call(self, std::vector<Value>{}).trap;
-  });
+  Function* host =
+      vm.store.create_host_function({{}, {}}, [&](HostCall& hc, const uint64_t*, uint64_t*) -> std::optional<Trap> {
+        ++depth;
+        return hc.store.call(self, std::vector<Value>{}).trap;
+      });
   vm.linker.define("env", "h", Extern::func(host));
   WasmBuilder b;
   uint32_t h = b.import_func("env", "h", {}, {});

@@ -138,15 +138,15 @@ TEST(Limits, LocalsCountParamsAndDeclaredLocals) {
 TEST(Limits, FunctionSize) {
   // Body: the local-declaration count (1 byte), 10 nops and end.
   WasmBuilder b;
-  b.func({}, {}).code({op::nop, op::nop, op::nop, op::nop, op::nop, op::nop, op::nop, op::nop, op::nop,
-                       op::nop, op::end});
+  b.func({}, {}).code(
+      {op::nop, op::nop, op::nop, op::nop, op::nop, op::nop, op::nop, op::nop, op::nop, op::nop, op::end});
   expect_boundary(b.build(), LIMIT(max_function_size), 12);
 }
 
 TEST(Limits, BrTableTargets) {
   WasmBuilder b;
-  b.func({I32}, {}).code({op::block, bt::void_, op::block, bt::void_, op::local_get, 0,
-                          br_table({0, 1, 0}, 1), op::end, op::end, op::end});
+  b.func({I32}, {}).code({op::block, bt::void_, op::block, bt::void_, op::local_get, 0, br_table({0, 1, 0}, 1), op::end,
+                          op::end, op::end});
   expect_boundary(b.build(), LIMIT(max_br_table_size), 3);
 }
 
@@ -159,8 +159,8 @@ TEST(Limits, OperandStackHeight) {
 TEST(Limits, ControlDepthCountsTheFunctionBlock) {
   // The function's own block and three nested ones: depth 4.
   WasmBuilder b;
-  b.func({}, {}).code({op::block, bt::void_, op::loop, bt::void_, op::block, bt::void_, op::end, op::end,
-                       op::end, op::end});
+  b.func({}, {}).code(
+      {op::block, bt::void_, op::loop, bt::void_, op::block, bt::void_, op::end, op::end, op::end, op::end});
   expect_boundary(b.build(), LIMIT(max_control_depth), 4);
 }
 
@@ -272,8 +272,8 @@ TEST(Limits, MemoryGrowOfAnEmbedderMemoryStopsAtTheConfiguredPages) {
 Bytes recursion_module() {
   WasmBuilder b;
   b.func({I32}, {I32})
-      .code({op::local_get, 0, op::i32_eqz, op::if_, bt::void_, i32c(0), op::return_, op::end,
-             op::local_get, 0, i32c(1), op::i32_sub, op::call, 0, i32c(1), op::i32_add, op::end})
+      .code({op::local_get, 0, op::i32_eqz, op::if_, bt::void_, i32c(0), op::return_, op::end, op::local_get, 0,
+             i32c(1), op::i32_sub, op::call, 0, i32c(1), op::i32_add, op::end})
       .export_("rec");
   return b.build();
 }

@@ -49,13 +49,13 @@ struct ClassRange {
   const char* klass;
 };
 constexpr ClassRange kClassesBefore[] = {
-    {0x00, 0x03, "structure"},      // unreachable nop block loop
-    {0x04, 0x04, "branch"},         // if
-    {0x05, 0x05, "structure"},      // else
-    {0x0B, 0x0B, "structure"},      // end
-    {0x0C, 0x0D, "branch"},         // br br_if
+    {0x00, 0x03, "structure"},  // unreachable nop block loop
+    {0x04, 0x04, "branch"},     // if
+    {0x05, 0x05, "structure"},  // else
+    {0x0B, 0x0B, "structure"},  // end
+    {0x0C, 0x0D, "branch"},     // br br_if
     {0x0E, 0x0E, "br_table"},
-    {0x0F, 0x0F, "branch"},         // return
+    {0x0F, 0x0F, "branch"},  // return
     {0x10, 0x10, "call"},
     {0x11, 0x11, "call_indirect"},
     {0x1A, 0x1A, "structure"},      // drop
@@ -65,32 +65,32 @@ constexpr ClassRange kClassesBefore[] = {
     {0x28, 0x3E, "memory_access"},  // loads and stores
     {0x3F, 0x3F, "memory_size"},
     {0x40, 0x40, "memory_grow"},
-    {0x41, 0x44, "variable"},       // constants
-    {0x45, 0x5A, "int_alu"},        // eqz and integer comparisons
-    {0x5B, 0x66, "float"},          // float comparisons
-    {0x67, 0x6B, "int_alu"},        // i32 clz ctz popcnt add sub
-    {0x6C, 0x6C, "int_mul"},        // i32.mul
-    {0x6D, 0x70, "int_div"},        // i32 div rem
-    {0x71, 0x7D, "int_alu"},        // i32 and .. rotr, i64 clz ctz popcnt add sub
-    {0x7E, 0x7E, "int_mul"},        // i64.mul
-    {0x7F, 0x82, "int_div"},        // i64 div rem
-    {0x83, 0x8A, "int_alu"},        // i64 and .. rotr
-    {0x8B, 0x90, "float"},          // f32 abs .. nearest
-    {0x91, 0x91, "float_div"},      // f32.sqrt
-    {0x92, 0x94, "float"},          // f32 add sub mul
-    {0x95, 0x95, "float_div"},      // f32.div
-    {0x96, 0x98, "float"},          // f32 min max copysign
-    {0x99, 0x9E, "float"},          // f64 abs .. nearest
-    {0x9F, 0x9F, "float_div"},      // f64.sqrt
-    {0xA0, 0xA2, "float"},          // f64 add sub mul
-    {0xA3, 0xA3, "float_div"},      // f64.div
-    {0xA4, 0xA6, "float"},          // f64 min max copysign
-    {0xA7, 0xA7, "int_alu"},        // i32.wrap_i64
-    {0xA8, 0xAB, "conversion"},     // i32.trunc_f*
-    {0xAC, 0xAD, "int_alu"},        // i64.extend_i32_s/u
-    {0xAE, 0xBF, "conversion"},     // i64.trunc_f*, converts, demote, promote, reinterprets
-    {0xC0, 0xC4, "int_alu"},        // sign extension
-    {0xFC00, 0xFC07, "conversion"}, // trunc_sat
+    {0x41, 0x44, "variable"},         // constants
+    {0x45, 0x5A, "int_alu"},          // eqz and integer comparisons
+    {0x5B, 0x66, "float"},            // float comparisons
+    {0x67, 0x6B, "int_alu"},          // i32 clz ctz popcnt add sub
+    {0x6C, 0x6C, "int_mul"},          // i32.mul
+    {0x6D, 0x70, "int_div"},          // i32 div rem
+    {0x71, 0x7D, "int_alu"},          // i32 and .. rotr, i64 clz ctz popcnt add sub
+    {0x7E, 0x7E, "int_mul"},          // i64.mul
+    {0x7F, 0x82, "int_div"},          // i64 div rem
+    {0x83, 0x8A, "int_alu"},          // i64 and .. rotr
+    {0x8B, 0x90, "float"},            // f32 abs .. nearest
+    {0x91, 0x91, "float_div"},        // f32.sqrt
+    {0x92, 0x94, "float"},            // f32 add sub mul
+    {0x95, 0x95, "float_div"},        // f32.div
+    {0x96, 0x98, "float"},            // f32 min max copysign
+    {0x99, 0x9E, "float"},            // f64 abs .. nearest
+    {0x9F, 0x9F, "float_div"},        // f64.sqrt
+    {0xA0, 0xA2, "float"},            // f64 add sub mul
+    {0xA3, 0xA3, "float_div"},        // f64.div
+    {0xA4, 0xA6, "float"},            // f64 min max copysign
+    {0xA7, 0xA7, "int_alu"},          // i32.wrap_i64
+    {0xA8, 0xAB, "conversion"},       // i32.trunc_f*
+    {0xAC, 0xAD, "int_alu"},          // i64.extend_i32_s/u
+    {0xAE, 0xBF, "conversion"},       // i64.trunc_f*, converts, demote, promote, reinterprets
+    {0xC0, 0xC4, "int_alu"},          // sign extension
+    {0xFC00, 0xFC07, "conversion"},   // trunc_sat
     {0xFC08, 0xFC0B, "bulk_memory"},  // memory.init data.drop memory.copy memory.fill
     {0xFC0C, 0xFC0E, "table_bulk"},   // table.init elem.drop table.copy
 };
@@ -130,12 +130,12 @@ TEST(OpcodeTable, GasClassOfEveryOpcodeIsAsBefore) {
 
 bool float_before(uint32_t op) {
   if (op == 0x2A || op == 0x2B || op == 0x38 || op == 0x39) return true;  // f32/f64 load, store
-  if (op == 0x43 || op == 0x44) return true;                               // f32/f64 const
-  return (op >= 0x5B && op <= 0x66) ||    // float comparisons
-         (op >= 0x8B && op <= 0xA6) ||    // float arithmetic
-         (op >= 0xA8 && op <= 0xAB) ||    // i32.trunc_f*
-         (op >= 0xAE && op <= 0xBF) ||    // i64.trunc_f*, converts, reinterprets
-         (op >= 0xFC00 && op <= 0xFC07);  // trunc_sat
+  if (op == 0x43 || op == 0x44) return true;                              // f32/f64 const
+  return (op >= 0x5B && op <= 0x66) ||                                    // float comparisons
+         (op >= 0x8B && op <= 0xA6) ||                                    // float arithmetic
+         (op >= 0xA8 && op <= 0xAB) ||                                    // i32.trunc_f*
+         (op >= 0xAE && op <= 0xBF) ||                                    // i64.trunc_f*, converts, reinterprets
+         (op >= 0xFC00 && op <= 0xFC07);                                  // trunc_sat
 }
 
 TEST(OpcodeTable, FloatInstructionsAreAsBefore) {
@@ -150,8 +150,8 @@ TEST(OpcodeTable, FloatInstructionsAreAsBefore) {
 // The feature set: MVP, sign extension, trunc_sat and bulk memory (with its table half).
 bool accepted_before(uint32_t op) {
   if (op >= 0xFC00) return op <= 0xFC0E;
-  return op <= 0x05 || (op >= 0x0B && op <= 0x11) || op == 0x1A || op == 0x1B ||
-         (op >= 0x20 && op <= 0x24) || (op >= 0x28 && op <= 0xC4);
+  return op <= 0x05 || (op >= 0x0B && op <= 0x11) || op == 0x1A || op == 0x1B || (op >= 0x20 && op <= 0x24) ||
+         (op >= 0x28 && op <= 0xC4);
 }
 
 // What the translator says about a function body made of `op`, a few zero bytes (so that every

@@ -74,9 +74,7 @@ TEST(ContractProfile, AcceptsHostImportsIntegersTablesAndInit) {
 TEST(ContractProfile, RejectsAFloatInstructionNamingFunctionOffsetAndOpcode) {
   WasmBuilder b;
   add_contract_basics(b);
-  uint32_t f = b.func({}, {I32})
-                   .code({f32c(1.5f), f32c(2.0f), op::f32_add, op::i32_reinterpret_f32, op::end})
-                   .index();
+  uint32_t f = b.func({}, {I32}).code({f32c(1.5f), f32c(2.0f), op::f32_add, op::i32_reinterpret_f32, op::end}).index();
   Bytes wasm = b.build();
   Status s = check(wasm);
   ASSERT_TRUE(violates(s, "function 1 uses f32.const at offset 0x"));
@@ -307,7 +305,8 @@ TEST(ContractProfile, ChecksExportKindsAndTypes) {
     b.memory(1, 1);
     b.export_memory("memory");
     b.func({I32}, {}).code({op::end}).export_("tenor_entry");
-    EXPECT_TRUE(violates(check(b.build()), "export \"tenor_entry\" (function 0) has type (i32) -> (), expected () -> ()"));
+    EXPECT_TRUE(
+        violates(check(b.build()), "export \"tenor_entry\" (function 0) has type (i32) -> (), expected () -> ()"));
   }
   {
     WasmBuilder b;

@@ -68,14 +68,18 @@ class DetRng {
 // Values that make integer code interesting: zero divisors, INT_MIN / -1, shift counts around the
 // width, sign and byte boundaries.
 inline uint64_t interesting_u64(DetRng& rng, bool wide) {
-  static constexpr uint64_t k32[] = {0,          1,          2,          3,          7,
-                                     8,          31,         32,         33,         0x7F,
-                                     0x80,       0xFF,       0x100,      0x7FFF,     0x8000,
-                                     0xFFFF,     0x10000,    0x7FFFFFFF, 0x80000000, 0xFFFFFFFF,
-                                     0xFFFFFFFE, 0xFFFFFF80};
-  static constexpr uint64_t k64[] = {0x7FFFFFFFFFFFFFFFull, 0x8000000000000000ull, 0xFFFFFFFFFFFFFFFFull,
-                                     0xFFFFFFFFFFFFFFFEull, 0x100000000ull,         0xFFFFFFFF80000000ull,
-                                     63,                    64,                    65};
+  static constexpr uint64_t k32[] = {0,       1,          2,          3,          7,          8,         31,     32,
+                                     33,      0x7F,       0x80,       0xFF,       0x100,      0x7FFF,    0x8000, 0xFFFF,
+                                     0x10000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFF80};
+  static constexpr uint64_t k64[] = {0x7FFFFFFFFFFFFFFFull,
+                                     0x8000000000000000ull,
+                                     0xFFFFFFFFFFFFFFFFull,
+                                     0xFFFFFFFFFFFFFFFEull,
+                                     0x100000000ull,
+                                     0xFFFFFFFF80000000ull,
+                                     63,
+                                     64,
+                                     65};
   const uint32_t r = rng.below(100);
   if (r < 45) return k32[rng.below(sizeof(k32) / sizeof(k32[0]))];
   if (r < 60 && wide) return k64[rng.below(sizeof(k64) / sizeof(k64[0]))];
@@ -87,8 +91,8 @@ inline uint64_t interesting_u64(DetRng& rng, bool wide) {
 struct RandomModule {
   uint64_t seed = 0;
   Bytes wasm;
-  bool recursive = false;   // direct calls may go to any function, the caller itself included
-  uint32_t functions = 0;   // defined functions; function 0 is "run"
+  bool recursive = false;  // direct calls may go to any function, the caller itself included
+  uint32_t functions = 0;  // defined functions; function 0 is "run"
 };
 
 class RandomModuleGenerator {
@@ -120,8 +124,9 @@ class RandomModuleGenerator {
       const ValType t = rng_.chance(50) ? I32 : I64;
       const uint64_t init = interesting_u64(rng_, t == I64);
       globals_.push_back(t);
-      builder_.global(t, true, t == I32 ? i32c(static_cast<int32_t>(static_cast<uint32_t>(init)))
-                                        : i64c(static_cast<int64_t>(init)));
+      builder_.global(
+          t, true,
+          t == I32 ? i32c(static_cast<int32_t>(static_cast<uint32_t>(init))) : i64c(static_cast<int64_t>(init)));
     }
 
     // Bodies first (they need every signature), then the functions in index order.
@@ -158,8 +163,8 @@ class RandomModuleGenerator {
     uint32_t type_index;
   };
   struct Label {
-    uint8_t type;                 // what a branch to it carries, as a block type (bt::void_: nothing)
-    bool may_branch;              // false for the loop of a counter: continuing would skip the count
+    uint8_t type;     // what a branch to it carries, as a block type (bt::void_: nothing)
+    bool may_branch;  // false for the loop of a counter: continuing would skip the count
   };
   struct Body {
     std::vector<ValType> locals;  // declared locals, after the parameters
@@ -248,8 +253,10 @@ class RandomModuleGenerator {
 
   void constant(ValType t) {
     const uint64_t v = interesting_u64(rng_, t == I64);
-    if (t == I32) emit(i32c(static_cast<int32_t>(static_cast<uint32_t>(v))));
-    else emit(i64c(static_cast<int64_t>(v)));
+    if (t == I32)
+      emit(i32c(static_cast<int32_t>(static_cast<uint32_t>(v))));
+    else
+      emit(i64c(static_cast<int64_t>(v)));
   }
 
   void leaf(ValType t) {
@@ -373,24 +380,30 @@ class RandomModuleGenerator {
     if (depth <= 0 || budget_ <= 0) return leaf(t);
     const uint32_t r = rng_.below(100);
     if (r < 10) return leaf(t);
-    if (r < 34) {  // binary ALU, division and shifts included
+    if (r < 34) {                         // binary ALU, division and shifts included
       const uint32_t k = rng_.below(15);  // add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr
       if ((k == 3 || k == 5) && rng_.chance(25)) {
         // x / -1 and x % -1: INT_MIN / -1 overflows (a trap), INT_MIN % -1 is 0.
         if (rng_.chance(50)) {
-          if (t == I32) emit(i32c(INT32_MIN));
-          else emit(i64c(INT64_MIN));
+          if (t == I32)
+            emit(i32c(INT32_MIN));
+          else
+            emit(i64c(INT64_MIN));
         } else {
           expr(t, depth - 1);
         }
-        if (t == I32) emit(i32c(-1));
-        else emit(i64c(-1));
+        if (t == I32)
+          emit(i32c(-1));
+        else
+          emit(i64c(-1));
       } else {
         expr(t, depth - 1);
         expr(t, depth - 1);
         if (k >= 3 && k <= 6 && rng_.chance(75)) {  // a guarded divisor, as compiled code has
-          if (t == I32) emit(i32c(1));
-          else emit(i64c(1));
+          if (t == I32)
+            emit(i32c(1));
+          else
+            emit(i64c(1));
           emit(t == I32 ? op::i32_or : op::i64_or);
         }
       }
@@ -446,9 +459,12 @@ class RandomModuleGenerator {
           emit(0);
         } else {
           const uint32_t k = rng_.below(100);
-          if (k < 85) emit(i32c(static_cast<int32_t>(rng_.below(2))));
-          else if (k < 95) emit(i32c(static_cast<int32_t>(rng_.below(4))));
-          else expr(I32, depth - 1);
+          if (k < 85)
+            emit(i32c(static_cast<int32_t>(rng_.below(2))));
+          else if (k < 95)
+            emit(i32c(static_cast<int32_t>(rng_.below(4))));
+          else
+            expr(I32, depth - 1);
           emit(op::memory_grow);
           emit(0);
         }
@@ -604,8 +620,10 @@ class RandomModuleGenerator {
     if (r < 420) {  // memory.fill (dst, value, len) or memory.copy (dst, src, len)
       const bool fill = rng_.chance(50);
       address(depth + 1);
-      if (fill) expr(I32, depth);
-      else address(depth + 1);
+      if (fill)
+        expr(I32, depth);
+      else
+        address(depth + 1);
       length(depth + 1);
       emit(fill ? memory_fill() : memory_copy());
       return;

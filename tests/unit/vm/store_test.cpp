@@ -12,7 +12,6 @@
 namespace tenor::vm::test {
 namespace {
 
-
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // ---------------------------------------------------------------------------------------------
@@ -24,8 +23,8 @@ TEST(StoreStart, RunsAfterTheSegmentsAndBeforeInstantiateReturns) {
   b.data(16, {42});
   uint32_t g = b.global(I32, true, i32c(0));
   // start: g = mem[16] + 1; mem[17] = 7
-  auto start = b.func({}, {}).code({i32c(16), op::i32_load8_u, mem(0, 0), i32c(1), op::i32_add, op::global_set,
-                                    u(g), i32c(17), i32c(7), op::i32_store8, mem(0, 0), op::end});
+  auto start = b.func({}, {}).code({i32c(16), op::i32_load8_u, mem(0, 0), i32c(1), op::i32_add, op::global_set, u(g),
+                                    i32c(17), i32c(7), op::i32_store8, mem(0, 0), op::end});
   b.start(start.index());
   b.export_global("g", g);
   b.export_memory("mem");
@@ -38,12 +37,12 @@ TEST(StoreStart, RunsAfterTheSegmentsAndBeforeInstantiateReturns) {
 TEST(StoreStart, ImportedHostFunctionAsStart) {
   Vm vm;
   int runs = 0;
-  Function* host = vm.store.create_host_function({{}, {}}, [&](HostCall& hc, const uint64_t*, uint64_t*)
-                                                               -> std::optional<Trap> {
-    ++runs;
-    EXPECT_EQ(hc.caller, nullptr);
-    return std::nullopt;
-  });
+  Function* host =
+      vm.store.create_host_function({{}, {}}, [&](HostCall& hc, const uint64_t*, uint64_t*) -> std::optional<Trap> {
+        ++runs;
+        EXPECT_EQ(hc.caller, nullptr);
+        return std::nullopt;
+      });
   vm.linker.define("env", "init", Extern::func(host));
   WasmBuilder b;
   uint32_t init = b.import_func("env", "init", {}, {});
@@ -89,9 +88,10 @@ TEST(StoreStart, UnreachableAndHostTrapInStart) {
   {
     Store store;
     Linker linker;
-    Function* host = store.create_host_function({{}, {}}, [](HostCall&, const uint64_t*, uint64_t*) -> std::optional<Trap> {
-      return Trap{TrapCode::HostTrap, "refused"};
-    });
+    Function* host =
+        store.create_host_function({{}, {}}, [](HostCall&, const uint64_t*, uint64_t*) -> std::optional<Trap> {
+          return Trap{TrapCode::HostTrap, "refused"};
+        });
     linker.define("env", "h", Extern::func(host));
     WasmBuilder b;
     uint32_t h = b.import_func("env", "h", {}, {});
@@ -149,10 +149,11 @@ TEST(StoreCall, ManyArgumentsThroughTheHeapPathAndATypeErrorLate) {
 
 TEST(StoreCall, HostFunctionCalledDirectlyIsCheckedToo) {
   Store store;
-  Function* h = store.create_host_function({{I32}, {I32}}, [](HostCall&, const uint64_t* a, uint64_t* r) -> std::optional<Trap> {
-    r[0] = a[0] + 1;
-    return std::nullopt;
-  });
+  Function* h =
+      store.create_host_function({{I32}, {I32}}, [](HostCall&, const uint64_t* a, uint64_t* r) -> std::optional<Trap> {
+        r[0] = a[0] + 1;
+        return std::nullopt;
+      });
   EXPECT_TRUE(returns(call(store, h, {i32v(1)}), {i32v(2)}));
   EXPECT_TRUE(traps(call(store, h, {}), TrapCode::HostTrap, "wrong number of arguments"));
   EXPECT_TRUE(traps(call(store, h, {i64v(1)}), TrapCode::HostTrap, "argument 0"));
@@ -164,10 +165,11 @@ TEST(StoreCall, HostFunctionCalledDirectlyIsCheckedToo) {
 // slot must not reach the embedder (Values compare by bits, and results feed state roots).
 TEST(StoreCall, I32ResultsFromHostFunctionsAreNormalised) {
   Vm vm;
-  Function* h = vm.store.create_host_function({{}, {I32}}, [](HostCall&, const uint64_t*, uint64_t* r) -> std::optional<Trap> {
-    r[0] = static_cast<uint64_t>(int64_t{-1});  // i32 -1 written sign-extended
-    return std::nullopt;
-  });
+  Function* h =
+      vm.store.create_host_function({{}, {I32}}, [](HostCall&, const uint64_t*, uint64_t* r) -> std::optional<Trap> {
+        r[0] = static_cast<uint64_t>(int64_t{-1});  // i32 -1 written sign-extended
+        return std::nullopt;
+      });
   vm.linker.define("env", "h", Extern::func(h));
   WasmBuilder b;
   uint32_t hi = b.import_func("env", "h", {}, {I32});
@@ -207,9 +209,8 @@ TEST(StoreLink, UnknownImport) {
 TEST(StoreLink, IncompatibleImports) {
   Store store;
   Linker linker;
-  Function* f_i32 = store.create_host_function({{I32}, {}}, [](HostCall&, const uint64_t*, uint64_t*) -> std::optional<Trap> {
-    return std::nullopt;
-  });
+  Function* f_i32 = store.create_host_function(
+      {{I32}, {}}, [](HostCall&, const uint64_t*, uint64_t*) -> std::optional<Trap> { return std::nullopt; });
   linker.define("env", "f", Extern::func(f_i32));
   linker.define("env", "mem", Extern::memory(store.create_memory({{1, 2}})));
   linker.define("env", "mem_nomax", Extern::memory(store.create_memory({{1, std::nullopt}})));
@@ -441,10 +442,11 @@ TEST(StoreModule, ReportsImportsExportsAndFunctionTypes) {
 TEST(StoreModule, ReexportedImportIsTheSameFunction) {
   Store store;
   Linker linker;
-  Function* h = store.create_host_function({{}, {I32}}, [](HostCall&, const uint64_t*, uint64_t* r) -> std::optional<Trap> {
-    r[0] = 11;
-    return std::nullopt;
-  });
+  Function* h =
+      store.create_host_function({{}, {I32}}, [](HostCall&, const uint64_t*, uint64_t* r) -> std::optional<Trap> {
+        r[0] = 11;
+        return std::nullopt;
+      });
   linker.define("env", "h", Extern::func(h));
   WasmBuilder b;
   uint32_t hi = b.import_func("env", "h", {}, {I32});

@@ -79,8 +79,8 @@ class TestHost : public HostContext {
     Bytes k(key.begin(), key.end());
     auto& s = storage[contract];
     auto it = s.find(k);
-    journal_.push_back({Undo::Kind::Storage, contract, k,
-                        it == s.end() ? std::nullopt : std::optional<Bytes>(it->second)});
+    journal_.push_back(
+        {Undo::Kind::Storage, contract, k, it == s.end() ? std::nullopt : std::optional<Bytes>(it->second)});
     s[std::move(k)] = Bytes(value.begin(), value.end());
   }
   bool storage_remove(const Address& contract, std::span<const uint8_t> key) override {
@@ -126,8 +126,10 @@ class TestHost : public HostContext {
         events.pop_back();
       } else {
         auto& s = storage[u.contract];
-        if (u.old) s[u.key] = *u.old;
-        else s.erase(u.key);
+        if (u.old)
+          s[u.key] = *u.old;
+        else
+          s.erase(u.key);
       }
       journal_.pop_back();
     }

@@ -48,8 +48,8 @@ TEST_P(TranslatorLocals, LocalSetRetargetsTheProducer) {
   // Retargeting into a local that the producer also reads: x = x * x + x, in steps.
   b.func({I32}, {I32})
       .locals({I32})
-      .code({op::local_get, 0, op::local_get, 0, op::i32_mul, op::local_set, 1, op::local_get, 1, op::local_get,
-             0, op::i32_add, op::local_set, 0, op::local_get, 0, op::end})
+      .code({op::local_get, 0, op::local_get, 0, op::i32_mul, op::local_set, 1, op::local_get, 1, op::local_get, 0,
+             op::i32_add, op::local_set, 0, op::local_get, 0, op::end})
       .export_("sq_plus");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -71,15 +71,58 @@ TEST_P(TranslatorLocals, RetargetOfEveryProducerKind) {
   // local and summed afterwards with distinct weights.
   b.func({I32}, {I32})
       .locals({I32, I32, I32, I32, I32, I32})
-      .code({op::local_get, 0, op::i32_popcnt, op::local_set, 1,                      // popcnt(a)
-             i32c(8), op::i32_load, mem(2, 0), op::local_set, 2,                      // 0x12345678
-             op::global_get, u(g), op::local_set, 3,                                  // 1234
-             i32c(10), i32c(20), op::local_get, 0, op::select, op::local_set, 4,      // a ? 10 : 20
-             i32c(0), op::memory_grow, 0, op::local_set, 5,                           // 1
-             op::memory_size, 0, op::local_set, 6,                                    // 1
-             op::local_get, 1, op::local_get, 2, op::i32_add, op::local_get, 3, op::i32_add, op::local_get, 4,
-             op::i32_add, op::local_get, 5, i32c(100000), op::i32_mul, op::i32_add, op::local_get, 6,
-             i32c(1000000), op::i32_mul, op::i32_add, op::end})
+      .code({op::local_get,
+             0,
+             op::i32_popcnt,
+             op::local_set,
+             1,  // popcnt(a)
+             i32c(8),
+             op::i32_load,
+             mem(2, 0),
+             op::local_set,
+             2,  // 0x12345678
+             op::global_get,
+             u(g),
+             op::local_set,
+             3,  // 1234
+             i32c(10),
+             i32c(20),
+             op::local_get,
+             0,
+             op::select,
+             op::local_set,
+             4,  // a ? 10 : 20
+             i32c(0),
+             op::memory_grow,
+             0,
+             op::local_set,
+             5,  // 1
+             op::memory_size,
+             0,
+             op::local_set,
+             6,  // 1
+             op::local_get,
+             1,
+             op::local_get,
+             2,
+             op::i32_add,
+             op::local_get,
+             3,
+             op::i32_add,
+             op::local_get,
+             4,
+             op::i32_add,
+             op::local_get,
+             5,
+             i32c(100000),
+             op::i32_mul,
+             op::i32_add,
+             op::local_get,
+             6,
+             i32c(1000000),
+             op::i32_mul,
+             op::i32_add,
+             op::end})
       .export_("f");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -91,8 +134,8 @@ TEST_P(TranslatorLocals, RetargetedSetWhileTheOldValueIsStillOnTheStack) {
   WasmBuilder b;
   // a * (a + 1): the lazy `local.get 0` below must read the value from before the set.
   b.func({I32}, {I32})
-      .code({op::local_get, 0, op::local_get, 0, i32c(1), op::i32_add, op::local_set, 0, op::local_get, 0,
-             op::i32_mul, op::end})
+      .code({op::local_get, 0, op::local_get, 0, i32c(1), op::i32_add, op::local_set, 0, op::local_get, 0, op::i32_mul,
+             op::end})
       .export_("f");
   // The old value twice below the set, non-commutative uses: a - (a - (a + 1)).
   b.func({I32}, {I32})
@@ -114,13 +157,13 @@ TEST_P(TranslatorLocals, LocalTee) {
   // tee into another local while the old value of that local is on the stack: b_old - (a*2), and
   // the new b afterwards.
   b.func({I32, I32}, {I32, I32})
-      .code({op::local_get, 1, op::local_get, 0, i32c(2), op::i32_mul, op::local_tee, 1, op::i32_sub,
-             op::local_get, 1, op::end})
+      .code({op::local_get, 1, op::local_get, 0, i32c(2), op::i32_mul, op::local_tee, 1, op::i32_sub, op::local_get, 1,
+             op::end})
       .export_("tee_over");
   // tee of a constant and of a local.
   b.func({I32, I32}, {I32})
-      .code({op::local_get, 0, i32c(9), op::local_tee, 0, op::i32_add, op::local_get, 1, op::local_tee, 0,
-             op::i32_add, op::local_get, 0, op::i32_add, op::end})
+      .code({op::local_get, 0, i32c(9), op::local_tee, 0, op::i32_add, op::local_get, 1, op::local_tee, 0, op::i32_add,
+             op::local_get, 0, op::i32_add, op::end})
       .export_("tee_const");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -133,19 +176,47 @@ TEST_P(TranslatorLocals, LocalTee) {
 TEST_P(TranslatorLocals, SwapThroughLocals) {
   WasmBuilder b;
   b.func({I32, I32}, {I32, I32})
-      .code({op::local_get, 0, op::local_get, 1, op::local_set, 0, op::local_set, 1, op::local_get, 0,
-             op::local_get, 1, op::end})
+      .code({op::local_get, 0, op::local_get, 1, op::local_set, 0, op::local_set, 1, op::local_get, 0, op::local_get, 1,
+             op::end})
       .export_("swap");
   // Rotation of three: (a, b, c) -> (b, c, a).
   b.func({I32, I32, I32}, {I32, I32, I32})
-      .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::local_set, 1, op::local_set, 0,
-             op::local_set, 2, op::local_get, 0, op::local_get, 1, op::local_get, 2, op::end})
+      .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::local_set, 1, op::local_set, 0, op::local_set, 2,
+             op::local_get, 0, op::local_get, 1, op::local_get, 2, op::end})
       .export_("rot");
   // Swap in a loop n times (the lazy operands cross the back edge only through locals).
   b.func({I64, I64, I32}, {I64, I64})
-      .code({op::block, bt::void_, op::loop, bt::void_, op::local_get, 2, op::i32_eqz, op::br_if, 1,
-             op::local_get, 0, op::local_get, 1, op::local_set, 0, op::local_set, 1, op::local_get, 2, i32c(1),
-             op::i32_sub, op::local_set, 2, op::br, 0, op::end, op::end, op::local_get, 0, op::local_get, 1,
+      .code({op::block,
+             bt::void_,
+             op::loop,
+             bt::void_,
+             op::local_get,
+             2,
+             op::i32_eqz,
+             op::br_if,
+             1,
+             op::local_get,
+             0,
+             op::local_get,
+             1,
+             op::local_set,
+             0,
+             op::local_set,
+             1,
+             op::local_get,
+             2,
+             i32c(1),
+             op::i32_sub,
+             op::local_set,
+             2,
+             op::br,
+             0,
+             op::end,
+             op::end,
+             op::local_get,
+             0,
+             op::local_get,
+             1,
              op::end})
       .export_("swap_n");
   Vm vm(cfg());
@@ -164,23 +235,22 @@ TEST_P(TranslatorLocals, LazyReadThenOverwrittenBeforeUse) {
       .export_("const_over");
   // Overwritten by another local, then both read: old0 + old0 + new0(=a1)
   b.func({I32, I32}, {I32})
-      .code({op::local_get, 0, op::local_get, 0, op::local_get, 1, op::local_set, 0, op::i32_add,
-             op::local_get, 0, op::i32_add, op::end})
+      .code({op::local_get, 0, op::local_get, 0, op::local_get, 1, op::local_set, 0, op::i32_add, op::local_get, 0,
+             op::i32_add, op::end})
       .export_("local_over");
   // Overwritten inside a nested block: the lazy value below the block must be the old one.
   b.func({I32}, {I32})
-      .code({op::local_get, 0, op::block, bt::void_, i32c(5), op::local_set, 0, op::end, op::local_get, 0,
-             op::i32_sub, op::end})
+      .code({op::local_get, 0, op::block, bt::void_, i32c(5), op::local_set, 0, op::end, op::local_get, 0, op::i32_sub,
+             op::end})
       .export_("block_over");
   // Overwritten inside a loop body and an if arm.
   b.func({I32}, {I32})
-      .code({op::local_get, 0, op::local_get, 0, op::if_, bt::void_, i32c(100), op::local_set, 0, op::end,
-             op::loop, bt::void_, i32c(7), op::local_set, 0, op::end, op::local_get, 0, op::i32_mul, op::end})
+      .code({op::local_get, 0,        op::local_get, 0,       op::if_,       bt::void_, i32c(100), op::local_set, 0,
+             op::end,       op::loop, bt::void_,     i32c(7), op::local_set, 0,         op::end,   op::local_get, 0,
+             op::i32_mul,   op::end})
       .export_("if_loop_over");
   // Overwritten through local.tee used as an operand of the same expression.
-  b.func({I32}, {I32})
-      .code({op::local_get, 0, i32c(3), op::local_tee, 0, op::i32_sub, op::end})
-      .export_("tee_over");
+  b.func({I32}, {I32}).code({op::local_get, 0, i32c(3), op::local_tee, 0, op::i32_sub, op::end}).export_("tee_over");
   // Many lazy copies flushed at once: 40 x old, then set, then 40 x new, all summed.
   Bytes many;
   for (int i = 0; i < 40; ++i) append(many, {op::local_get, 0});
@@ -231,12 +301,31 @@ TEST_P(TranslatorLocals, DeclaredLocalsAreZeroedOnEveryCall) {
   // clean(): reads its declared locals without writing them; all must be zero.
   auto clean = b.func({}, {I64})
                    .locals({I64, I64, I64, I64, I64, I64, I64, I64})
-                   .code({op::local_get, 0, op::local_get, 1, op::i64_or, op::local_get, 2, op::i64_or,
-                          op::local_get, 3, op::i64_or, op::local_get, 4, op::i64_or, op::local_get, 5, op::i64_or,
-                          op::local_get, 6, op::i64_or, op::local_get, 7, op::i64_or, op::end});
-  b.func({}, {I64})
-      .code({op::call, u(dirty.index()), op::call, u(clean.index()), op::end})
-      .export_("f");
+                   .code({op::local_get,
+                          0,
+                          op::local_get,
+                          1,
+                          op::i64_or,
+                          op::local_get,
+                          2,
+                          op::i64_or,
+                          op::local_get,
+                          3,
+                          op::i64_or,
+                          op::local_get,
+                          4,
+                          op::i64_or,
+                          op::local_get,
+                          5,
+                          op::i64_or,
+                          op::local_get,
+                          6,
+                          op::i64_or,
+                          op::local_get,
+                          7,
+                          op::i64_or,
+                          op::end});
+  b.func({}, {I64}).code({op::call, u(dirty.index()), op::call, u(clean.index()), op::end}).export_("f");
   clean.export_("clean");
   dirty.export_("dirty");
   Vm vm(cfg());
@@ -278,24 +367,31 @@ std::vector<BinCase> int_binops() {
       {"i32.or", op::i32_or, false, [=](u64 a, u64 b) { return ok<u32>(U32(a) | U32(b)); }},
       {"i32.xor", op::i32_xor, false, [=](u64 a, u64 b) { return ok<u32>(U32(a) ^ U32(b)); }},
       {"i32.shl", op::i32_shl, false, [=](u64 a, u64 b) { return ok<u32>(U32(a) << (U32(b) & 31)); }},
-      {"i32.shr_s", op::i32_shr_s, false, [=](u64 a, u64 b) { return ok<u32>(static_cast<u32>(S32(a) >> (U32(b) & 31))); }},
+      {"i32.shr_s", op::i32_shr_s, false,
+       [=](u64 a, u64 b) { return ok<u32>(static_cast<u32>(S32(a) >> (U32(b) & 31))); }},
       {"i32.shr_u", op::i32_shr_u, false, [=](u64 a, u64 b) { return ok<u32>(U32(a) >> (U32(b) & 31)); }},
-      {"i32.rotl", op::i32_rotl, false, [=](u64 a, u64 b) { return ok<u32>(std::rotl(U32(a), static_cast<int>(U32(b) & 31))); }},
-      {"i32.rotr", op::i32_rotr, false, [=](u64 a, u64 b) { return ok<u32>(std::rotr(U32(a), static_cast<int>(U32(b) & 31))); }},
-      {"i32.div_s", op::i32_div_s, false, [=](u64 a, u64 b) -> std::optional<u64> {
+      {"i32.rotl", op::i32_rotl, false,
+       [=](u64 a, u64 b) { return ok<u32>(std::rotl(U32(a), static_cast<int>(U32(b) & 31))); }},
+      {"i32.rotr", op::i32_rotr, false,
+       [=](u64 a, u64 b) { return ok<u32>(std::rotr(U32(a), static_cast<int>(U32(b) & 31))); }},
+      {"i32.div_s", op::i32_div_s, false,
+       [=](u64 a, u64 b) -> std::optional<u64> {
          if (U32(b) == 0 || (S32(a) == INT32_MIN && S32(b) == -1)) return std::nullopt;
          return ok<u32>(static_cast<u32>(S32(a) / S32(b)));
        }},
-      {"i32.div_u", op::i32_div_u, false, [=](u64 a, u64 b) -> std::optional<u64> {
+      {"i32.div_u", op::i32_div_u, false,
+       [=](u64 a, u64 b) -> std::optional<u64> {
          if (U32(b) == 0) return std::nullopt;
          return ok<u32>(U32(a) / U32(b));
        }},
-      {"i32.rem_s", op::i32_rem_s, false, [=](u64 a, u64 b) -> std::optional<u64> {
+      {"i32.rem_s", op::i32_rem_s, false,
+       [=](u64 a, u64 b) -> std::optional<u64> {
          if (U32(b) == 0) return std::nullopt;
          if (S32(b) == -1) return ok<u32>(0);
          return ok<u32>(static_cast<u32>(S32(a) % S32(b)));
        }},
-      {"i32.rem_u", op::i32_rem_u, false, [=](u64 a, u64 b) -> std::optional<u64> {
+      {"i32.rem_u", op::i32_rem_u, false,
+       [=](u64 a, u64 b) -> std::optional<u64> {
          if (U32(b) == 0) return std::nullopt;
          return ok<u32>(U32(a) % U32(b));
        }},
@@ -313,20 +409,24 @@ std::vector<BinCase> int_binops() {
       {"i64.shr_u", op::i64_shr_u, true, [=](u64 a, u64 b) { return ok<u64>(a >> (b & 63)); }},
       {"i64.rotl", op::i64_rotl, true, [=](u64 a, u64 b) { return ok<u64>(std::rotl(a, static_cast<int>(b & 63))); }},
       {"i64.rotr", op::i64_rotr, true, [=](u64 a, u64 b) { return ok<u64>(std::rotr(a, static_cast<int>(b & 63))); }},
-      {"i64.div_s", op::i64_div_s, true, [=](u64 a, u64 b) -> std::optional<u64> {
+      {"i64.div_s", op::i64_div_s, true,
+       [=](u64 a, u64 b) -> std::optional<u64> {
          if (b == 0 || (S64(a) == INT64_MIN && S64(b) == -1)) return std::nullopt;
          return ok<u64>(static_cast<u64>(S64(a) / S64(b)));
        }},
-      {"i64.div_u", op::i64_div_u, true, [=](u64 a, u64 b) -> std::optional<u64> {
+      {"i64.div_u", op::i64_div_u, true,
+       [=](u64 a, u64 b) -> std::optional<u64> {
          if (b == 0) return std::nullopt;
          return ok<u64>(a / b);
        }},
-      {"i64.rem_s", op::i64_rem_s, true, [=](u64 a, u64 b) -> std::optional<u64> {
+      {"i64.rem_s", op::i64_rem_s, true,
+       [=](u64 a, u64 b) -> std::optional<u64> {
          if (b == 0) return std::nullopt;
          if (S64(b) == -1) return ok<u64>(0);
          return ok<u64>(static_cast<u64>(S64(a) % S64(b)));
        }},
-      {"i64.rem_u", op::i64_rem_u, true, [=](u64 a, u64 b) -> std::optional<u64> {
+      {"i64.rem_u", op::i64_rem_u, true,
+       [=](u64 a, u64 b) -> std::optional<u64> {
          if (b == 0) return std::nullopt;
          return ok<u64>(a % b);
        }},
@@ -372,15 +472,15 @@ TEST_P(TranslatorConsts, BinopOperandShapesAgreeWithReference) {
         .export_("rr_deep");
     b.func({t, t}, {rt})
         .locals({rt})
-        .code({op::local_get, 0, cst(c.is64, 0), c.is64 ? op::i64_or : op::i32_or, op::local_get, 1,
-               cst(c.is64, 0), c.is64 ? op::i64_xor : op::i32_xor, c.opc, op::local_set, 2, op::local_get, 2,
-               op::end})
+        .code({op::local_get, 0, cst(c.is64, 0), c.is64 ? op::i64_or : op::i32_or, op::local_get, 1, cst(c.is64, 0),
+               c.is64 ? op::i64_xor : op::i32_xor, c.opc, op::local_set, 2, op::local_get, 2, op::end})
         .export_("slots");
     for (size_t k = 0; k < consts.size(); ++k) {
       std::string s = std::to_string(k);
       b.func({t}, {rt}).code({op::local_get, 0, cst(c.is64, consts[k]), c.opc, op::end}).export_("ri" + s);
       b.func({t}, {rt}).code({cst(c.is64, consts[k]), op::local_get, 0, c.opc, op::end}).export_("ir" + s);
-      b.func({}, {rt}).code({cst(c.is64, consts[k]), cst(c.is64, consts[(k + 3) % consts.size()]), c.opc, op::end})
+      b.func({}, {rt})
+          .code({cst(c.is64, consts[k]), cst(c.is64, consts[(k + 3) % consts.size()]), c.opc, op::end})
           .export_("ii" + s);
       // Immediate form retargeted into the parameter.
       b.func({t}, {rt})
@@ -448,8 +548,8 @@ TEST_P(TranslatorConsts, FloatConstOperands) {
   b.func({F64}, {F64}).code({op::local_get, 0, f64c(-1.0), op::f64_copysign, op::end}).export_("f64_negabs");
   b.func({F64}, {F64}).code({op::local_get, 0, f64c(3.0), op::f64_max, op::end}).export_("f64_max");
   b.func({F64}, {I32})
-      .code({op::block, bt::void_, op::local_get, 0, f64c(2.5), op::f64_ge, op::br_if, 0, i32c(0), op::return_,
-             op::end, i32c(1), op::end})
+      .code({op::block, bt::void_, op::local_get, 0, f64c(2.5), op::f64_ge, op::br_if, 0, i32c(0), op::return_, op::end,
+             i32c(1), op::end})
       .export_("f64_ge_br");
   b.func({}, {F64}).code({f64c(0.25), f64c(0.5), op::f64_add, op::end}).export_("f64_cc");
   b.func({}, {F32}).locals({F32}).code({f32c(-3.25f), op::local_set, 0, op::local_get, 0, op::end}).export_("f32_set");
@@ -477,24 +577,42 @@ TEST_P(TranslatorConsts, ConstOperandsOfNonArithmeticInstructions) {
   WasmBuilder b;
   b.memory(1);
   uint32_t g = b.global(I64, true, i64c(0));
-  auto id = b.func({I32, I64}, {I64}).code({op::local_get, 1, op::local_get, 0, op::i64_extend_i32_s, op::i64_add, op::end});
+  auto id =
+      b.func({I32, I64}, {I64}).code({op::local_get, 1, op::local_get, 0, op::i64_extend_i32_s, op::i64_add, op::end});
   b.func({}, {I64})
-      .code({i32c(100), i64c(0x1122334455667788LL), op::i64_store, mem(3, 0),         // const addr and value
-             i32c(96), op::i64_load, mem(3, 4),                                      // const addr + offset
-             i64c(5), op::global_set, u(g),                                          // const global.set
-             op::global_get, u(g), op::i64_add,
-             i32c(-3), i64c(1LL << 33), op::call, u(id.index()), op::i64_add,        // const call args
-             i64c(7), i64c(9), i32c(0), op::select, op::i64_add,                     // const select
+      .code({i32c(100),
+             i64c(0x1122334455667788LL),
+             op::i64_store,
+             mem(3, 0),  // const addr and value
+             i32c(96),
+             op::i64_load,
+             mem(3, 4),  // const addr + offset
+             i64c(5),
+             op::global_set,
+             u(g),  // const global.set
+             op::global_get,
+             u(g),
+             op::i64_add,
+             i32c(-3),
+             i64c(1LL << 33),
+             op::call,
+             u(id.index()),
+             op::i64_add,  // const call args
+             i64c(7),
+             i64c(9),
+             i32c(0),
+             op::select,
+             op::i64_add,  // const select
              op::end})
       .export_("f");
   b.func({}, {I32}).code({i32c(2), op::memory_grow, 0, op::end}).export_("grow");
   b.func({}, {I32})
-      .code({op::block, bt::void_, op::block, bt::void_, i32c(1), br_table({0, 1}, 1), op::end, i32c(10),
-             op::return_, op::end, i32c(20), op::end})
+      .code({op::block, bt::void_, op::block, bt::void_, i32c(1), br_table({0, 1}, 1), op::end, i32c(10), op::return_,
+             op::end, i32c(20), op::end})
       .export_("br_table_const");
   b.func({}, {I32})
-      .code({i32c(0), op::if_, bt::i32, i32c(1), op::else_, i32c(2), op::end, op::block, bt::void_, i32c(1),
-             op::br_if, 0, op::unreachable, op::end, op::end})
+      .code({i32c(0), op::if_, bt::i32, i32c(1), op::else_, i32c(2), op::end, op::block, bt::void_, i32c(1), op::br_if,
+             0, op::unreachable, op::end, op::end})
       .export_("if_const");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -579,8 +697,26 @@ TEST_P(TranslatorFusion, EveryComparisonWithBrIfAndIf) {
     // A lazy operand below the fused `if` that the then-arm overwrites:
     // result = c_old + (cmp ? 1 : 2) + (cmp ? 99 : c_old)
     b.func({t, t, I32}, {I32})
-        .code({op::local_get, 2, op::local_get, 0, op::local_get, 1, c.opc, op::if_, bt::i32, i32c(99),
-               op::local_set, 2, i32c(1), op::else_, i32c(2), op::end, op::i32_add, op::local_get, 2, op::i32_add,
+        .code({op::local_get,
+               2,
+               op::local_get,
+               0,
+               op::local_get,
+               1,
+               c.opc,
+               op::if_,
+               bt::i32,
+               i32c(99),
+               op::local_set,
+               2,
+               i32c(1),
+               op::else_,
+               i32c(2),
+               op::end,
+               op::i32_add,
+               op::local_get,
+               2,
+               op::i32_add,
                op::end})
         .export_("if_lazy_below");
     for (size_t k = 0; k < consts.size(); ++k) {
@@ -637,16 +773,16 @@ TEST_P(TranslatorFusion, EqzWithBrIfAndIf) {
         .export_("if");
     // eqz of a computed value, and eqz of a constant.
     b.func({t}, {I32})
-        .code({op::block, bt::void_, op::local_get, 0, cst(is64, 1), is64 ? op::i64_sub : op::i32_sub, eqz,
-               op::br_if, 0, i32c(0), op::return_, op::end, i32c(1), op::end})
+        .code({op::block, bt::void_, op::local_get, 0, cst(is64, 1), is64 ? op::i64_sub : op::i32_sub, eqz, op::br_if,
+               0, i32c(0), op::return_, op::end, i32c(1), op::end})
         .export_("brif_computed");
     b.func({}, {I32})
         .code({cst(is64, 0), eqz, op::if_, bt::i32, i32c(1), op::else_, i32c(0), op::end, op::end})
         .export_("if_const");
     // eqz; eqz (double negation) feeding br_if.
     b.func({t}, {I32})
-        .code({op::block, bt::void_, op::local_get, 0, eqz, op::i32_eqz, op::br_if, 0, i32c(0), op::return_,
-               op::end, i32c(1), op::end})
+        .code({op::block, bt::void_, op::local_get, 0, eqz, op::i32_eqz, op::br_if, 0, i32c(0), op::return_, op::end,
+               i32c(1), op::end})
         .export_("brif_nez");
     Vm vm(cfg());
     ASSERT_TRUE(vm.load(b.build()));
@@ -668,14 +804,33 @@ TEST_P(TranslatorFusion, ComparisonResultStillUsedAfterTheBranch) {
   WasmBuilder b;
   b.func({I32, I32}, {I32})
       .locals({I32})
-      .code({op::block, bt::void_, op::local_get, 0, op::local_get, 1, op::i32_lt_s, op::local_tee, 2, op::br_if, 0,
-             op::local_get, 2, i32c(10), op::i32_add, op::return_, op::end, op::local_get, 2, i32c(20), op::i32_add,
+      .code({op::block,
+             bt::void_,
+             op::local_get,
+             0,
+             op::local_get,
+             1,
+             op::i32_lt_s,
+             op::local_tee,
+             2,
+             op::br_if,
+             0,
+             op::local_get,
+             2,
+             i32c(10),
+             op::i32_add,
+             op::return_,
+             op::end,
+             op::local_get,
+             2,
+             i32c(20),
+             op::i32_add,
              op::end})
       .export_("f");
   // The comparison feeds both br_if's value and its condition: block (result i32) (x < y) (x < y) br_if 0
   b.func({I32, I32}, {I32})
-      .code({op::block, bt::i32, op::local_get, 0, op::local_get, 1, op::i32_lt_u, op::local_get, 0, op::local_get,
-             1, op::i32_lt_u, op::br_if, 0, i32c(5), op::i32_add, op::end, op::end})
+      .code({op::block, bt::i32, op::local_get, 0, op::local_get, 1, op::i32_lt_u, op::local_get, 0, op::local_get, 1,
+             op::i32_lt_u, op::br_if, 0, i32c(5), op::i32_add, op::end, op::end})
       .export_("g");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -692,13 +847,12 @@ TEST_P(TranslatorBranches, BrIfWithValues) {
   WasmBuilder b;
   // block (result i32) (br_if 0 (local.get 0) (local.get 1)) drop (i32.const 7) end
   b.func({I32, I32}, {I32})
-      .code({op::block, bt::i32, op::local_get, 0, op::local_get, 1, op::br_if, 0, op::drop, i32c(7), op::end,
-             op::end})
+      .code({op::block, bt::i32, op::local_get, 0, op::local_get, 1, op::br_if, 0, op::drop, i32c(7), op::end, op::end})
       .export_("local_value");
   // Extra value below: the branch value is not at the label's slot.
   b.func({I32, I32, I32}, {I32})
-      .code({op::block, bt::i32, op::local_get, 0, op::local_get, 1, op::local_get, 2, op::br_if, 0, op::drop,
-             op::end, op::end})
+      .code({op::block, bt::i32, op::local_get, 0, op::local_get, 1, op::local_get, 2, op::br_if, 0, op::drop, op::end,
+             op::end})
       .export_("value_above_other");
   // Computed value below a constant: block (result i32) (a*3) (i32.const 9) (br_if 0 c) ... the
   // taken branch carries 9, fallthrough adds.
@@ -745,9 +899,7 @@ TEST_P(TranslatorBranches, BrIfWithValues) {
 
 TEST_P(TranslatorBranches, BrWithValuesTakesTheTopOfTheStack) {
   WasmBuilder b;
-  b.func({}, {I32})
-      .code({op::block, bt::i32, i32c(1), i32c(2), op::br, 0, op::end, op::end})
-      .export_("consts");
+  b.func({}, {I32}).code({op::block, bt::i32, i32c(1), i32c(2), op::br, 0, op::end, op::end}).export_("consts");
   b.func({I32, I32}, {I32})
       .code({op::block, bt::i32, op::local_get, 0, op::local_get, 1, op::br, 0, op::end, op::end})
       .export_("locals");
@@ -773,8 +925,8 @@ TEST_P(TranslatorBranches, BrTableWithMovesStubsAndReturn) {
   append(tail, i32c(100));
   append(tail, {op::i32_add, op::end});
   b.func({I32}, {I32})
-      .code({op::block, bt::i32, op::block, bt::i32, op::block, bt::i32, i32c(100), op::local_get, 0, op::local_get,
-             0, br_table({0, 1, 2, 3}, 1), tail})
+      .code({op::block, bt::i32, op::block, bt::i32, op::block, bt::i32, i32c(100), op::local_get, 0, op::local_get, 0,
+             br_table({0, 1, 2, 3}, 1), tail})
       .export_("moves");
   // Same with the value already in the label slot (a computed value; no moves needed): direct
   // targets mixed with the function target.
@@ -792,17 +944,39 @@ TEST_P(TranslatorBranches, BrTableWithMovesStubsAndReturn) {
   uint32_t g = b.global(I32, true, i32c(0));
   Bytes add_g = {op::global_get, static_cast<uint8_t>(g)};
   b.func({I32}, {})
-      .code({op::block, bt::void_, op::block, bt::void_, i32c(5), op::global_set, u(g), op::local_get, 0,
-             br_table({0, 1}, 2), op::end, add_g, i32c(1), op::i32_add, op::global_set, u(g), op::end, add_g,
-             i32c(10), op::i32_add, op::global_set, u(g), op::end})
+      .code({op::block,      bt::void_, op::block,     bt::void_,   i32c(5),
+             op::global_set, u(g),      op::local_get, 0,           br_table({0, 1}, 2),
+             op::end,        add_g,     i32c(1),       op::i32_add, op::global_set,
+             u(g),           op::end,   add_g,         i32c(10),    op::i32_add,
+             op::global_set, u(g),      op::end})
       .export_("void_targets");
   b.func({}, {I32}).code({add_g, op::end}).export_("g");
   // A loop target: count down by br_table(0 -> exit, else -> continue).
   b.func({I32}, {I32})
       .locals({I32})
-      .code({op::block, bt::void_, op::loop, bt::void_, op::local_get, 1, op::local_get, 0, op::i32_add,
-             op::local_set, 1, op::local_get, 0, i32c(1), op::i32_sub, op::local_tee, 0, br_table({1}, 0), op::end,
-             op::end, op::local_get, 1, op::end})
+      .code({op::block,
+             bt::void_,
+             op::loop,
+             bt::void_,
+             op::local_get,
+             1,
+             op::local_get,
+             0,
+             op::i32_add,
+             op::local_set,
+             1,
+             op::local_get,
+             0,
+             i32c(1),
+             op::i32_sub,
+             op::local_tee,
+             0,
+             br_table({1}, 0),
+             op::end,
+             op::end,
+             op::local_get,
+             1,
+             op::end})
       .export_("loop_target");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -850,16 +1024,43 @@ TEST_P(TranslatorBranches, MoreShapes) {
       .export_("if_param_noelse");
   // br_if to the enclosing if's label with a value.
   b.func({I32, I32}, {I32})
-      .code({op::local_get, 1, op::if_, bt::i32, op::local_get, 0, op::local_get, 0, op::br_if, 0, op::drop,
-             i32c(5), op::else_, i32c(6), op::end, op::end})
+      .code({op::local_get, 1, op::if_, bt::i32, op::local_get, 0, op::local_get, 0, op::br_if, 0, op::drop, i32c(5),
+             op::else_, i32c(6), op::end, op::end})
       .export_("br_if_in_if");
   // A loop with params whose back edge and exit are one br_table, with a value below the branch
   // values (moves through stubs for both targets).
   b.func({I32}, {I32})
       .locals({I32, I32})
-      .code({i32c(0), op::local_get, 0, op::block, blk(t22), op::loop, blk(t22), op::local_set, 1, op::local_set, 2,
-             i32c(7), op::local_get, 2, op::local_get, 1, op::i32_add, op::local_get, 1, i32c(1), op::i32_sub,
-             op::local_get, 1, i32c(1), op::i32_gt_s, br_table({1}, 0), op::end, op::end, op::drop, op::end})
+      .code({i32c(0),
+             op::local_get,
+             0,
+             op::block,
+             blk(t22),
+             op::loop,
+             blk(t22),
+             op::local_set,
+             1,
+             op::local_set,
+             2,
+             i32c(7),
+             op::local_get,
+             2,
+             op::local_get,
+             1,
+             op::i32_add,
+             op::local_get,
+             1,
+             i32c(1),
+             op::i32_sub,
+             op::local_get,
+             1,
+             i32c(1),
+             op::i32_gt_s,
+             br_table({1}, 0),
+             op::end,
+             op::end,
+             op::drop,
+             op::end})
       .export_("loop_br_table");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -886,20 +1087,44 @@ TEST_P(TranslatorMultiValue, BlocksLoopsAndIfsWithParams) {
   // block (param i32 i32) (result i32 i32): swap inside through locals.
   b.func({I32, I32}, {I32, I32})
       .locals({I32, I32})
-      .code({op::local_get, 0, op::local_get, 1, op::block, blk(t22), op::local_set, 2, op::local_set, 3,
-             op::local_get, 2, op::local_get, 3, op::end, op::end})
+      .code({op::local_get, 0, op::local_get, 1, op::block, blk(t22), op::local_set, 2, op::local_set, 3, op::local_get,
+             2, op::local_get, 3, op::end, op::end})
       .export_("block_swap");
   // Sum 1..n with a loop carrying (acc, n) as params.
   b.func({I32}, {I32})
       .locals({I32, I32})
-      .code({i32c(0), op::local_get, 0, op::loop, blk(t21), op::local_set, 1, op::local_set, 2, op::local_get, 2,
-             op::local_get, 1, op::i32_add, op::local_get, 1, i32c(1), op::i32_sub, op::local_tee, 1, op::local_get,
-             1, op::br_if, 0, op::drop, op::end, op::end})
+      .code({i32c(0),
+             op::local_get,
+             0,
+             op::loop,
+             blk(t21),
+             op::local_set,
+             1,
+             op::local_set,
+             2,
+             op::local_get,
+             2,
+             op::local_get,
+             1,
+             op::i32_add,
+             op::local_get,
+             1,
+             i32c(1),
+             op::i32_sub,
+             op::local_tee,
+             1,
+             op::local_get,
+             1,
+             op::br_if,
+             0,
+             op::drop,
+             op::end,
+             op::end})
       .export_("loop_sum");
   // if (param i32 i32) (result i32 i32)
   b.func({I32, I32, I32}, {I32, I32})
-      .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::if_, blk(t22), op::i32_add, i32c(1),
-             op::else_, op::i32_sub, i32c(2), op::end, op::end})
+      .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::if_, blk(t22), op::i32_add, i32c(1), op::else_,
+             op::i32_sub, i32c(2), op::end, op::end})
       .export_("if_params");
   // if/else with one result built from lazies and consts, used in arithmetic after.
   b.func({I32, I32}, {I32})
@@ -978,8 +1203,8 @@ TEST_P(TranslatorSelect, LazyOperands) {
       .export_("retarget");
   // Operand overwritten after being pushed lazily.
   b.func({I32, I32, I32}, {I32})
-      .code({op::local_get, 0, op::local_get, 1, i32c(77), op::local_set, 0, i32c(88), op::local_set, 1,
-             op::local_get, 2, op::select, op::local_get, 0, op::i32_add, op::end})
+      .code({op::local_get, 0, op::local_get, 1, i32c(77), op::local_set, 0, i32c(88), op::local_set, 1, op::local_get,
+             2, op::select, op::local_get, 0, op::i32_add, op::end})
       .export_("overwritten");
   b.func({F64, F64, I32}, {F64})
       .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::select, op::end})
@@ -1014,7 +1239,8 @@ TEST_P(TranslatorNesting, DeepBlocksWithBrTable) {
   b.func({I32}, {I32}).code({code}).export_("f");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
-  for (uint32_t k : {0u, 1u, 150u, kDepth - 1}) EXPECT_TRUE(returns(vm.call("f", {i32v(static_cast<int32_t>(k))}), {i32v(static_cast<int32_t>(k + kDepth - k))}));
+  for (uint32_t k : {0u, 1u, 150u, kDepth - 1})
+    EXPECT_TRUE(returns(vm.call("f", {i32v(static_cast<int32_t>(k))}), {i32v(static_cast<int32_t>(k + kDepth - k))}));
   EXPECT_TRUE(returns(vm.call("f", {i32v(100000)}), {i32v(100001)}));
 }
 
@@ -1053,12 +1279,13 @@ TEST_P(TranslatorNesting, DeepIfsLoopsAndOperandStack) {
 TEST_P(TranslatorNesting, DeadCodeAfterBranchesIsSkipped) {
   WasmBuilder b;
   b.func({I32}, {I32})
-      .code({op::block, bt::i32, op::local_get, 0, op::br, 0, op::i32_add, op::drop, op::block, bt::i32,
-             op::unreachable, op::end, op::if_, bt::i32, i32c(1), op::else_, i32c(2), op::end, op::end, op::end})
+      .code({op::block, bt::i32, op::local_get,   0,       op::br,  0,       op::i32_add, op::drop,
+             op::block, bt::i32, op::unreachable, op::end, op::if_, bt::i32, i32c(1),     op::else_,
+             i32c(2),   op::end, op::end,         op::end})
       .export_("after_br");
   b.func({I32}, {I32})
-      .code({op::local_get, 0, op::return_, op::local_set, 0, op::loop, bt::void_, op::br, 0, op::end,
-             op::i64_const, 0, op::drop, op::end})
+      .code({op::local_get, 0, op::return_, op::local_set, 0, op::loop, bt::void_, op::br, 0, op::end, op::i64_const, 0,
+             op::drop, op::end})
       .export_("after_return");
   b.func({I32}, {I32})
       .code({op::local_get, 0, op::if_, bt::i32, op::unreachable, op::else_, i32c(9), op::end, op::end})

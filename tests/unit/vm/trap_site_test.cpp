@@ -29,15 +29,15 @@ using TrapSites = VariantTest;  // every variant of the VM (variants.hpp)
   if (!r.trap_site) return ::testing::AssertionFailure() << "trap " << trap_name(code) << " without a site";
   if (r.trap_site->func_index != func || r.trap_site->code_offset != offset)
     return ::testing::AssertionFailure() << "site (function " << r.trap_site->func_index << ", offset "
-                                         << r.trap_site->code_offset << "), expected (function " << func
-                                         << ", offset " << offset << ")";
+                                         << r.trap_site->code_offset << "), expected (function " << func << ", offset "
+                                         << offset << ")";
   return ::testing::AssertionSuccess();
 }
 
 // The offset helper itself, on a module whose layout is known byte by byte.
 TEST(TrapSiteHelpers, CodeBodyOffsetsFollowTheDwarfConvention) {
   WasmBuilder b;
-  b.func({}, {}).code({op::end});                      // body: size 2, 0 local groups, end
+  b.func({}, {}).code({op::end});                          // body: size 2, 0 local groups, end
   b.func({}, {}).locals({I32, I32, I64}).code({op::end});  // size 6: 2 groups (2 x i32, 1 x i64), end
   Bytes wasm = b.build();
   // Payload of the code section: count(1) | size(1) groups(1) end | size(1) groups(1) 2 7f 1 7e end
@@ -64,7 +64,8 @@ TEST_P(TrapSites, TheInstructionThatTrapped) {
   // f4: call_indirect of an empty slot
   b.func({I32}, {}).code({op::local_get, 0, call_indirect(void_type), op::end}).export_("indirect");
   // f5: f32 -> i32 of NaN
-  b.func({}, {I32}).code({f32c(std::numeric_limits<float>::quiet_NaN()), op::i32_trunc_f32_s, op::end})
+  b.func({}, {I32})
+      .code({f32c(std::numeric_limits<float>::quiet_NaN()), op::i32_trunc_f32_s, op::end})
       .export_("trunc");
   // f6: a lazy constant below a fused compare-and-if (the translator moves the comparison), then a
   // division: 5 / 0 when x != 0, unreachable inside the if when x == 0.
@@ -100,8 +101,8 @@ TEST_P(TrapSites, TheInstructionThatTrapped) {
 
 TEST_P(TrapSites, ImportedFunctionsCountInTheIndex) {
   Vm vm(cfg());
-  Function* fail = vm.store.create_host_function(
-      {{}, {}}, [](HostCall&, const uint64_t*, uint64_t*) -> std::optional<Trap> {
+  Function* fail =
+      vm.store.create_host_function({{}, {}}, [](HostCall&, const uint64_t*, uint64_t*) -> std::optional<Trap> {
         return Trap{TrapCode::HostTrap, "boom"};
       });
   Function* ok = vm.store.create_host_function(
@@ -162,8 +163,8 @@ TEST_P(TrapSites, AHostFunctionCallingBackInSeesTheInnerSiteAndTheCallerTheCall)
   Vm vm(cfg());
   Function* inner_fn = nullptr;
   std::optional<TrapSite> inner_site;
-  Function* host = vm.store.create_host_function(
-      {{}, {}}, [&](HostCall& hc, const uint64_t*, uint64_t*) -> std::optional<Trap> {
+  Function* host =
+      vm.store.create_host_function({{}, {}}, [&](HostCall& hc, const uint64_t*, uint64_t*) -> std::optional<Trap> {
         CallResult r = hc.store.call(inner_fn, std::vector<Value>{});
         inner_site = r.trap_site;
         return r.trap;
@@ -239,7 +240,7 @@ TEST(TrapSitesOutOfGas, ALoopThatNeverEndsStopsAtItsHeader) {
 TEST(TrapSitesOutOfGas, TheEntryBlockOfAFunctionStartsAtItsFirstInstruction) {
   Vm vm(metered());
   WasmBuilder b;
-  b.func({}, {}).code({op::call, u(1), op::end}).export_("caller");                       // f0
+  b.func({}, {}).code({op::call, u(1), op::end}).export_("caller");                           // f0
   b.func({}, {}).code({i32c(1), i32c(2), op::i32_add, op::drop, op::end}).export_("callee");  // f1
   const Bytes wasm = b.build();
   const std::vector<uint32_t> body = code_body_offsets(wasm);
@@ -259,8 +260,8 @@ TEST(TrapSitesOutOfGas, TheEntryBlockOfAFunctionStartsAtItsFirstInstruction) {
 
 TEST(TrapSitesOutOfGas, DynamicChargesStopAtTheirInstruction) {
   Vm vm(metered());
-  Function* pricey = vm.store.create_host_function(
-      {{}, {}}, [](HostCall& hc, const uint64_t*, uint64_t*) -> std::optional<Trap> {
+  Function* pricey =
+      vm.store.create_host_function({{}, {}}, [](HostCall& hc, const uint64_t*, uint64_t*) -> std::optional<Trap> {
         if (!hc.charge_gas(1'000'000)) return Trap{TrapCode::OutOfGas, {}};
         return std::nullopt;
       });
@@ -269,13 +270,13 @@ TEST(TrapSitesOutOfGas, DynamicChargesStopAtTheirInstruction) {
   const uint32_t h = b.import_func("env", "pricey", {}, {});
   b.memory(1);
   b.func({}, {I32}).code({i32c(1), op::memory_grow, 0, op::end}).export_("grow");  // f1
-  b.func({}, {}).code({op::nop, op::call, u(h), op::end}).export_("host");          // f2
+  b.func({}, {}).code({op::nop, op::call, u(h), op::end}).export_("host");         // f2
   const Bytes wasm = b.build();
   const std::vector<uint32_t> body = code_body_offsets(wasm);
   ASSERT_TRUE(vm.load(wasm));
   const uint32_t grow_entry = compiled(vm, 0).entry_gas;
-  EXPECT_TRUE(trapped_at(call_with_gas(vm, "grow", {}, grow_entry + gas::kMemoryGrowPerPage - 1), TrapCode::OutOfGas,
-                         1, body[0] + 2));
+  EXPECT_TRUE(trapped_at(call_with_gas(vm, "grow", {}, grow_entry + gas::kMemoryGrowPerPage - 1), TrapCode::OutOfGas, 1,
+                         body[0] + 2));
   // The host base cost fits, the host function's own charge does not.
   const uint32_t host_entry = compiled(vm, 1).entry_gas;
   EXPECT_TRUE(trapped_at(call_with_gas(vm, "host", {}, host_entry + gas::kHostCallBase + 10), TrapCode::OutOfGas, 2,
@@ -322,8 +323,7 @@ bool can_raise(uint8_t opcode, TrapCode code) {
   switch (code) {
     case TrapCode::Unreachable: return opcode == 0x00;
     case TrapCode::IntegerDivideByZero:
-    case TrapCode::IntegerOverflow:
-      return (opcode >= 0x6D && opcode <= 0x70) || (opcode >= 0x7F && opcode <= 0x82);
+    case TrapCode::IntegerOverflow: return (opcode >= 0x6D && opcode <= 0x70) || (opcode >= 0x7F && opcode <= 0x82);
     case TrapCode::MemoryOutOfBounds: return (opcode >= 0x28 && opcode <= 0x3E) || opcode == 0xFC;
     case TrapCode::UndefinedElement:
     case TrapCode::UninitializedElement:

@@ -96,8 +96,8 @@ TEST(Variants, AllAgreeBitForBitOnRandomModules) {
       for (size_t i = 0; i < variants.size(); ++i) {
         const Variant& v = variants[i];
         if (!v.metered && !finite) continue;
-        const std::string where = "seed " + std::to_string(seed) + " input " + std::to_string(input) + " " +
-                                  variant_name(v);
+        const std::string where =
+            "seed " + std::to_string(seed) + " input " + std::to_string(input) + " " + variant_name(v);
         // The goto run of the same metering and tracing (all_variants() lists goto first).
         const VariantRun& ref = runs[i % 4];
         EXPECT_EQ(runs[i].status, ref.status) << where;

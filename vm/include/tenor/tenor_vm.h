@@ -52,11 +52,11 @@ uint32_t tenor_vm_abi_version(void);
  */
 enum tenor_status {
   TENOR_OK = 0,
-  TENOR_REVERT = 1,      /* the contract called revert(message); its state changes are undone */
-  TENOR_TRAP = 2,        /* a WebAssembly or host trap; state changes undone */
-  TENOR_OUT_OF_GAS = 3,  /* gas_used == gas_limit; state changes undone */
-  TENOR_REFUSED = 4      /* nothing ran: unknown contract, code that does not load or breaks the
-                            contract profile, missing entry export, re-entry, bad arguments */
+  TENOR_REVERT = 1,     /* the contract called revert(message); its state changes are undone */
+  TENOR_TRAP = 2,       /* a WebAssembly or host trap; state changes undone */
+  TENOR_OUT_OF_GAS = 3, /* gas_used == gas_limit; state changes undone */
+  TENOR_REFUSED = 4     /* nothing ran: unknown contract, code that does not load or breaks the
+                           contract profile, missing entry export, re-entry, bad arguments */
 };
 
 /* The name of a status ("ok", "revert", ...), or "unknown". Static storage. */
@@ -79,7 +79,7 @@ enum tenor_trap_code {
   TENOR_TRAP_CODE_HOST_TRAP = 12,
   TENOR_TRAP_CODE_REVERT = 13,
   TENOR_TRAP_CODE_REENTRANCY = 14,
-  TENOR_TRAP_CODE_ABORT = 15  /* the contract called abort(message); the message says why */
+  TENOR_TRAP_CODE_ABORT = 15 /* the contract called abort(message); the message says why */
 };
 
 /* The stable identifier of a trap code ("IntegerDivideByZero"), or "unknown". Static storage. */
@@ -90,23 +90,23 @@ const char* tenor_trap_name(int32_t trap_code);
  */
 enum tenor_error_kind {
   TENOR_ERROR_NONE = 0,
-  TENOR_ERROR_MALFORMED = 1,       /* not a well-formed binary module */
-  TENOR_ERROR_INVALID = 2,         /* decoded, but fails WebAssembly validation */
-  TENOR_ERROR_LIMIT = 3,           /* larger than the engine's limits allow */
-  TENOR_ERROR_PROFILE = 4,         /* valid, but breaks the deterministic contract profile */
-  TENOR_ERROR_UNLINKABLE = 5,      /* imports a host function that does not exist, or with
-                                      another type */
-  TENOR_ERROR_UNINSTANTIABLE = 6,  /* a data or element segment does not fit */
-  TENOR_ERROR_INTERNAL = 7         /* bad arguments, out of memory */
+  TENOR_ERROR_MALFORMED = 1,      /* not a well-formed binary module */
+  TENOR_ERROR_INVALID = 2,        /* decoded, but fails WebAssembly validation */
+  TENOR_ERROR_LIMIT = 3,          /* larger than the engine's limits allow */
+  TENOR_ERROR_PROFILE = 4,        /* valid, but breaks the deterministic contract profile */
+  TENOR_ERROR_UNLINKABLE = 5,     /* imports a host function that does not exist, or with
+                                     another type */
+  TENOR_ERROR_UNINSTANTIABLE = 6, /* a data or element segment does not fit */
+  TENOR_ERROR_INTERNAL = 7        /* bad arguments, out of memory */
 };
 
 typedef struct tenor_error {
-  uint32_t size;         /* sizeof(tenor_error); set by tenor_error_init */
-  int32_t kind;          /* a tenor_error_kind; TENOR_ERROR_NONE when there is no error */
-  char* message;         /* NUL-terminated, owned by the error (tenor_error_clear); NULL when none.
-                            e.g. "invalid module: type mismatch: ... (section code, offset 0x1a)" */
-  uint64_t offset;       /* byte offset in the module, or UINT64_MAX when not known */
-  uint32_t func_index;   /* function index, or UINT32_MAX when not known */
+  uint32_t size;       /* sizeof(tenor_error); set by tenor_error_init */
+  int32_t kind;        /* a tenor_error_kind; TENOR_ERROR_NONE when there is no error */
+  char* message;       /* NUL-terminated, owned by the error (tenor_error_clear); NULL when none.
+                          e.g. "invalid module: type mismatch: ... (section code, offset 0x1a)" */
+  uint64_t offset;     /* byte offset in the module, or UINT64_MAX when not known */
+  uint32_t func_index; /* function index, or UINT32_MAX when not known */
 } tenor_error;
 
 /* Empties an error: sets size, kind = TENOR_ERROR_NONE, message = NULL, unknown offset/index. */
@@ -122,12 +122,12 @@ typedef struct tenor_engine tenor_engine;
 
 /* Consensus limits: every node of a chain must use the same values. */
 typedef struct tenor_config {
-  uint32_t size;                    /* sizeof(tenor_config); set by tenor_config_init */
-  uint32_t max_call_depth;          /* wasm frames on the call stack; default 10000 */
-  uint32_t value_stack_slots;       /* 8-byte slots for locals and operands; default 4194304 */
-  uint32_t max_memory_pages;        /* most 64 KiB pages a contract may declare as its memory's
-                                       maximum (contract profile); default 256, at most 65536 */
-  uint32_t max_host_payload_bytes;  /* bytes one host call may move; default 1048576 */
+  uint32_t size;                   /* sizeof(tenor_config); set by tenor_config_init */
+  uint32_t max_call_depth;         /* wasm frames on the call stack; default 10000 */
+  uint32_t value_stack_slots;      /* 8-byte slots for locals and operands; default 4194304 */
+  uint32_t max_memory_pages;       /* most 64 KiB pages a contract may declare as its memory's
+                                      maximum (contract profile); default 256, at most 65536 */
+  uint32_t max_host_payload_bytes; /* bytes one host call may move; default 1048576 */
 } tenor_config;
 
 /* Fills every field with its default. */
@@ -146,8 +146,8 @@ void tenor_engine_destroy(tenor_engine* engine);
  * details in *err when err is not NULL (call tenor_error_clear on it afterwards). The cache is
  * bounded (least recently used entries go first): code that was evicted is asked of the host again
  * (tenor_host.code) when a call needs it. */
-int tenor_module_load(tenor_engine* engine, const uint8_t* code, size_t code_len,
-                      uint8_t out_hash[32], tenor_error* err);
+int tenor_module_load(tenor_engine* engine, const uint8_t* code, size_t code_len, uint8_t out_hash[32],
+                      tenor_error* err);
 
 /* ---------------------------------------------------------------------------------------------
  * The host: the world contracts see, implemented by the embedder as a table of callbacks. Every
@@ -187,24 +187,22 @@ typedef struct tenor_host {
   int (*code)(void* host_ctx, const uint8_t hash[32], tenor_buffer* out);
 
   /* 1 and the value in `out_value`, or 0 when the key is absent. */
-  int (*storage_get)(void* host_ctx, const uint8_t contract[32], const uint8_t* key,
-                     size_t key_len, tenor_buffer* out_value);
+  int (*storage_get)(void* host_ctx, const uint8_t contract[32], const uint8_t* key, size_t key_len,
+                     tenor_buffer* out_value);
   /* Stores the value; 0. */
-  int (*storage_set)(void* host_ctx, const uint8_t contract[32], const uint8_t* key,
-                     size_t key_len, const uint8_t* value, size_t value_len);
+  int (*storage_set)(void* host_ctx, const uint8_t contract[32], const uint8_t* key, size_t key_len,
+                     const uint8_t* value, size_t value_len);
   /* Removes the key: 1 when it was present, else 0. */
-  int (*storage_remove)(void* host_ctx, const uint8_t contract[32], const uint8_t* key,
-                        size_t key_len);
+  int (*storage_remove)(void* host_ctx, const uint8_t contract[32], const uint8_t* key, size_t key_len);
   /* 1 and, in out_key, the smallest key that starts with `prefix` and is greater than `after`
    * (keys compare as unsigned bytes; has_after == 0: no lower bound, `after` is then NULL), or 0
    * when there is none. */
-  int (*storage_next)(void* host_ctx, const uint8_t contract[32], const uint8_t* prefix,
-                      size_t prefix_len, int has_after, const uint8_t* after, size_t after_len,
-                      tenor_buffer* out_key);
+  int (*storage_next)(void* host_ctx, const uint8_t contract[32], const uint8_t* prefix, size_t prefix_len,
+                      int has_after, const uint8_t* after, size_t after_len, tenor_buffer* out_key);
 
   /* Records an event of the contract; 0. */
-  int (*emit_event)(void* host_ctx, const uint8_t contract[32], const uint8_t* topic,
-                    size_t topic_len, const uint8_t* data, size_t data_len);
+  int (*emit_event)(void* host_ctx, const uint8_t contract[32], const uint8_t* topic, size_t topic_len,
+                    const uint8_t* data, size_t data_len);
 
   /* Marks a point in the journal, written to *out_checkpoint; 0. */
   int (*checkpoint)(void* host_ctx, uint64_t* out_checkpoint);
@@ -214,13 +212,13 @@ typedef struct tenor_host {
 
 /* The transaction and block a call runs in. */
 typedef struct tenor_tx {
-  uint32_t size;               /* sizeof(tenor_tx) */
-  const char* chain_id;        /* UTF-8, chain_id_len bytes (NULL when 0) */
+  uint32_t size;        /* sizeof(tenor_tx) */
+  const char* chain_id; /* UTF-8, chain_id_len bytes (NULL when 0) */
   size_t chain_id_len;
   uint64_t block_height;
-  int64_t block_time;          /* seconds since 1970-01-01 UTC */
-  uint8_t sender[32];          /* Ed25519 public key */
-  const uint8_t* signers;      /* signer_count keys of 32 bytes each, sender included */
+  int64_t block_time;     /* seconds since 1970-01-01 UTC */
+  uint8_t sender[32];     /* Ed25519 public key */
+  const uint8_t* signers; /* signer_count keys of 32 bytes each, sender included */
   size_t signer_count;
 } tenor_tx;
 
@@ -228,16 +226,16 @@ typedef struct tenor_tx {
  * Execution.
  */
 typedef struct tenor_result {
-  uint32_t size;             /* sizeof(tenor_result) of the library that filled it */
-  int32_t status;            /* a tenor_status */
-  int32_t trap_code;         /* TENOR_TRAP and TENOR_OUT_OF_GAS: a tenor_trap_code; else -1 */
-  uint64_t gas_used;         /* for every outcome; == gas_limit when out of gas */
-  const uint8_t* output;     /* return data (TENOR_OK) or the UTF-8 revert message (TENOR_REVERT);
-                                owned by the result; NULL when output_size is 0 */
+  uint32_t size;         /* sizeof(tenor_result) of the library that filled it */
+  int32_t status;        /* a tenor_status */
+  int32_t trap_code;     /* TENOR_TRAP and TENOR_OUT_OF_GAS: a tenor_trap_code; else -1 */
+  uint64_t gas_used;     /* for every outcome; == gas_limit when out of gas */
+  const uint8_t* output; /* return data (TENOR_OK) or the UTF-8 revert message (TENOR_REVERT);
+                            owned by the result; NULL when output_size is 0 */
   size_t output_size;
-  const char* message;       /* NUL-terminated human-readable reason when not TENOR_OK, else "";
-                                owned by the result; never NULL */
-  void* internal;            /* the library's; do not touch */
+  const char* message; /* NUL-terminated human-readable reason when not TENOR_OK, else "";
+                          owned by the result; never NULL */
+  void* internal;      /* the library's; do not touch */
 } tenor_result;
 
 /* Runs one top-level call of the contract at `address`: the export `entry` (NULL: "tenor_entry";
@@ -246,9 +244,9 @@ typedef struct tenor_result {
  * zero sender, no signers). State changes are undone through the host's journal unless the call
  * succeeds. Never fails to return a result: bad arguments give TENOR_REFUSED. The result must be
  * released with tenor_result_release. */
-tenor_result tenor_execute(tenor_engine* engine, const tenor_host* host, void* host_ctx,
-                           const tenor_tx* tx, const uint8_t address[32], const uint8_t* input,
-                           size_t input_len, uint64_t gas_limit, const char* entry);
+tenor_result tenor_execute(tenor_engine* engine, const tenor_host* host, void* host_ctx, const tenor_tx* tx,
+                           const uint8_t address[32], const uint8_t* input, size_t input_len, uint64_t gas_limit,
+                           const char* entry);
 
 /* Where the called contract's code stopped, for TENOR_TRAP, TENOR_OUT_OF_GAS and TENOR_REVERT:
  * returns 1 and writes the function index (in the module's function index space, imports first)

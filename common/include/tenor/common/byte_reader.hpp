@@ -40,8 +40,7 @@ class ByteReader {
  public:
   ByteReader() = default;
   // Reads all of `bytes`; offsets start at 0.
-  explicit ByteReader(std::span<const uint8_t> bytes) noexcept
-      : data_(bytes.data()), pos_(0), end_(bytes.size()) {}
+  explicit ByteReader(std::span<const uint8_t> bytes) noexcept : data_(bytes.data()), pos_(0), end_(bytes.size()) {}
   // Reads `bytes[begin, end)`; offsets stay absolute (indices into `bytes`). Requires
   // begin <= end <= bytes.size().
   ByteReader(std::span<const uint8_t> bytes, size_t begin, size_t end) noexcept

@@ -33,7 +33,7 @@ std::optional<std::string> for_each_wasm_section(std::span<const uint8_t> module
 
 // The payload of the first custom section called `name`, nullopt when there is none.
 Result<std::optional<std::span<const uint8_t>>, std::string> find_custom_section(std::span<const uint8_t> module,
-                                                                                  std::string_view name);
+                                                                                 std::string_view name);
 
 // The module without the sections for which `drop` is true (the header and the rest kept byte for byte).
 Result<Bytes, std::string> remove_wasm_sections(std::span<const uint8_t> module,

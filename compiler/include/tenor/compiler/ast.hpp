@@ -42,41 +42,54 @@ struct TypeArg {
 struct Type {
   enum class Kind : std::uint8_t { Named, Array, Error } kind = Kind::Error;
   SourceRange range;
-  Ident name;                  // Named
-  std::vector<TypeArg> args;   // Named
-  TypePtr element;             // Array
-  std::string length;          // Array: the integer literal's text
+  Ident name;                 // Named
+  std::vector<TypeArg> args;  // Named
+  TypePtr element;            // Array
+  std::string length;         // Array: the integer literal's text
 };
 
 // --- expressions -----------------------------------------------------------------------------
 
 enum class ExprKind : std::uint8_t {
   Error,
-  IntegerLiteral,    // text, suffix included: "10u64", "0x1f"
-  DecimalLiteral,    // "0.035"
-  MoneyLiteral,      // "125_000.00" + currency "CNY"
+  IntegerLiteral,  // text, suffix included: "10u64", "0x1f"
+  DecimalLiteral,  // "0.035"
+  MoneyLiteral,    // "125_000.00" + currency "CNY"
   DateLiteral,
   TimestampLiteral,
-  DurationLiteral,   // "30d"
-  HashLiteral,       // "0x" + 64 hex digits
-  StringLiteral,     // decoded value
+  DurationLiteral,  // "30d"
+  HashLiteral,      // "0x" + 64 hex digits
+  StringLiteral,    // decoded value
   BoolLiteral,
-  Path,              // `x`, `State::Registered`
-  Call,              // callee(args)
-  MethodCall,        // receiver.name(args)
-  Field,             // base.name
-  Index,             // base[index]
-  StructLiteral,     // Path { a: 1, b }
-  Some,              // Some(e)
-  None,              // None
+  Path,           // `x`, `State::Registered`
+  Call,           // callee(args)
+  MethodCall,     // receiver.name(args)
+  Field,          // base.name
+  Index,          // base[index]
+  StructLiteral,  // Path { a: 1, b }
+  Some,           // Some(e)
+  None,           // None
   Unary,
   Binary,
-  Cast,              // e as T
+  Cast,  // e as T
 };
 
 enum class UnaryOp : std::uint8_t { Not, Negate };
 enum class BinaryOp : std::uint8_t {
-  Or, And, Eq, Ne, Lt, Le, Gt, Ge, Range, Add, Sub, Mul, Div, Rem,
+  Or,
+  And,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Range,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Rem,
 };
 const char* unary_op_spelling(UnaryOp op);
 const char* binary_op_spelling(BinaryOp op);
@@ -87,9 +100,13 @@ struct Expr {
   Expr(const Expr&) = delete;
   Expr& operator=(const Expr&) = delete;
   template <typename T>
-  const T& as() const { return static_cast<const T&>(*this); }
+  const T& as() const {
+    return static_cast<const T&>(*this);
+  }
   template <typename T>
-  T& as() { return static_cast<T&>(*this); }
+  T& as() {
+    return static_cast<T&>(*this);
+  }
 
   ExprKind kind;
   SourceRange range;
@@ -186,19 +203,30 @@ enum class PatternKind : std::uint8_t { Error, Wildcard, Binding, Variant, Some,
 struct Pattern {
   PatternKind kind = PatternKind::Error;
   SourceRange range;
-  Ident name;                              // Binding
-  Path path;                               // Variant: a path (`State::Confirmed`)
-  bool has_braces = false;                 // Variant: `{ a, b }` given
-  std::vector<Ident> bindings;             // Variant: the names in braces
+  Ident name;                                      // Binding
+  Path path;                                       // Variant: a path (`State::Confirmed`)
+  bool has_braces = false;                         // Variant: `{ a, b }` given
+  std::vector<Ident> bindings;                     // Variant: the names in braces
   std::vector<std::unique_ptr<Pattern>> children;  // Some: 1, Tuple: 2
-  ExprPtr literal;                         // Literal
+  ExprPtr literal;                                 // Literal
 };
 using PatternPtr = std::unique_ptr<Pattern>;
 
 // --- statements ------------------------------------------------------------------------------
 
 enum class StmtKind : std::uint8_t {
-  Let, Assign, If, While, For, Match, Require, Revert, Emit, Return, Expr, Block,
+  Let,
+  Assign,
+  If,
+  While,
+  For,
+  Match,
+  Require,
+  Revert,
+  Emit,
+  Return,
+  Expr,
+  Block,
 };
 enum class AssignOp : std::uint8_t { Assign, AddAssign, SubAssign };
 
@@ -216,7 +244,9 @@ struct Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   template <typename T>
-  const T& as() const { return static_cast<const T&>(*this); }
+  const T& as() const {
+    return static_cast<const T&>(*this);
+  }
 
   StmtKind kind;
   SourceRange range;
@@ -323,14 +353,14 @@ struct InterfaceMethod {
 struct Item {
   ItemKind kind = ItemKind::Struct;
   SourceRange range;
-  Ident name;                          // all but Storage and Init
-  std::vector<Field> fields;           // Struct, Event, Storage
-  std::vector<Variant> variants;       // Enum
-  std::vector<Param> params;           // Init, Action, View, Function
-  TypePtr return_type;                 // Action, View, Function (optional)
-  bool has_signed_by = false;          // Init, Action, View
+  Ident name;                     // all but Storage and Init
+  std::vector<Field> fields;      // Struct, Event, Storage
+  std::vector<Variant> variants;  // Enum
+  std::vector<Param> params;      // Init, Action, View, Function
+  TypePtr return_type;            // Action, View, Function (optional)
+  bool has_signed_by = false;     // Init, Action, View
   std::vector<ExprPtr> signed_by;
-  Block body;                          // Init, Action, View, Function
+  Block body;                            // Init, Action, View, Function
   std::vector<InterfaceMethod> methods;  // Interface
 };
 using ItemPtr = std::unique_ptr<Item>;

@@ -41,18 +41,16 @@ struct Diagnostic {
   Severity severity = Severity::Error;
   SourceRange range;
   std::string message;
-  std::string help;  // empty: none
+  std::string help;            // empty: none
   std::uint32_t sequence = 0;  // report order: ties in position keep it
 };
 
 class DiagnosticEngine {
  public:
-  explicit DiagnosticEngine(std::size_t max_errors = FrontEndLimits{}.max_errors)
-      : max_errors_(max_errors) {}
+  explicit DiagnosticEngine(std::size_t max_errors = FrontEndLimits{}.max_errors) : max_errors_(max_errors) {}
 
   // Formats the kind's message with `args`. Errors past the cap are counted, not kept.
-  void report(DiagnosticKind kind, SourceRange range, std::vector<std::string> args = {},
-              std::string help = {});
+  void report(DiagnosticKind kind, SourceRange range, std::vector<std::string> args = {}, std::string help = {});
 
   bool has_errors() const { return error_count_ > 0; }
   std::size_t error_count() const { return error_count_; }

@@ -15,10 +15,10 @@
 namespace tenor::compiler {
 
 struct CheckResult {
-  SourceManager sources;             // owns the text the diagnostics point into
+  SourceManager sources;  // owns the text the diagnostics point into
   FileId file = 0;
   DiagnosticEngine diagnostics;
-  std::unique_ptr<ast::File> ast;    // always set; partial when there are errors
+  std::unique_ptr<ast::File> ast;  // always set; partial when there are errors
   // The checked program: set when the checker ran (the file lexed and parsed without errors).
   std::unique_ptr<check::Program> program;
 
@@ -30,11 +30,9 @@ struct CheckResult {
 // Lexes, parses and (when there were no syntax errors, so that one mistake is not reported twice)
 // checks `text`, named `file_name` in diagnostics. Never throws on any input (bar std::bad_alloc)
 // and always terminates.
-CheckResult check_source(std::string_view file_name, std::string_view text,
-                         const FrontEndLimits& limits = {});
+CheckResult check_source(std::string_view file_name, std::string_view text, const FrontEndLimits& limits = {});
 
 // Lexes and parses only (`program` stays null): the syntax alone, for parser tests and tools.
-CheckResult parse_source(std::string_view file_name, std::string_view text,
-                         const FrontEndLimits& limits = {});
+CheckResult parse_source(std::string_view file_name, std::string_view text, const FrontEndLimits& limits = {});
 
 }  // namespace tenor::compiler

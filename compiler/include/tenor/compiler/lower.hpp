@@ -29,8 +29,7 @@ inline constexpr std::uint64_t kMaxValueBytes = 1u << 20;
 
 // Storage keys: a field's key is its index as a big-endian u16; a map entry's key is the field's
 // key followed by the order-preserving encoding of the map key (docs/abi.md).
-std::unique_ptr<llvm::Module> lower(const ast::File& file, const check::Program& program,
-                                    const SourceManager& sources, DiagnosticEngine& diags,
-                                    llvm::LLVMContext& context);
+std::unique_ptr<llvm::Module> lower(const ast::File& file, const check::Program& program, const SourceManager& sources,
+                                    DiagnosticEngine& diags, llvm::LLVMContext& context);
 
 }  // namespace tenor::compiler::lower

@@ -142,8 +142,7 @@ class BorshReader {
   // when an element does not decode. min_elem_size is the smallest encoded size of one T; it
   // bounds the count against the remaining input before the vector is reserved.
   template <class T, class F>
-  [[nodiscard]] bool vec(std::vector<T>& out, F&& read_elem, size_t min_elem_size = 1,
-                         size_t max_len = kNoLimit) {
+  [[nodiscard]] bool vec(std::vector<T>& out, F&& read_elem, size_t min_elem_size = 1, size_t max_len = kNoLimit) {
     uint32_t n = 0;
     if (!length(n, min_elem_size, max_len)) return false;
     out.clear();

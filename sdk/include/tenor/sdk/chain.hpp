@@ -69,12 +69,12 @@ struct Receipt {
   uint32_t index = 0;  // position in the block
   vm::ExecStatus status = vm::ExecStatus::Ok;
   uint64_t gas_used = 0;
-  Bytes output;                  // return data, or the revert message
-  std::optional<uint8_t> trap;   // vm::TrapCode
-  std::string message;           // why, when not Ok
+  Bytes output;                 // return data, or the revert message
+  std::optional<uint8_t> trap;  // vm::TrapCode
+  std::string message;          // why, when not Ok
   std::vector<Event> events;
   std::optional<Address> deployed;  // the new contract's address, for a deployment
-  Hash execution_hash{};         // running hash of the execution's block-level trace
+  Hash execution_hash{};            // running hash of the execution's block-level trace
 };
 Hash receipt_hash(const Receipt& r);
 

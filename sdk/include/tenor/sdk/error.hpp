@@ -25,14 +25,14 @@ enum class ErrorCode : uint8_t {
 
   // Transaction admission: why a transaction is rejected before it executes.
   NoSignatures = 16,
-  BadSignature = 17,     // a signature that does not verify for its party
-  DuplicateSigner = 18,  // the same party signed twice
-  SenderNotSigned = 19,  // the sender is not among the signers
-  WrongChain = 20,       // chain_id is not this chain's
-  BadNonce = 21,         // replayed (lower than expected) or skipped (higher) nonce
-  UnknownContract = 22,  // a call to an address with no contract
-  BadArguments = 23,     // input that does not match the entry point's argument types
-  GasLimitTooHigh = 24,  // gas_limit above the block gas limit
+  BadSignature = 17,         // a signature that does not verify for its party
+  DuplicateSigner = 18,      // the same party signed twice
+  SenderNotSigned = 19,      // the sender is not among the signers
+  WrongChain = 20,           // chain_id is not this chain's
+  BadNonce = 21,             // replayed (lower than expected) or skipped (higher) nonce
+  UnknownContract = 22,      // a call to an address with no contract
+  BadArguments = 23,         // input that does not match the entry point's argument types
+  GasLimitTooHigh = 24,      // gas_limit above the block gas limit
   InsufficientBalance = 25,  // the sender cannot pay for gas_limit
 };
 

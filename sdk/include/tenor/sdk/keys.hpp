@@ -65,8 +65,7 @@ std::ostream& operator<<(std::ostream& os, const KeyPair& key);
 
 // Whether `signature` is party's Ed25519 signature of `message` (libsodium's
 // crypto_sign_verify_detached: rejects non-canonical S and small-order public keys and R).
-[[nodiscard]] bool verify(const Party& party, std::span<const uint8_t> message,
-                          const Signature& signature) noexcept;
+[[nodiscard]] bool verify(const Party& party, std::span<const uint8_t> message, const Signature& signature) noexcept;
 
 // Lowercase hex, two digits a byte (common::to_hex).
 inline std::string hex(std::span<const uint8_t> bytes) { return common::to_hex(bytes); }

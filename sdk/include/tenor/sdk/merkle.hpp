@@ -41,8 +41,8 @@ using vm::Hash;
 
 // --- hashing rules (docs/merkle.md) -----------------------------------------------------------
 
-inline constexpr Hash kEmptyRoot{};      // the root of the empty tree; also any empty subtree
-inline constexpr size_t kPathBits = 256; // the depth of a path; no proof has more siblings
+inline constexpr Hash kEmptyRoot{};       // the root of the empty tree; also any empty subtree
+inline constexpr size_t kPathBits = 256;  // the depth of a path; no proof has more siblings
 inline constexpr uint8_t kLeafDomain = 0x00;
 inline constexpr uint8_t kInternalDomain = 0x01;
 
@@ -70,9 +70,7 @@ Hash node_hash(const Node& node) noexcept;
 LeafNode make_leaf(std::span<const uint8_t> key, std::span<const uint8_t> value) noexcept;
 
 // Bit `i` (0 = most significant bit of byte 0) of a path.
-inline bool path_bit(const Hash& path, size_t i) noexcept {
-  return ((path[i / 8] >> (7 - i % 8)) & 1u) != 0;
-}
+inline bool path_bit(const Hash& path, size_t i) noexcept { return ((path[i / 8] >> (7 - i % 8)) & 1u) != 0; }
 
 // --- node storage -----------------------------------------------------------------------------
 
@@ -112,8 +110,8 @@ class MemoryNodeStore final : public NodeStore {
 // Inclusion: `leaf` is the key's leaf. Exclusion: `leaf` is nullopt (the path ends in an empty
 // subtree) or another key's leaf (which then holds the subtree where the key would be).
 struct Proof {
-  std::vector<Hash> siblings;   // siblings[i]: the sibling, at depth i + 1, of the key's path
-  std::optional<LeafNode> leaf; // the leaf at depth siblings.size(), or nullopt for empty
+  std::vector<Hash> siblings;    // siblings[i]: the sibling, at depth i + 1, of the key's path
+  std::optional<LeafNode> leaf;  // the leaf at depth siblings.size(), or nullopt for empty
   bool operator==(const Proof&) const = default;
 };
 
@@ -129,8 +127,8 @@ std::string to_json(const Proof& proof);
 
 // Checks `proof` against `root` for `key`: with a value, that the key holds exactly that value;
 // with nullopt, that the key is absent. Never throws; false for any mismatch or ill-formed proof.
-bool verify_proof(const Hash& root, std::span<const uint8_t> key,
-                  std::optional<std::span<const uint8_t>> value, const Proof& proof) noexcept;
+bool verify_proof(const Hash& root, std::span<const uint8_t> key, std::optional<std::span<const uint8_t>> value,
+                  const Proof& proof) noexcept;
 
 // --- the tree ---------------------------------------------------------------------------------
 

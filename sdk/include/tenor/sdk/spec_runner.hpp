@@ -17,9 +17,9 @@ namespace tenor::sdk {
 
 // One command that did not behave as the script expects.
 struct SpecFailure {
-  std::string file;      // the script the line refers to (its .wast name, else the JSON's name)
-  uint32_t line = 0;     // 0 when the failure concerns the whole file
-  std::string command;   // e.g. `assert_return invoke "add" (i64:1, i64:1)`
+  std::string file;     // the script the line refers to (its .wast name, else the JSON's name)
+  uint32_t line = 0;    // 0 when the failure concerns the whole file
+  std::string command;  // e.g. `assert_return invoke "add" (i64:1, i64:1)`
   std::string expected;
   std::string actual;
 
@@ -32,7 +32,7 @@ struct SpecFileResult {
   size_t commands = 0;         // commands in the file; passed + failed + skipped == commands
   size_t passed = 0;
   size_t failed = 0;
-  size_t skipped = 0;          // commands that do not apply to a binary-only VM (text modules)
+  size_t skipped = 0;  // commands that do not apply to a binary-only VM (text modules)
   std::vector<SpecFailure> failures;
   // Set when the file could not be read or parsed as a command list; then failed == 1 and
   // failures holds the same message.
@@ -43,13 +43,11 @@ struct SpecFileResult {
 
 // Runs every command of one JSON script in order. Never throws; every problem, including an
 // unreadable or malformed JSON file, a missing .wasm file or an unknown command, is a failure.
-SpecFileResult run_spec_file(const std::filesystem::path& json_path,
-                             const vm::VmConfig& config = {});
+SpecFileResult run_spec_file(const std::filesystem::path& json_path, const vm::VmConfig& config = {});
 
 // The scripts under `dir`: its *.json files and those of its immediate subfolders (so both
 // shared/wasm-spec/i64 and shared/wasm-spec work), sorted by path. Sets `ec` and returns nothing
 // when `dir` is not a readable folder.
-std::vector<std::filesystem::path> find_spec_files(const std::filesystem::path& dir,
-                                                   std::error_code& ec);
+std::vector<std::filesystem::path> find_spec_files(const std::filesystem::path& dir, std::error_code& ec);
 
 }  // namespace tenor::sdk

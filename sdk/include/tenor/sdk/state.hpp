@@ -128,7 +128,12 @@ class Overlay : public StateView, public vm::HostContext {
 class Database {
  public:
   enum class Table : uint8_t {
-    State = 'S', Meta = 'M', Block = 'B', Tx = 'T', Receipt = 'R', StateNode = 'N',
+    State = 'S',
+    Meta = 'M',
+    Block = 'B',
+    Tx = 'T',
+    Receipt = 'R',
+    StateNode = 'N',
     Undo = 'U',  // per block: the values its changes replaced, to rebuild earlier states
   };
 

@@ -53,8 +53,7 @@ class HostContext {
   virtual std::optional<Bytes> code(const Hash& hash) = 0;
 
   virtual std::optional<Bytes> storage_get(const Address& contract, std::span<const uint8_t> key) = 0;
-  virtual void storage_set(const Address& contract, std::span<const uint8_t> key,
-                           std::span<const uint8_t> value) = 0;
+  virtual void storage_set(const Address& contract, std::span<const uint8_t> key, std::span<const uint8_t> value) = 0;
   // Returns whether the key was present.
   virtual bool storage_remove(const Address& contract, std::span<const uint8_t> key) = 0;
   // The smallest key that starts with `prefix` and is greater than `after` (unsigned byte order),
@@ -62,8 +61,7 @@ class HostContext {
   virtual std::optional<Bytes> storage_next(const Address& contract, std::span<const uint8_t> prefix,
                                             std::optional<std::span<const uint8_t>> after) = 0;
 
-  virtual void emit_event(const Address& contract, std::span<const uint8_t> topic,
-                          std::span<const uint8_t> data) = 0;
+  virtual void emit_event(const Address& contract, std::span<const uint8_t> topic, std::span<const uint8_t> data) = 0;
 
   virtual uint64_t checkpoint() = 0;
   virtual void rollback(uint64_t checkpoint) = 0;
@@ -73,9 +71,9 @@ class HostContext {
 struct TxContext {
   std::string chain_id;
   uint64_t block_height = 0;
-  int64_t block_time = 0;        // seconds since 1970-01-01 UTC
+  int64_t block_time = 0;  // seconds since 1970-01-01 UTC
   Party sender{};
-  std::vector<Party> signers;    // every party that signed the transaction (sender included)
+  std::vector<Party> signers;  // every party that signed the transaction (sender included)
 };
 
 struct ContractCall {
@@ -83,25 +81,25 @@ struct ContractCall {
   Bytes input;
   uint64_t gas_limit = 0;
   std::string entry = "tenor_entry";  // the export to call ("tenor_init" at deployment)
-  Tracer* tracer = nullptr;            // records the execution, nested contract calls included
+  Tracer* tracer = nullptr;           // records the execution, nested contract calls included
 };
 
 enum class ExecStatus : uint8_t {
   Ok = 0,
-  Revert = 1,    // the contract called revert(message)
-  Trap = 2,      // a WebAssembly or host trap, or the contract called abort(message)
+  Revert = 1,  // the contract called revert(message)
+  Trap = 2,    // a WebAssembly or host trap, or the contract called abort(message)
   OutOfGas = 3,
-  Refused = 4,   // nothing ran: unknown contract, code that does not load or breaks the profile,
-                 // missing entry export, re-entry
+  Refused = 4,  // nothing ran: unknown contract, code that does not load or breaks the profile,
+                // missing entry export, re-entry
 };
 const char* to_string(ExecStatus s) noexcept;
 
 struct ExecResult {
   ExecStatus status = ExecStatus::Ok;
-  uint64_t gas_used = 0;           // for every outcome; == gas_limit when out of gas
-  Bytes output;                    // return data (Ok) or the UTF-8 revert message (Revert)
-  std::optional<TrapCode> trap;    // Trap and OutOfGas
-  std::string message;             // human-readable reason when not Ok ("aborted: <msg>" for abort)
+  uint64_t gas_used = 0;         // for every outcome; == gas_limit when out of gas
+  Bytes output;                  // return data (Ok) or the UTF-8 revert message (Revert)
+  std::optional<TrapCode> trap;  // Trap and OutOfGas
+  std::string message;           // human-readable reason when not Ok ("aborted: <msg>" for abort)
   // Where the top-level contract's code stopped, for Trap, OutOfGas and Revert (the call of
   // `revert`): a function and code offset of the called contract's module (TrapSite, trap.hpp).
   // A failure inside a contract it called is not a trap of the caller (call_contract returns its

@@ -50,10 +50,10 @@ struct ImportDesc {
   std::string module;
   std::string name;
   ExternKind kind = ExternKind::Func;
-  FuncType func;       // kind == Func
-  TableType table;     // kind == Table
-  MemoryType memory;   // kind == Memory
-  GlobalType global;   // kind == Global
+  FuncType func;      // kind == Func
+  TableType table;    // kind == Table
+  MemoryType memory;  // kind == Memory
+  GlobalType global;  // kind == Global
 };
 
 struct ExportDesc {
@@ -66,8 +66,7 @@ class Module {
  public:
   // Decodes, validates and predecodes a binary module. Errors name the section, offset, function
   // and reason.
-  static Result<std::shared_ptr<const Module>> load(std::span<const uint8_t> bytes,
-                                                    const VmConfig& config = {});
+  static Result<std::shared_ptr<const Module>> load(std::span<const uint8_t> bytes, const VmConfig& config = {});
   ~Module();
   Module(const Module&) = delete;
   Module& operator=(const Module&) = delete;
@@ -93,9 +92,9 @@ class Module {
 // What a host function sees of its caller.
 struct HostCall {
   Store& store;
-  Instance* caller;  // the calling wasm instance, or nullptr when called from the embedder
-  Memory* memory;    // the caller's memory 0, or nullptr
-  int64_t* gas_left; // the running call's remaining gas
+  Instance* caller;   // the calling wasm instance, or nullptr when called from the embedder
+  Memory* memory;     // the caller's memory 0, or nullptr
+  int64_t* gas_left;  // the running call's remaining gas
 
   // Charges gas for work the host function is about to do. Returns false, leaving no gas, when
   // not enough is left: the host function should then return Trap{TrapCode::OutOfGas}.
@@ -112,8 +111,7 @@ struct HostCall {
 // A host function receives its arguments and writes its results as 64-bit slots, in the order of
 // its FuncType: i32 in the low 32 bits, floats as IEEE bit patterns. Returning a Trap aborts the
 // whole call with that trap.
-using HostFunction =
-    std::function<std::optional<Trap>(HostCall& call, const uint64_t* args, uint64_t* results)>;
+using HostFunction = std::function<std::optional<Trap>(HostCall& call, const uint64_t* args, uint64_t* results)>;
 
 class Function {
  public:
@@ -126,11 +124,11 @@ class Function {
   friend class Instance;
   friend class detail::Interpreter;
   const FuncType* type_ = nullptr;
-  uint32_t type_id_ = 0;                    // Store-wide id of the structural type
-  Instance* instance_ = nullptr;            // wasm functions: the defining instance
+  uint32_t type_id_ = 0;          // Store-wide id of the structural type
+  Instance* instance_ = nullptr;  // wasm functions: the defining instance
   const detail::CompiledFunction* code_ = nullptr;
-  std::unique_ptr<HostFunction> host_;      // host functions only
-  FuncType owned_type_;                     // host functions only
+  std::unique_ptr<HostFunction> host_;  // host functions only
+  FuncType owned_type_;                 // host functions only
 };
 
 class Memory {
@@ -240,14 +238,14 @@ class Instance {
 };
 
 struct CallResult {
-  std::vector<Value> values;   // results, when no trap
+  std::vector<Value> values;  // results, when no trap
   std::optional<Trap> trap;
   // Where the trap happened (trap.hpp): set when wasm code of the call ran and trapped; nullopt
   // when nothing ran (bad arguments, no stack) or the called function is a host function. A trap
   // returned by a host function is located at the call instruction that called it (whatever site
   // a nested call made by that host function had).
   std::optional<TrapSite> trap_site;
-  uint64_t gas_used = 0;       // for every outcome; equals the limit after running out of gas
+  uint64_t gas_used = 0;  // for every outcome; equals the limit after running out of gas
   bool ok() const noexcept { return !trap.has_value(); }
 };
 

@@ -17,9 +17,9 @@ inline constexpr uint32_t kScheduleVersion = 1;
 
 // One class of instructions with one static cost.
 struct GasClass {
-  const char* name;         // stable identifier, e.g. "int_alu"
-  uint32_t cost;            // gas per instruction
-  const char* instructions; // the WebAssembly instructions in the class, for the docs
+  const char* name;          // stable identifier, e.g. "int_alu"
+  uint32_t cost;             // gas per instruction
+  const char* instructions;  // the WebAssembly instructions in the class, for the docs
 };
 
 // The classes, in documentation order.

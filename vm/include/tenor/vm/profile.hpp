@@ -34,7 +34,7 @@ namespace tenor::vm {
 struct ExportRule {
   std::string name;
   ExternKind kind = ExternKind::Func;
-  FuncType type;          // kind == Func only
+  FuncType type;  // kind == Func only
   bool required = true;
 };
 

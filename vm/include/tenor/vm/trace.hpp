@@ -31,14 +31,13 @@ struct TraceEvent {
   uint32_t func_index = 0;  // in the module's function index space
   uint32_t pc = 0;          // word offset in the function's internal code
   uint32_t detail = 0;
-  int64_t gas_left = 0;     // INT64_MAX when unmetered
-  uint64_t hash = 0;        // running hash after this event
+  int64_t gas_left = 0;  // INT64_MAX when unmetered
+  uint64_t hash = 0;     // running hash after this event
 };
 
 class Tracer {
  public:
-  explicit Tracer(TraceLevel level, size_t max_events_kept = 1'000'000)
-      : level_(level), max_kept_(max_events_kept) {}
+  explicit Tracer(TraceLevel level, size_t max_events_kept = 1'000'000) : level_(level), max_kept_(max_events_kept) {}
 
   TraceLevel level() const noexcept { return level_; }
   bool wants(TraceKind k) const noexcept {
