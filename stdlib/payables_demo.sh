@@ -13,20 +13,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../tests/cli/lib.sh"
 lib_demo tenor-payables "$@"
 
-wasm=$TENOR_DATA/payables.wasm
-echo "Compile the contract (LLVM -> WebAssembly, checked by the VM before it is written):"
-step 0 build "$here/contracts/payables.tnr" -o "$wasm" --abi "$TENOR_DATA/payables.abi.json"
-expect "built $wasm"
-
-for k in core tier1 tier2 factor; do "$TENOR" keys new "$k" >/dev/null; done
-cat >"$TENOR_DATA/genesis.json" <<JSON
-{"chain_id": "tenor-supply-chain", "start_time": "2027-01-04",
- "parties": [{"name": "core", "key": "core", "balance": 100000000},
-             {"name": "tier1", "key": "tier1", "balance": 100000000},
-             {"name": "tier2", "key": "tier2", "balance": 100000000},
-             {"name": "factor", "key": "factor", "balance": 100000000}]}
-JSON
-step 0 init "$TENOR_DATA/genesis.json"
+demo_build "$here/contracts/payables.tnr"
+demo_chain tenor-supply-chain core tier1 tier2 factor
 step 0 deploy "$wasm" --from core --name payables
 expect "status:         ok"
 

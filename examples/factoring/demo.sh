@@ -12,19 +12,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../../tests/cli/lib.sh"
 lib_demo tenor-factoring "$@"
 
-wasm=$TENOR_DATA/factoring.wasm
-echo "Compile the contract (LLVM -> WebAssembly, checked by the VM before it is written):"
-step 0 build "$here/factoring.tnr" -o "$wasm" --abi "$TENOR_DATA/factoring.abi.json"
-expect "built $wasm"
-
-for k in supplier buyer factor; do "$TENOR" keys new "$k" >/dev/null; done
-cat >"$TENOR_DATA/genesis.json" <<JSON
-{"chain_id": "tenor-trade-finance", "start_time": "2027-01-04",
- "parties": [{"name": "supplier", "key": "supplier", "balance": 100000000},
-             {"name": "buyer", "key": "buyer", "balance": 100000000},
-             {"name": "factor", "key": "factor", "balance": 100000000}]}
-JSON
-step 0 init "$TENOR_DATA/genesis.json"
+demo_build "$here/factoring.tnr"
+demo_chain tenor-trade-finance supplier buyer factor
 
 echo
 echo "Deploy with an advance rate of 80%:"

@@ -153,3 +153,27 @@ expect() {
 $out
 LIB_OUT
 }
+
+# demo_build SOURCE: compiles SOURCE into $TENOR_DATA (NAME.wasm and NAME.abi.json) and sets $wasm.
+demo_build() {
+  local name
+  name=$(basename "$1" .tnr)
+  wasm=$TENOR_DATA/$name.wasm
+  echo "Compile the contract (LLVM -> WebAssembly, checked by the VM before it is written):"
+  step 0 build "$1" -o "$wasm" --abi "$TENOR_DATA/$name.abi.json"
+  expect "built $wasm"
+}
+
+# demo_chain CHAIN_ID PARTY...: a key for each party and a chain starting 2027-01-04 on which each
+# has a balance of 100,000,000 gas.
+demo_chain() {
+  local chain_id=$1 parties="" k
+  shift
+  for k in "$@"; do
+    "$TENOR" keys new "$k" >/dev/null
+    parties="$parties${parties:+, }{\"name\": \"$k\", \"key\": \"$k\", \"balance\": 100000000}"
+  done
+  printf '{"chain_id": "%s", "start_time": "2027-01-04", "parties": [%s]}\n' "$chain_id" "$parties" \
+    >"$TENOR_DATA/genesis.json"
+  step 0 init "$TENOR_DATA/genesis.json"
+}

@@ -79,12 +79,6 @@ constexpr size_t kMaxKeptTablesOrMemories = 2;
 
 // The instructions of constant expressions (opcodes.def), and the two of element segments that no
 // function body may use (references as values are outside the feature set).
-constexpr uint8_t kOpEnd = wasm::kEnd;
-constexpr uint8_t kOpGlobalGet = wasm::kGlobalGet;
-constexpr uint8_t kOpI32Const = wasm::kI32Const;
-constexpr uint8_t kOpI64Const = wasm::kI64Const;
-constexpr uint8_t kOpF32Const = wasm::kF32Const;
-constexpr uint8_t kOpF64Const = wasm::kF64Const;
 constexpr uint8_t kOpRefNull = 0xD0;
 constexpr uint8_t kOpRefFunc = 0xD2;
 constexpr uint8_t kFuncRefType = 0x70;
@@ -642,7 +636,7 @@ class Decoder {
     if (body.code_begin == body.code_end) {
       return malformed("unexpected end of function body", body.code_end);
     }
-    if (bytes_[body.code_end - 1] != kOpEnd) {
+    if (bytes_[body.code_end - 1] != wasm::kEnd) {
       return malformed("END opcode expected at the end of the function body", body.code_end - 1);
     }
     return true;
@@ -705,7 +699,7 @@ class Decoder {
       ConstExpr e;
       e.offset = op_at;
       switch (op) {
-        case kOpEnd:
+        case wasm::kEnd:
           if (depth == 0) {
             if (non_constant_at) {
               defer_invalid("constant expression required", *non_constant_at);
@@ -716,32 +710,32 @@ class Decoder {
           }
           --depth;
           continue;
-        case kOpI32Const: {
+        case wasm::kI32Const: {
           int32_t v;
           if (!r.read_s32(v)) return false;
           e.kind = ConstExpr::Kind::I32;
           e.bits = static_cast<uint32_t>(v);
           break;
         }
-        case kOpI64Const: {
+        case wasm::kI64Const: {
           int64_t v;
           if (!r.read_s64(v)) return false;
           e.kind = ConstExpr::Kind::I64;
           e.bits = static_cast<uint64_t>(v);
           break;
         }
-        case kOpF32Const: {
+        case wasm::kF32Const: {
           uint32_t v;
           if (!r.read_f32_bits(v)) return false;
           e.kind = ConstExpr::Kind::F32;
           e.bits = v;
           break;
         }
-        case kOpF64Const:
+        case wasm::kF64Const:
           e.kind = ConstExpr::Kind::F64;
           if (!r.read_f64_bits(e.bits)) return false;
           break;
-        case kOpGlobalGet:
+        case wasm::kGlobalGet:
           e.kind = ConstExpr::Kind::GlobalGet;
           if (!r.read_u32(e.index)) return false;
           break;

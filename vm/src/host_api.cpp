@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "tenor/common/utf8.hpp"
 #include "tenor/vm/gas.hpp"
 
 namespace tenor::vm::detail {
@@ -181,43 +182,14 @@ std::string utf8_or_replacement(std::span<const uint8_t> bytes) {
   constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
   std::string out;
   out.reserve(bytes.size());
-  const size_t n = bytes.size();
-  size_t i = 0;
-  while (i < n) {
-    const uint8_t b0 = bytes[i];
-    if (b0 < 0x80) {
-      out.push_back(static_cast<char>(b0));
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    uint8_t lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-      len = 2;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-      len = 3;
-      if (b0 == 0xE0) lo = 0xA0;  // overlong
-      if (b0 == 0xED) hi = 0x9F;  // surrogates U+D800..U+DFFF
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-      len = 4;
-      if (b0 == 0xF0) lo = 0x90;  // overlong
-      if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
-    } else {                      // a continuation byte, 0xC0/0xC1 (overlong) or 0xF5..0xFF: never in UTF-8
-      out.append(kReplacement);
-      ++i;
-      continue;
-    }
-    size_t k = 1;  // bytes of the sequence that are well-formed so far
-    while (k < len && i + k < n) {
-      const uint8_t b = bytes[i + k];
-      if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80) break;
-      ++k;
-    }
-    if (k == len)
-      out.append(reinterpret_cast<const char*>(bytes.data() + i), len);
+  for (size_t i = 0; i < bytes.size();) {
+    uint32_t cp;
+    const common::Utf8Scan part = common::scan_utf8(bytes, i, cp);
+    if (part.valid)
+      out.append(reinterpret_cast<const char*>(bytes.data() + i), part.length);
     else
       out.append(kReplacement);
-    i += k;
+    i += part.length;
   }
   return out;
 }

@@ -157,65 +157,20 @@ inline uint64_t f64_copysign(uint64_t a, uint64_t b) noexcept {
 }
 
 // --- conversions -----------------------------------------------------------------------------
-// Float -> integer truncation. Bounds are exact: values strictly inside (lo, hi) truncate.
+// Float -> integer truncation.
 
-template <class I, class F>
-struct TruncBounds;
-// For signed N-bit: valid iff -2^(N-1) - 1 < x < 2^(N-1); written with exactly representable bounds.
-template <>
-struct TruncBounds<int32_t, float> {
-  static constexpr float lo = -2147483648.0f;
-  static constexpr bool lo_inclusive = true;
-  static constexpr float hi = 2147483648.0f;
-};
-template <>
-struct TruncBounds<int32_t, double> {
-  static constexpr double lo = -2147483649.0;
-  static constexpr bool lo_inclusive = false;
-  static constexpr double hi = 2147483648.0;
-};
-template <>
-struct TruncBounds<uint32_t, float> {
-  static constexpr float lo = -1.0f;
-  static constexpr bool lo_inclusive = false;
-  static constexpr float hi = 4294967296.0f;
-};
-template <>
-struct TruncBounds<uint32_t, double> {
-  static constexpr double lo = -1.0;
-  static constexpr bool lo_inclusive = false;
-  static constexpr double hi = 4294967296.0;
-};
-template <>
-struct TruncBounds<int64_t, float> {
-  static constexpr float lo = -9223372036854775808.0f;
-  static constexpr bool lo_inclusive = true;
-  static constexpr float hi = 9223372036854775808.0f;
-};
-template <>
-struct TruncBounds<int64_t, double> {
-  static constexpr double lo = -9223372036854775808.0;
-  static constexpr bool lo_inclusive = true;
-  static constexpr double hi = 9223372036854775808.0;
-};
-template <>
-struct TruncBounds<uint64_t, float> {
-  static constexpr float lo = -1.0f;
-  static constexpr bool lo_inclusive = false;
-  static constexpr float hi = 18446744073709551616.0f;
-};
-template <>
-struct TruncBounds<uint64_t, double> {
-  static constexpr double lo = -1.0;
-  static constexpr bool lo_inclusive = false;
-  static constexpr double hi = 18446744073709551616.0;
-};
-
+// Valid iff x lies strictly inside (min(I) - 1, max(I) + 1), that is iff trunc(x) lies in
+// [min(I), 2^digits(I)): both ends are 0 or powers of two, so exact in every float type.
 template <class I, class F>
 inline bool in_trunc_range(F x) noexcept {
-  using B = TruncBounds<I, F>;
-  bool lo_ok = B::lo_inclusive ? (x >= B::lo) : (x > B::lo);
-  return lo_ok && x < B::hi;
+  constexpr F lo = static_cast<F>(std::numeric_limits<I>::min());
+  constexpr F hi = [] {
+    F h = 1;
+    for (int i = 0; i < std::numeric_limits<I>::digits; ++i) h *= 2;
+    return h;
+  }();
+  const F t = std::trunc(x);
+  return t >= lo && t < hi;
 }
 
 // Trapping truncation; R is the unsigned result word type.

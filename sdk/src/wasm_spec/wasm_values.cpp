@@ -27,17 +27,6 @@ bool is_float(ValType t) noexcept { return t == ValType::F32 || t == ValType::F6
 // Bits that are significant for a value of this type.
 uint64_t width_mask(ValType t) noexcept { return (t == ValType::I32 || t == ValType::F32) ? 0xffff'ffffull : ~0ull; }
 
-const char* type_name(ValType t) noexcept {
-  switch (t) {
-    case ValType::I32: return "i32";
-    case ValType::I64: return "i64";
-    case ValType::F32: return "f32";
-    case ValType::F64: return "f64";
-    case ValType::FuncRef: return "funcref";
-  }
-  return "?";
-}
-
 bool is_nan_bits(ValType t, uint64_t bits) noexcept {
   if (t == ValType::F32) {
     auto b = static_cast<uint32_t>(bits);
@@ -72,7 +61,7 @@ std::string hex_bits(ValType t, uint64_t bits) {
 ParseResult<Value> parse_cli_integer(ValType type, std::string_view text) {
   const bool is32 = type == ValType::I32;
   const uint64_t mask = width_mask(type);
-  const char* name = type_name(type);
+  const char* name = vm::to_string(type);
   if (starts_with_hex_prefix(text)) {
     auto v = parse_u64(text.substr(2), 16);
     if (!v || (*v & ~mask) != 0) {
@@ -102,7 +91,7 @@ ParseResult<Value> parse_cli_integer(ValType type, std::string_view text) {
 
 ParseResult<Value> parse_cli_float(ValType type, std::string_view text) {
   const bool is32 = type == ValType::F32;
-  const char* name = type_name(type);
+  const char* name = vm::to_string(type);
   auto bad = [&](const char* why) {
     return ParseResult<Value>::failure("'" + std::string(text) + "' is not a valid " + name + ": " + why);
   };
@@ -208,7 +197,7 @@ bool trap_text_matches(std::string_view trap_text, std::string_view expected) no
 }
 
 std::string describe_value(const Value& v) {
-  std::string out = type_name(v.type);
+  std::string out = vm::to_string(v.type);
   out += ':';
   if (is_float(v.type)) {
     out += format_cli_value(v);
@@ -221,8 +210,8 @@ std::string describe_value(const Value& v) {
 
 std::string describe_expected(const ExpectedValue& e) {
   switch (e.nan) {
-    case NanPattern::Canonical: return std::string(type_name(e.type)) + ":nan:canonical";
-    case NanPattern::Arithmetic: return std::string(type_name(e.type)) + ":nan:arithmetic";
+    case NanPattern::Canonical: return std::string(vm::to_string(e.type)) + ":nan:canonical";
+    case NanPattern::Arithmetic: return std::string(vm::to_string(e.type)) + ":nan:arithmetic";
     case NanPattern::None: break;
   }
   return describe_value(Value{e.type, e.bits});

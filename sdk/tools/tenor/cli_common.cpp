@@ -24,6 +24,11 @@ std::function<void()> run_callback(CommandContext& ctx, std::function<int()> bod
   return [&ctx, body = std::move(body)] { run_command(ctx, body); };
 }
 
+void on_run(CLI::App* cmd, CommandContext& ctx, CommonOptions& common, std::function<int()> body, bool json) {
+  add_common_options(cmd, common, json);
+  cmd->callback(run_callback(ctx, std::move(body)));
+}
+
 void run_command(CommandContext& ctx, const std::function<int()>& body) {
   try {
     ctx.exit_code = body();

@@ -60,6 +60,9 @@ class CommandError : public std::runtime_error {
 void run_command(CommandContext& ctx, const std::function<int()>& body);
 // A command's callback: runs `body` through run_command.
 std::function<void()> run_callback(CommandContext& ctx, std::function<int()> body);
+struct CommonOptions;
+// The common options (add_common_options) on `cmd`, and `body` as its callback (run_callback).
+void on_run(CLI::App* cmd, CommandContext& ctx, CommonOptions& common, std::function<int()> body, bool json = true);
 
 // --- options and the data folder -------------------------------------------------------------
 

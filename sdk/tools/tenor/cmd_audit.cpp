@@ -108,14 +108,12 @@ struct AuditOptions {
 
 void setup_replay(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<AuditOptions>();
-  CLI::App* replay = &cmd;
-  replay->add_option("DATA_DIR", o->dir, "the data folder (or its chain/ folder); default --data");
-  replay->add_flag("--quiet", o->quiet, "no progress on stderr");
-  replay->add_flag("--trace", o->trace,
-                   "on a receipt mismatch, also print the block-level trace of the re-executed transaction "
-                   "(compare it with `tenor trace` on the node that recorded it)");
-  add_common_options(replay, o->common);
-  replay->callback(run_callback(ctx, [o] {
+  cmd.add_option("DATA_DIR", o->dir, "the data folder (or its chain/ folder); default --data");
+  cmd.add_flag("--quiet", o->quiet, "no progress on stderr");
+  cmd.add_flag("--trace", o->trace,
+               "on a receipt mismatch, also print the block-level trace of the re-executed transaction "
+               "(compare it with `tenor trace` on the node that recorded it)");
+  on_run(&cmd, ctx, o->common, [o] {
     fs::path dir = chain_folder(o->common, o->dir);
     auto r = sdk::Chain::replay(dir.string(), progress_printer(o->quiet || o->common.json));
     if (!r) fail(kExitFailure, "replay of " + dir.string() + ": " + r.error().to_string());
@@ -131,30 +129,29 @@ void setup_replay(CLI::App& cmd, CommandContext& ctx) {
       }
     }
     return code;
-  }));
+  });
 }
 
 void setup_export(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<AuditOptions>();
-  CLI::App* export_cmd = &cmd;
-  export_cmd->add_option("FILE", o->file, "the file to write")->required();
-  add_common_options(export_cmd, o->common, false);
-  export_cmd->callback(run_callback(ctx, [o] {
-    auto chain = sdk::Chain::open(chain_folder(o->common, std::nullopt).string());
-    if (!chain) fail(kExitFailure, chain.error().to_string());
-    if (auto s = (*chain)->export_to(o->file); !s) fail(kExitFailure, s.error().to_string());
-    std::cout << "exported " << (*chain)->head().height << " blocks to " << o->file << "\n";
-    return kExitOk;
-  }));
+  cmd.add_option("FILE", o->file, "the file to write")->required();
+  on_run(
+      &cmd, ctx, o->common,
+      [o] {
+        auto chain = sdk::Chain::open(chain_folder(o->common, std::nullopt).string());
+        if (!chain) fail(kExitFailure, chain.error().to_string());
+        if (auto s = (*chain)->export_to(o->file); !s) fail(kExitFailure, s.error().to_string());
+        std::cout << "exported " << (*chain)->head().height << " blocks to " << o->file << "\n";
+        return kExitOk;
+      },
+      false);
 }
 
 void setup_import(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<AuditOptions>();
-  CLI::App* import_cmd = &cmd;
-  import_cmd->add_option("FILE", o->file, "an exported file")->required();
-  import_cmd->add_flag("--quiet", o->quiet, "no progress on stderr");
-  add_common_options(import_cmd, o->common);
-  import_cmd->callback(run_callback(ctx, [o] {
+  cmd.add_option("FILE", o->file, "an exported file")->required();
+  cmd.add_flag("--quiet", o->quiet, "no progress on stderr");
+  on_run(&cmd, ctx, o->common, [o] {
     fs::path dir = o->common.chain_dir();
     std::error_code ec;
     if (fs::exists(dir, ec)) usage_error(dir.string() + " already holds a chain");
@@ -162,18 +159,16 @@ void setup_import(CLI::App& cmd, CommandContext& ctx) {
     auto r = sdk::Chain::import_from(o->file, dir.string(), progress_printer(o->quiet || o->common.json));
     if (!r) fail(kExitFailure, "import of " + o->file + ": " + r.error().to_string());
     return report(*r, o->common, "import");
-  }));
+  });
 }
 
 void setup_trace(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<AuditOptions>();
-  CLI::App* trace = &cmd;
-  trace->add_option("TX", o->tx, "the transaction hash")->required();
-  trace->add_option("--level", o->level, "block (basic blocks with their gas) or instr (every instruction)")
+  cmd.add_option("TX", o->tx, "the transaction hash")->required();
+  cmd.add_option("--level", o->level, "block (basic blocks with their gas) or instr (every instruction)")
       ->default_val("block");
-  trace->add_option("--limit", o->limit, "trace events to print")->default_val(1000);
-  add_common_options(trace, o->common);
-  trace->callback(run_callback(ctx, [o] {
+  cmd.add_option("--limit", o->limit, "trace events to print")->default_val(1000);
+  on_run(&cmd, ctx, o->common, [o] {
     auto level = parse_level(o->level);
     if (!level) usage_error("unknown trace level \"" + o->level + "\" (block or instr)");
     sdk::Hash h = parse_hash("TX", o->tx);
@@ -189,7 +184,7 @@ void setup_trace(CLI::App& cmd, CommandContext& ctx) {
       return kExitFailure;
     }
     return kExitOk;
-  }));
+  });
 }
 
 }  // namespace tenor::cli

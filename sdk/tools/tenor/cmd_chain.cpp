@@ -192,55 +192,44 @@ struct ChainOptions {
 
 void setup_init(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<ChainOptions>();
-  CLI::App* init_cmd = &cmd;
-  init_cmd->footer(
+  cmd.footer(
       "The genesis file: {\"chain_id\": \"tenor-dev\", \"start_time\": \"2027-01-01\" (or "
       "\"2027-01-01T08:00:00Z\", or seconds), \"block_gas_limit\": N, \"parties\": [{\"name\": \"seller\", "
       "\"key\": \"<64 hex digits, or the name of a key in the key store>\", \"balance\": N}]}. A balance is "
       "the gas its party can pay for.");
-  init_cmd->add_option("GENESIS", o->path, "the genesis JSON file")->required();
-  add_common_options(init_cmd, o->common);
-  init_cmd->callback(run_callback(ctx, [o] { return init(o->common, o->path); }));
+  cmd.add_option("GENESIS", o->path, "the genesis JSON file")->required();
+  on_run(&cmd, ctx, o->common, [o] { return init(o->common, o->path); });
 }
 
 void setup_status(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<ChainOptions>();
-  CLI::App* status_cmd = &cmd;
-  add_common_options(status_cmd, o->common);
-  status_cmd->callback(run_callback(ctx, [o] { return status(o->common); }));
+  on_run(&cmd, ctx, o->common, [o] { return status(o->common); });
 }
 
 void setup_block(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<ChainOptions>();
-  CLI::App* block = &cmd;
-  block->require_subcommand(1);
-  CLI::App* produce_cmd = block->add_subcommand("produce", "Execute the pending transactions in a new block");
+  cmd.require_subcommand(1);
+  CLI::App* produce_cmd = cmd.add_subcommand("produce", "Execute the pending transactions in a new block");
   produce_cmd->footer(
       "The pending transactions are those submitted with --no-block (DATA/pending). A block "
       "without transactions is allowed: it moves the head's time.");
   produce_cmd->add_option("--time", o->time,
                           "the block's time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or seconds (default: the next "
                           "block time, see `tenor time`)");
-  add_common_options(produce_cmd, o->common);
-  produce_cmd->callback(run_callback(ctx, [o] { return block_produce(o->common, o->time); }));
-  CLI::App* show_cmd = block->add_subcommand("show", "Print a block's header and transactions");
+  on_run(produce_cmd, ctx, o->common, [o] { return block_produce(o->common, o->time); });
+  CLI::App* show_cmd = cmd.add_subcommand("show", "Print a block's header and transactions");
   show_cmd->add_option("HEIGHT", o->which, "a height, or `head`")->default_val("head");
-  add_common_options(show_cmd, o->common);
-  show_cmd->callback(run_callback(ctx, [o] { return block_show(o->common, o->which); }));
+  on_run(show_cmd, ctx, o->common, [o] { return block_show(o->common, o->which); });
 }
 
 void setup_time(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<ChainOptions>();
-  CLI::App* time_cmd = &cmd;
-  time_cmd->require_subcommand(1);
-  CLI::App* advance_cmd =
-      time_cmd->add_subcommand("advance", "Move the next block's time forward (30d, 12h, 90m, 3600s)");
+  cmd.require_subcommand(1);
+  CLI::App* advance_cmd = cmd.add_subcommand("advance", "Move the next block's time forward (30d, 12h, 90m, 3600s)");
   advance_cmd->add_option("DURATION", o->duration, "a positive number with d, h, m or s (plain: seconds)")->required();
-  add_common_options(advance_cmd, o->common);
-  advance_cmd->callback(run_callback(ctx, [o] { return time_advance(o->common, o->duration); }));
-  CLI::App* time_show_cmd = time_cmd->add_subcommand("show", "Print the head block's time and the next block's");
-  add_common_options(time_show_cmd, o->common);
-  time_show_cmd->callback(run_callback(ctx, [o] { return time_show(o->common); }));
+  on_run(advance_cmd, ctx, o->common, [o] { return time_advance(o->common, o->duration); });
+  CLI::App* time_show_cmd = cmd.add_subcommand("show", "Print the head block's time and the next block's");
+  on_run(time_show_cmd, ctx, o->common, [o] { return time_show(o->common); });
 }
 
 }  // namespace tenor::cli

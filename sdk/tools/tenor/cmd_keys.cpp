@@ -75,8 +75,7 @@ int keys_show(const CommonOptions& opts, const std::string& name) {
 }  // namespace
 
 void setup_keys(CLI::App& cmd, CommandContext& ctx) {
-  CLI::App* keys = &cmd;
-  keys->require_subcommand(1);
+  cmd.require_subcommand(1);
 
   struct Options {
     CommonOptions common;
@@ -84,22 +83,19 @@ void setup_keys(CLI::App& cmd, CommandContext& ctx) {
   };
   auto o = std::make_shared<Options>();
 
-  CLI::App* new_cmd = keys->add_subcommand("new", "Generate a key pair and store it as NAME");
+  CLI::App* new_cmd = cmd.add_subcommand("new", "Generate a key pair and store it as NAME");
   new_cmd->footer(
       "The key is stored in DATA/keys/NAME.json (mode 0600; it holds the secret seed). Prints the "
       "public key, never the seed.");
   new_cmd->add_option("NAME", o->name, "the key's name: 1 to 64 of A-Z a-z 0-9 _ -")->required();
-  add_common_options(new_cmd, o->common);
-  new_cmd->callback([&ctx, o] { run_command(ctx, [&] { return keys_new(o->common, o->name); }); });
+  on_run(new_cmd, ctx, o->common, [o] { return keys_new(o->common, o->name); });
 
-  CLI::App* list_cmd = keys->add_subcommand("list", "List the stored keys: name and public key");
-  add_common_options(list_cmd, o->common);
-  list_cmd->callback([&ctx, o] { run_command(ctx, [&] { return keys_list(o->common); }); });
+  CLI::App* list_cmd = cmd.add_subcommand("list", "List the stored keys: name and public key");
+  on_run(list_cmd, ctx, o->common, [o] { return keys_list(o->common); });
 
-  CLI::App* show_cmd = keys->add_subcommand("show", "Print a key's public key and file (never its seed)");
+  CLI::App* show_cmd = cmd.add_subcommand("show", "Print a key's public key and file (never its seed)");
   show_cmd->add_option("NAME", o->name, "the key's name")->required();
-  add_common_options(show_cmd, o->common);
-  show_cmd->callback([&ctx, o] { run_command(ctx, [&] { return keys_show(o->common, o->name); }); });
+  on_run(show_cmd, ctx, o->common, [o] { return keys_show(o->common, o->name); });
 }
 
 }  // namespace tenor::cli

@@ -145,32 +145,26 @@ struct RecordOptions {
 
 void setup_tx(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<RecordOptions>();
-  CLI::App* tx = &cmd;
-  tx->require_subcommand(1);
-  CLI::App* tx_show_cmd = tx->add_subcommand("show", "Print a transaction (included or pending) and its signers");
+  cmd.require_subcommand(1);
+  CLI::App* tx_show_cmd = cmd.add_subcommand("show", "Print a transaction (included or pending) and its signers");
   tx_show_cmd->add_option("HASH", o->hash, "the transaction hash (64 hex digits)")->required();
-  add_common_options(tx_show_cmd, o->common);
-  tx_show_cmd->callback(run_callback(ctx, [o] { return tx_show(o->common, o->hash); }));
+  on_run(tx_show_cmd, ctx, o->common, [o] { return tx_show(o->common, o->hash); });
 }
 
 void setup_receipt(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<RecordOptions>();
-  CLI::App* receipt_cmd = &cmd;
-  receipt_cmd->add_option("HASH", o->hash, "the transaction hash (64 hex digits)")->required();
-  add_common_options(receipt_cmd, o->common);
-  receipt_cmd->callback(run_callback(ctx, [o] { return receipt_show(o->common, o->hash); }));
+  cmd.add_option("HASH", o->hash, "the transaction hash (64 hex digits)")->required();
+  on_run(&cmd, ctx, o->common, [o] { return receipt_show(o->common, o->hash); });
 }
 
 void setup_events(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<RecordOptions>();
-  CLI::App* events_cmd = &cmd;
-  events_cmd->add_option("--contract", o->events.contract, "only this contract's (an address or alias)");
-  events_cmd->add_option("--name", o->events.name, "only events with this name (the topic as text)");
-  events_cmd->add_option("--topic-hex", o->events.topic_hex, "only events with this topic (hex)");
-  events_cmd->add_option("--from-block", o->events.from_block, "the first block to search (default 1)");
-  events_cmd->add_option("--to-block", o->events.to_block, "the last block to search (default: the head)");
-  add_common_options(events_cmd, o->common);
-  events_cmd->callback(run_callback(ctx, [o] { return events(o->common, o->events); }));
+  cmd.add_option("--contract", o->events.contract, "only this contract's (an address or alias)");
+  cmd.add_option("--name", o->events.name, "only events with this name (the topic as text)");
+  cmd.add_option("--topic-hex", o->events.topic_hex, "only events with this topic (hex)");
+  cmd.add_option("--from-block", o->events.from_block, "the first block to search (default 1)");
+  cmd.add_option("--to-block", o->events.to_block, "the last block to search (default: the head)");
+  on_run(&cmd, ctx, o->common, [o] { return events(o->common, o->events); });
 }
 
 }  // namespace tenor::cli

@@ -153,45 +153,41 @@ void add_key_options(CLI::App* cmd, StateOptions& o) {
   cmd->add_option("--contract", o.key.contract, "a contract's storage: the contract (address or alias)");
   cmd->add_option("--key", o.key.key, "the storage key as text");
   cmd->add_option("--key-hex", o.key.key_hex, "the storage key as hex");
-  add_common_options(cmd, o.common);
 }
 
 }  // namespace
 
 void setup_state(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<StateOptions>();
-  CLI::App* state = &cmd;
-  state->footer(
+  cmd.footer(
       "An entry is a raw state KEY in hex (the key layout is in docs/sdk.md) or a contract's "
       "storage: --contract C --key TEXT (or --key-hex HEX).");
-  state->require_subcommand(1);
-  CLI::App* get_cmd = state->add_subcommand("get", "Print a state entry's value at the head (exit 1 when absent)");
+  cmd.require_subcommand(1);
+  CLI::App* get_cmd = cmd.add_subcommand("get", "Print a state entry's value at the head (exit 1 when absent)");
   add_key_options(get_cmd, *o);
-  get_cmd->callback(run_callback(ctx, [o] { return state_get(o->common, o->key); }));
-  CLI::App* prove_cmd = state->add_subcommand("prove", "Print a Merkle proof of an entry (or of its absence)");
+  on_run(get_cmd, ctx, o->common, [o] { return state_get(o->common, o->key); });
+  CLI::App* prove_cmd = cmd.add_subcommand("prove", "Print a Merkle proof of an entry (or of its absence)");
   prove_cmd->footer(
       "The proof is against the head block's state root; `tenor state verify` checks it without "
       "the chain.");
   add_key_options(prove_cmd, *o);
-  prove_cmd->callback(run_callback(ctx, [o] { return state_prove(o->common, o->key); }));
-  CLI::App* verify_cmd = state->add_subcommand("verify", "Check a proof against a state root (exit 1 when it fails)");
+  on_run(prove_cmd, ctx, o->common, [o] { return state_prove(o->common, o->key); });
+  CLI::App* verify_cmd = cmd.add_subcommand("verify", "Check a proof against a state root (exit 1 when it fails)");
   add_key_options(verify_cmd, *o);
   verify_cmd->add_option("--root", o->root, "the state root (64 hex digits)")->required();
   verify_cmd->add_option("--proof", o->proof, "the proof's hex")->required();
   verify_cmd->add_option("--value", o->value, "the value the entry should hold (hex)");
   verify_cmd->add_flag("--absent", o->absent, "the entry should be absent");
-  verify_cmd->callback(
-      run_callback(ctx, [o] { return state_verify(o->common, o->key, o->root, o->proof, o->value, o->absent); }));
+  on_run(verify_cmd, ctx, o->common,
+         [o] { return state_verify(o->common, o->key, o->root, o->proof, o->value, o->absent); });
 }
 
 void setup_account(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<StateOptions>();
-  CLI::App* account = &cmd;
-  account->require_subcommand(1);
-  CLI::App* account_show_cmd = account->add_subcommand("show", "Print a party's balance and nonce");
+  cmd.require_subcommand(1);
+  CLI::App* account_show_cmd = cmd.add_subcommand("show", "Print a party's balance and nonce");
   account_show_cmd->add_option("PARTY", o->party, "a key name or a public key (64 hex digits)")->required();
-  add_common_options(account_show_cmd, o->common);
-  account_show_cmd->callback(run_callback(ctx, [o] { return account_show(o->common, o->party); }));
+  on_run(account_show_cmd, ctx, o->common, [o] { return account_show(o->common, o->party); });
 }
 
 }  // namespace tenor::cli

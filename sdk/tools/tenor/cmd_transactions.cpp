@@ -284,36 +284,41 @@ void add_send_options(CLI::App* cmd, TxOptions& o) {
   cmd->add_option("--nonce", o.send.nonce, "the nonce (default: the sender's next one)");
   cmd->add_flag("--no-block", o.send.no_block,
                 "only submit: the transaction waits in DATA/pending for `tenor block produce`");
-  add_common_options(cmd, o.common);
+}
+
+// CONTRACT, then ENTRY and its arguments: typed (ARGS, --args) or raw (--input, --input-file).
+void add_entry_options(CLI::App* cmd, TxOptions& o) {
+  cmd->add_option("CONTRACT", o.contract, "the contract: an address (64 hex digits) or a --name alias")->required();
+  cmd->add_option("ARGS", o.typed.args, "ENTRY, then its arguments as name=value (through the contract's ABI)");
+  cmd->add_option("--args", o.typed.json, "the arguments as JSON: an array in order, or an object by name");
+  cmd->add_option("--input", o.input, "the raw input as hex");
+  cmd->add_option("--input-file", o.input_file, "the raw input from a file");
 }
 
 }  // namespace
 
 void setup_deploy(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<TxOptions>();
-  CLI::App* deploy_cmd = &cmd;
-  deploy_cmd->footer(
+  cmd.footer(
       "Runs the contract's tenor_init (when it exports one) with the init input, produces a block (unless "
       "--no-block) and prints the receipt with the contract's address. The init's arguments are typed, "
       "encoded through the module's ABI: `tenor deploy factoring.wasm rate=0.8 --from seller` (or --args "
       "'{\"rate\": \"0.8\"}'); --init-input HEX gives the raw bytes instead. Exit 1 when the transaction is "
       "rejected or its initialisation does not succeed (the receipt is printed).");
-  deploy_cmd->add_option("FILE", o->path, "the contract's .wasm file")->required();
-  deploy_cmd->add_option("ARGS", o->typed.args, "the init's arguments as name=value (through the module's ABI)");
-  deploy_cmd->add_option("--args", o->typed.json,
-                         "the init's arguments as JSON: an array in order, or an object by name");
-  deploy_cmd->add_option("--init-input", o->input, "tenor_init's raw input as hex");
-  deploy_cmd->add_option("--init-input-file", o->input_file, "tenor_init's raw input from a file");
-  deploy_cmd->add_option("--name", o->name, "remember the new contract under this alias (DATA/contracts.json)");
-  add_send_options(deploy_cmd, *o);
-  deploy_cmd->callback(run_callback(
-      ctx, [o] { return deploy(o->common, o->send, o->path, o->typed, o->input, o->input_file, o->name); }));
+  cmd.add_option("FILE", o->path, "the contract's .wasm file")->required();
+  cmd.add_option("ARGS", o->typed.args, "the init's arguments as name=value (through the module's ABI)");
+  cmd.add_option("--args", o->typed.json, "the init's arguments as JSON: an array in order, or an object by name");
+  cmd.add_option("--init-input", o->input, "tenor_init's raw input as hex");
+  cmd.add_option("--init-input-file", o->input_file, "tenor_init's raw input from a file");
+  cmd.add_option("--name", o->name, "remember the new contract under this alias (DATA/contracts.json)");
+  add_send_options(&cmd, *o);
+  on_run(&cmd, ctx, o->common,
+         [o] { return deploy(o->common, o->send, o->path, o->typed, o->input, o->input_file, o->name); });
 }
 
 void setup_call(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<TxOptions>();
-  CLI::App* call_cmd = &cmd;
-  call_cmd->footer(
+  cmd.footer(
       "Produces a block (unless --no-block) and prints the receipt: status, gas used, output, events (return "
       "values and events decoded through the contract's ABI). Arguments are typed: `tenor call C register "
       "id=0x.. debtor=bob \"amount=125000.00 CNY\" due=2027-03-31`, or --args JSON (an array in order or an "
@@ -321,34 +326,23 @@ void setup_call(CLI::App& cmd, CommandContext& ctx) {
       "A step that needs several parties is one transaction: --from seller --also-signed-by factor. "
       "Exit 1 when the transaction is rejected (bad nonce, insufficient balance, ...) or the call does not "
       "succeed (revert, trap, out of gas: the receipt is printed).");
-  call_cmd->add_option("CONTRACT", o->contract, "the contract: an address (64 hex digits) or a --name alias")
-      ->required();
-  call_cmd->add_option("ARGS", o->typed.args, "ENTRY, then its arguments as name=value (through the contract's ABI)");
-  call_cmd->add_option("--args", o->typed.json, "the arguments as JSON: an array in order, or an object by name");
-  call_cmd->add_option("--input", o->input, "the raw input as hex");
-  call_cmd->add_option("--input-file", o->input_file, "the raw input from a file");
-  add_send_options(call_cmd, *o);
-  call_cmd->callback(
-      run_callback(ctx, [o] { return call(o->common, o->send, o->contract, o->typed, o->input, o->input_file); }));
+  add_entry_options(&cmd, *o);
+  add_send_options(&cmd, *o);
+  on_run(&cmd, ctx, o->common,
+         [o] { return call(o->common, o->send, o->contract, o->typed, o->input, o->input_file); });
 }
 
 void setup_query(CLI::App& cmd, CommandContext& ctx) {
   auto o = std::make_shared<TxOptions>();
-  CLI::App* query_cmd = &cmd;
-  query_cmd->footer(
+  cmd.footer(
       "Runs against the head state; nothing is recorded and no gas is paid. ENTRY and its "
       "arguments as for `tenor call`; the return value is printed decoded through the ABI. Exit 1 "
       "when the call does not succeed.");
-  query_cmd->add_option("CONTRACT", o->contract, "the contract: an address or a --name alias")->required();
-  query_cmd->add_option("ARGS", o->typed.args, "ENTRY, then its arguments as name=value (through the contract's ABI)");
-  query_cmd->add_option("--args", o->typed.json, "the arguments as JSON: an array in order, or an object by name");
-  query_cmd->add_option("--input", o->input, "the raw input as hex");
-  query_cmd->add_option("--input-file", o->input_file, "the raw input from a file");
-  query_cmd->add_option("--as", o->as, "the caller the contract sees (a key name or 64 hex digits; default all zeros)");
-  query_cmd->add_option("--gas", o->send.gas, "the gas limit")->default_val(kDefaultGas);
-  add_common_options(query_cmd, o->common);
-  query_cmd->callback(run_callback(
-      ctx, [o] { return query(o->common, o->contract, o->typed, o->input, o->input_file, o->as, o->send.gas); }));
+  add_entry_options(&cmd, *o);
+  cmd.add_option("--as", o->as, "the caller the contract sees (a key name or 64 hex digits; default all zeros)");
+  cmd.add_option("--gas", o->send.gas, "the gas limit")->default_val(kDefaultGas);
+  on_run(&cmd, ctx, o->common,
+         [o] { return query(o->common, o->contract, o->typed, o->input, o->input_file, o->as, o->send.gas); });
 }
 
 }  // namespace tenor::cli

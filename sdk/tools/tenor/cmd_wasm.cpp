@@ -343,8 +343,7 @@ int spec(const std::vector<std::string>& dirs, size_t max_failures, bool meterin
 }  // namespace
 
 void setup_wasm(CLI::App& cmd, CommandContext& ctx) {
-  CLI::App* wasm = &cmd;
-  wasm->require_subcommand(1);
+  cmd.require_subcommand(1);
 
   // Options live as long as the App: CLI11 binds options to variables that must outlive parse().
   struct Options {
@@ -362,17 +361,17 @@ void setup_wasm(CLI::App& cmd, CommandContext& ctx) {
   };
   auto opts = std::make_shared<Options>();
 
-  CLI::App* validate_cmd = wasm->add_subcommand(
+  CLI::App* validate_cmd = cmd.add_subcommand(
       "validate", "Decode and validate a module; prints `ok` or the error, exits 1 when it is not valid");
   validate_cmd->add_option("FILE", opts->file, "the .wasm file")->required();
   validate_cmd->callback([&ctx, opts] { ctx.exit_code = validate(opts->file); });
 
-  CLI::App* run_cmd = wasm->add_subcommand(
-      "run",
-      "Instantiate a module (imports may come from the `spectest` host module only) and call an "
-      "exported function. Prints each result on its own line; a trap prints `trap: REASON` (with "
-      "` (FILE:LINE:COL)` when the module has a tenor.srcmap section), then `trap site: function N, "
-      "code offset 0xOFFSET`, and exits 1.");
+  CLI::App* run_cmd =
+      cmd.add_subcommand("run",
+                         "Instantiate a module (imports may come from the `spectest` host module only) and call an "
+                         "exported function. Prints each result on its own line; a trap prints `trap: REASON` (with "
+                         "` (FILE:LINE:COL)` when the module has a tenor.srcmap section), then `trap site: function N, "
+                         "code offset 0xOFFSET`, and exits 1.");
   run_cmd->add_option("FILE", opts->file, "the .wasm file")->required();
   run_cmd->add_option("FUNC", opts->func, "the exported function to call")->required();
   run_cmd->add_option("ARGS", opts->args,
@@ -410,9 +409,9 @@ void setup_wasm(CLI::App& cmd, CommandContext& ctx) {
   });
 
   CLI::App* spec_cmd =
-      wasm->add_subcommand("spec",
-                           "Run WebAssembly spec tests (wast2json output). Each DIR holds NAME.json files or folders "
-                           "of them. Prints one line per file and a total; exits 1 when any command failed.");
+      cmd.add_subcommand("spec",
+                         "Run WebAssembly spec tests (wast2json output). Each DIR holds NAME.json files or folders "
+                         "of them. Prints one line per file and a total; exits 1 when any command failed.");
   spec_cmd->add_option("DIR", opts->dirs, "spec-test folders")->required();
   spec_cmd->add_option("--max-failures", opts->max_failures, "failures to list per file")->default_val(20);
   spec_cmd->add_flag("--metering", opts->metering,

@@ -4,8 +4,9 @@
 #include <chrono>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
-#include "tenor/common/byte_reader.hpp"
 #include "tenor/common/civil_date.hpp"
 #include "tenor/common/hex.hpp"
 #include "tenor/common/result.hpp"
@@ -104,6 +105,26 @@ TEST(Utf8, AcceptsWellFormedAndNamesTheFirstBadByte) {
   }
 }
 
+// The Unicode standard's own example (section 3.9, Table 3-8): "61 F1 80 80 E1 80 C2 62 80 63 80
+// BF 64" splits into a, a maximal subpart F1 80 80, E1 80, C2, b, 80, c, 80, BF, d.
+TEST(Utf8, ScanSplitsIllFormedInputIntoTheStandardsMaximalSubparts) {
+  const std::vector<uint8_t> in = {0x61, 0xF1, 0x80, 0x80, 0xE1, 0x80, 0xC2, 0x62, 0x80, 0x63, 0x80, 0xBF, 0x64};
+  std::vector<std::pair<std::size_t, bool>> parts;
+  for (std::size_t i = 0; i < in.size();) {
+    uint32_t cp;
+    const Utf8Scan p = scan_utf8(in, i, cp);
+    parts.emplace_back(p.length, p.valid);
+    i += p.length;
+  }
+  const std::vector<std::pair<std::size_t, bool>> want = {{1, true},  {3, false}, {2, false}, {1, false}, {1, true},
+                                                          {1, false}, {1, true},  {1, false}, {1, false}, {1, true}};
+  EXPECT_EQ(parts, want);
+  uint32_t cp;
+  const std::vector<uint8_t> truncated = {0xF0, 0x9F, 0x92};  // 💰 without its last byte
+  EXPECT_EQ(scan_utf8(truncated, 0, cp).length, 3u);
+  EXPECT_FALSE(scan_utf8(truncated, 0, cp).valid);
+}
+
 TEST(Hex, RoundTripsAndRejectsBadDigits) {
   const Bytes b = {0x00, 0xAB, 0x10, 0xFF};
   EXPECT_EQ(to_hex(b), "00ab10ff");
@@ -118,22 +139,6 @@ TEST(Sha256, MatchesTheFips180Examples) {
   EXPECT_EQ(to_hex(sha256(std::span(reinterpret_cast<const uint8_t*>(abc.data()), abc.size()))),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(to_hex(sha256({})), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-}
-
-TEST(ByteReader, Leb128FollowsTheSpecAndRemembersTheFirstFailure) {
-  const uint8_t bytes[] = {0xE5, 0x8E, 0x26, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F};
-  ByteReader r(bytes);
-  uint32_t u = 0;
-  int32_t s = 0;
-  ASSERT_TRUE(r.read_u32(u));
-  EXPECT_EQ(u, 624485u);
-  ASSERT_TRUE(r.read_s32(s));
-  EXPECT_EQ(s, -1);
-  EXPECT_FALSE(r.read_u32(u));  // 0x1F in the fifth byte sets bits past 32
-  EXPECT_STREQ(r.error_message(), kErrLebTooLarge);
-  EXPECT_EQ(r.error_offset(), 4u);
-  uint8_t b = 0;
-  EXPECT_FALSE(r.read_u8(b));  // every read after a failure fails too
 }
 
 Bytes module_with(std::initializer_list<std::pair<std::string, std::string>> customs) {

@@ -25,29 +25,10 @@ uint64_t u64_of(const Bytes& b) {
   return v;
 }
 
-class ChainTest : public ::testing::Test {
+class ChainTest : public test_support::ChainFixture {
  protected:
   void SetUp() override {
-    dir = test_support::test_dir("tenor-chain-test");
-    genesis = test_support::test_genesis(
-        {{"seller", seller.public_key(), 100'000'000}, {"factor", factor.public_key(), 1'000}});
-    auto c = Chain::init(dir.string(), genesis);
-    ASSERT_TRUE(c) << c.error().to_string();
-    chain = std::move(*c);
-  }
-  void TearDown() override {
-    chain.reset();
-    fs::remove_all(dir);
-  }
-
-  Transaction tx_from(const KeyPair& k, Payload payload, uint64_t gas = 5'000'000) {
-    Transaction tx;
-    tx.chain_id = genesis.chain_id;
-    tx.sender = k.public_key();
-    tx.nonce = chain->nonce(k.public_key()) + chain->pending() * (k.public_key() == seller.public_key());
-    tx.gas_limit = gas;
-    tx.payload = std::move(payload);
-    return tx;
+    start("tenor-chain-test", {{"seller", seller.public_key(), 100'000'000}, {"factor", factor.public_key(), 1'000}});
   }
   // Deploys the counter in its own block and returns its address.
   Address deploy_counter() {
@@ -67,11 +48,7 @@ class ChainTest : public ::testing::Test {
         sign(tx_from(seller, CallPayload{a, std::move(input)}, gas), std::span<const KeyPair>(&seller, 1)));
   }
 
-  fs::path dir;
-  Genesis genesis;
-  KeyPair seller = KeyPair::generate();
   KeyPair factor = KeyPair::generate();
-  std::unique_ptr<Chain> chain;
 };
 
 TEST_F(ChainTest, GenesisSetsBalancesAndBlockZero) {

@@ -44,4 +44,36 @@ inline Genesis test_genesis(std::vector<GenesisParty> parties) {
   return g;
 }
 
+// A chain of the test's own in a scratch folder (test_dir), closed and removed after the test.
+class ChainFixture : public ::testing::Test {
+ protected:
+  // Initialises the chain from test_genesis(parties); call it from SetUp.
+  void start(std::string_view prefix, std::vector<GenesisParty> parties) {
+    dir = test_dir(prefix);
+    genesis = test_genesis(std::move(parties));
+    auto c = Chain::init(dir.string(), genesis);
+    ASSERT_TRUE(c) << c.error().to_string();
+    chain = std::move(*c);
+  }
+  void TearDown() override {
+    chain.reset();
+    std::filesystem::remove_all(dir);
+  }
+  // A transaction from `k` with its next nonce; the pending transactions are taken to be seller's.
+  Transaction tx_from(const KeyPair& k, Payload payload, uint64_t gas = 5'000'000) {
+    Transaction tx;
+    tx.chain_id = genesis.chain_id;
+    tx.sender = k.public_key();
+    tx.nonce = chain->nonce(k.public_key()) + chain->pending() * (k.public_key() == seller.public_key());
+    tx.gas_limit = gas;
+    tx.payload = std::move(payload);
+    return tx;
+  }
+
+  std::filesystem::path dir;
+  Genesis genesis;
+  KeyPair seller = KeyPair::generate();
+  std::unique_ptr<Chain> chain;
+};
+
 }  // namespace tenor::sdk::test_support

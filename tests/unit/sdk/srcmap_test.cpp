@@ -207,27 +207,11 @@ MappedContract mapped_contract() {
   return c;
 }
 
-class SourceMapChainTest : public ::testing::Test {
+class SourceMapChainTest : public test_support::ChainFixture {
  protected:
-  void SetUp() override {
-    dir = test_support::test_dir("tenor-srcmap-test");
-    genesis = test_support::test_genesis({{"seller", seller.public_key(), 1'000'000'000}});
-    auto c = Chain::init(dir.string(), genesis);
-    ASSERT_TRUE(c) << c.error().to_string();
-    chain = std::move(*c);
-  }
-  void TearDown() override {
-    chain.reset();
-    fs::remove_all(dir);
-  }
+  void SetUp() override { start("tenor-srcmap-test", {{"seller", seller.public_key(), 1'000'000'000}}); }
   Hash submit(Payload payload, uint64_t gas = 5'000'000) {
-    Transaction tx;
-    tx.chain_id = genesis.chain_id;
-    tx.sender = seller.public_key();
-    tx.nonce = chain->nonce(seller.public_key()) + chain->pending();
-    tx.gas_limit = gas;
-    tx.payload = std::move(payload);
-    auto h = chain->submit(sign(tx, std::span<const KeyPair>(&seller, 1)));
+    auto h = chain->submit(sign(tx_from(seller, std::move(payload), gas), std::span<const KeyPair>(&seller, 1)));
     EXPECT_TRUE(h) << h.error().to_string();
     return h ? *h : Hash{};
   }
@@ -236,11 +220,6 @@ class SourceMapChainTest : public ::testing::Test {
     EXPECT_TRUE(r) << "no receipt";
     return r ? *r : Receipt{};
   }
-
-  fs::path dir;
-  Genesis genesis;
-  KeyPair seller = KeyPair::generate();
-  std::unique_ptr<Chain> chain;
 };
 
 TEST_F(SourceMapChainTest, TrapAndOutOfGasReceiptsNameTheSourceLine) {

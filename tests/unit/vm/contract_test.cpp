@@ -191,8 +191,8 @@ class ContractTest : public VariantTest {
 TEST_P(ContractTest, EchoesInputToOutput) {
   Contract c;
   deploy(A, c.build(seq({c.call("input_size"), op::local_set, 0, i32c(0), i32c(0), op::local_get, 0,
-                         c.call("input_read"), i32c(0), op::local_get, 0, c.call("output_write"), op::end}),
-                    {I32}));
+                        c.call("input_read"), i32c(0), op::local_get, 0, c.call("output_write"), op::end}),
+                {I32}));
   ExecResult r = run(A, str("invoice #17"));
   ASSERT_EQ(r.status, ExecStatus::Ok) << describe(r);
   EXPECT_EQ(text(r.output), "invoice #17");
@@ -247,7 +247,7 @@ TEST_P(ContractTest, PayloadAboveTheLimitTraps) {
   EXPECT_EQ(r.trap, TrapCode::HostTrap);
   EXPECT_NE(r.message.find("storage_set: moves 17 bytes between memory and the host, more than "
                            "max_host_payload_bytes (16)"),
-            std::string::npos)
+      std::string::npos)
       << r.message;
 }
 
@@ -256,17 +256,12 @@ TEST_P(ContractTest, PayloadAboveTheLimitTraps) {
 TEST_P(ContractTest, StorageGetSetHasRemove) {
   Contract c;
   c.data(0, str("key")).data(16, str("value"));
-  ProbeOutput p = run_probe({{"storage_has", {0, 3}},
-                             {"storage_get", {0, 3, kBuf, 16}},
-                             {"storage_set", {0, 3, 16, 5}},
-                             {"storage_has", {0, 3}},
-                             {"storage_get", {0, 3, kBuf, 16}},
-                             {"storage_get", {0, 3, kBuf + 16, 2}},  // cap below the length
-                             {"storage_remove", {0, 3}},
-                             {"storage_remove", {0, 3}},
-                             {"storage_get", {0, 3, kBuf + 32, 16}},
-                             {"storage_set", {0, 2, 16, 3}}},
-                            18, std::move(c));
+  ProbeOutput p = run_probe({{"storage_has", {0, 3}}, {"storage_get", {0, 3, kBuf, 16}}, {"storage_set", {0, 3, 16, 5}},
+                                {"storage_has", {0, 3}}, {"storage_get", {0, 3, kBuf, 16}},
+                                {"storage_get", {0, 3, kBuf + 16, 2}},  // cap below the length
+                                {"storage_remove", {0, 3}}, {"storage_remove", {0, 3}},
+                                {"storage_get", {0, 3, kBuf + 32, 16}}, {"storage_set", {0, 2, 16, 3}}},
+      18, std::move(c));
   EXPECT_EQ(p.results, (std::vector<int64_t>{0, -1, 0, 1, 5, 5, 1, 0, -1, 0}));
   ASSERT_EQ(p.buf.size(), 18u);
   EXPECT_EQ(text(std::span(p.buf).first(5)), "value");
@@ -379,22 +374,14 @@ Bytes iterate_contract(const Bytes& prefix) {
 
 TEST_P(ContractTest, StorageNextIteratesAPrefixInUnsignedByteOrder) {
   auto& s = host.storage[A];
-  for (Bytes k : std::vector<Bytes>{{0x01, 0xFF},
-                                    {0x01, 0x80},
-                                    {0x01},
-                                    {0x01, 0x00, 0x05},
-                                    {0x01, 0x7F},
-                                    {0x01, 0x00},
-                                    {0x01, 0xFF, 0x00},
-                                    {0x00, 0xFF},
-                                    {0x02},
-                                    {0x00}})
+  for (Bytes k : std::vector<Bytes>{{0x01, 0xFF}, {0x01, 0x80}, {0x01}, {0x01, 0x00, 0x05}, {0x01, 0x7F}, {0x01, 0x00},
+           {0x01, 0xFF, 0x00}, {0x00, 0xFF}, {0x02}, {0x00}})
     s[k] = {0xEE};
   deploy(A, iterate_contract({0x01}));
   ExecResult r = run(A);
   ASSERT_EQ(r.status, ExecStatus::Ok) << describe(r);
-  Bytes expected = {1,    0x01, 2,    0x01, 0x00, 3,    0x01, 0x00, 0x05, 2,    0x01,
-                    0x7F, 2,    0x01, 0x80, 2,    0x01, 0xFF, 3,    0x01, 0xFF, 0x00};
+  Bytes expected = {
+      1, 0x01, 2, 0x01, 0x00, 3, 0x01, 0x00, 0x05, 2, 0x01, 0x7F, 2, 0x01, 0x80, 2, 0x01, 0xFF, 3, 0x01, 0xFF, 0x00};
   EXPECT_EQ(r.output, expected);
 
   deploy(A, iterate_contract({}));  // the empty prefix lists every key
@@ -417,12 +404,12 @@ TEST_P(ContractTest, StorageNextCursorSemantics) {
   for (Bytes k : std::vector<Bytes>{{0x01, 0x10}, {0x01, 0x7F}, {0x01, 0x80, 0x01}, {0x02}}) s[k] = {0x00};
   Contract c;
   c.data(0, {0x01}).data(8, {0x01, 0x50}).data(16, {0x00, 0xFF}).data(24, {0x01, 0x80, 0x01}).data(32, {0x01, 0x7F});
-  ProbeOutput p = run_probe({{"storage_next", {0, 1, 8, 2, kBuf, 8}},         // after a key that is absent
-                             {"storage_next", {0, 1, 16, 2, kBuf + 8, 8}},    // after below the prefix
-                             {"storage_next", {0, 1, 24, 3, kBuf + 16, 8}},   // after the last one
-                             {"storage_next", {0, 1, 32, 2, kBuf + 24, 1}},   // cap below the length
-                             {"storage_next", {0, 1, 0, -1, kBuf + 32, 8}}},  // no lower bound
-                            40, std::move(c));
+  ProbeOutput p = run_probe({{"storage_next", {0, 1, 8, 2, kBuf, 8}},            // after a key that is absent
+                                {"storage_next", {0, 1, 16, 2, kBuf + 8, 8}},    // after below the prefix
+                                {"storage_next", {0, 1, 24, 3, kBuf + 16, 8}},   // after the last one
+                                {"storage_next", {0, 1, 32, 2, kBuf + 24, 1}},   // cap below the length
+                                {"storage_next", {0, 1, 0, -1, kBuf + 32, 8}}},  // no lower bound
+      40, std::move(c));
   EXPECT_EQ(p.results, (std::vector<int64_t>{2, 2, -1, 3, 2}));
   EXPECT_EQ(Bytes(p.buf.begin(), p.buf.begin() + 2), (Bytes{0x01, 0x7F}));
   EXPECT_EQ(Bytes(p.buf.begin() + 8, p.buf.begin() + 10), (Bytes{0x01, 0x10}));
@@ -451,11 +438,9 @@ TEST_P(ContractTest, RevertUndoesStorageAndEventsButChargesGas) {
   Contract c;
   c.data(0, str("k")).data(8, str("new")).data(16, str(why));
   deploy(A, probe(c,
-                  {{"storage_set", {0, 1, 8, 3}},
-                   {"storage_set", {8, 3, 8, 3}},
-                   {"emit_event", {0, 1, 8, 3}},
-                   {"revert", {16, static_cast<int64_t>(why.size())}}},
-                  0));
+                {{"storage_set", {0, 1, 8, 3}}, {"storage_set", {8, 3, 8, 3}}, {"emit_event", {0, 1, 8, 3}},
+                    {"revert", {16, static_cast<int64_t>(why.size())}}},
+                0));
   ExecResult r = run(A);
   EXPECT_EQ(r.status, ExecStatus::Revert) << describe(r);
   EXPECT_EQ(text(r.output), why);
@@ -486,8 +471,8 @@ TEST_P(ContractTest, TrapUndoesState) {
 Bytes abort_with_input_contract() {
   Contract c;
   return c.build(seq({c.call("input_size"), op::local_set, 0, i32c(0), i32c(0), op::local_get, 0, c.call("input_read"),
-                      i32c(0), op::local_get, 0, c.call("abort"), op::end}),
-                 {I32});
+                     i32c(0), op::local_get, 0, c.call("abort"), op::end}),
+      {I32});
 }
 
 TEST_P(ContractTest, AbortIsATrapWithTheMessageAsDetailAndUndoesState) {
@@ -496,12 +481,9 @@ TEST_P(ContractTest, AbortIsATrapWithTheMessageAsDetailAndUndoesState) {
   Contract c;
   c.data(0, str("k")).data(8, str("new")).data(16, str(why));
   deploy(A, probe(c,
-                  {{"storage_set", {0, 1, 8, 3}},
-                   {"storage_set", {8, 3, 8, 3}},
-                   {"emit_event", {0, 1, 8, 3}},
-                   {"output_write", {8, 3}},
-                   {"abort", {16, static_cast<int64_t>(why.size())}}},
-                  0));
+                {{"storage_set", {0, 1, 8, 3}}, {"storage_set", {8, 3, 8, 3}}, {"emit_event", {0, 1, 8, 3}},
+                    {"output_write", {8, 3}}, {"abort", {16, static_cast<int64_t>(why.size())}}},
+                0));
   ExecResult r = run(A);
   EXPECT_EQ(r.status, ExecStatus::Trap) << describe(r);
   EXPECT_EQ(r.trap, TrapCode::Abort);
@@ -556,7 +538,7 @@ TEST_P(ContractTest, AbortMessageOutsideMemoryTraps) {
   const Case cases[] = {
       {65530, 10, "out of bounds memory access: abort: msg [65530, 65540) is outside memory (65536 bytes)"},
       {0xFFFFFFF0, 32,
-       "out of bounds memory access: abort: msg [4294967280, 4294967312) is outside memory (65536 bytes)"},
+          "out of bounds memory access: abort: msg [4294967280, 4294967312) is outside memory (65536 bytes)"},
       {65536, 1, "out of bounds memory access: abort: msg [65536, 65537) is outside memory (65536 bytes)"},
   };
   for (const Case& k : cases) {
@@ -597,8 +579,8 @@ TEST_P(ContractTest, AbortMessageAboveThePayloadLimitTraps) {
   EXPECT_EQ(r.status, ExecStatus::Trap) << describe(r);
   EXPECT_EQ(r.trap, TrapCode::HostTrap);
   EXPECT_EQ(r.message,
-            "host function trapped: abort: moves 17 bytes between memory and the host, more than "
-            "max_host_payload_bytes (16)");
+      "host function trapped: abort: moves 17 bytes between memory and the host, more than "
+      "max_host_payload_bytes (16)");
 
   r = small.execute(host, tx, {C, {}, 1'000'000});
   EXPECT_EQ(r.trap, TrapCode::HostTrap) << describe(r);
@@ -623,7 +605,7 @@ TEST_P(ContractTest, AbortReplacesIllFormedUtf8) {
       {{'x', 0xF0, 0x9D, 0x84}, "x" + R},                           // truncated: one U+FFFD
       {{0xF0, 0x9D, 0x84, 'x'}, R + "x"},                           // interrupted: one U+FFFD
       {{0xE2, 0x82, 0xAC, ' ', 0xF0, 0x9D, 0x84, 0x9E, ' ', 0x00, '!'},
-       std::string("\xE2\x82\xAC \xF0\x9D\x84\x9E \0!", 11)},  // well-formed, NUL included: kept
+          std::string("\xE2\x82\xAC \xF0\x9D\x84\x9E \0!", 11)},  // well-formed, NUL included: kept
       {str("integer overflow at \xC3\xA9t\xC3\xA9.tnr:1:1"), "integer overflow at \xC3\xA9t\xC3\xA9.tnr:1:1"},
   };
   deploy(A, abort_with_input_contract());
@@ -644,17 +626,14 @@ TEST_P(ContractTest, CalleeAbortIsATrapForTheCaller) {
   Contract b;
   b.data(0, str("b")).data(8, str(why));
   deploy(B, probe(b,
-                  {{"storage_set", {0, 1, 0, 1}},
-                   {"emit_event", {0, 1, 0, 1}},
-                   {"abort", {8, static_cast<int64_t>(why.size())}}},
-                  0));
+                {{"storage_set", {0, 1, 0, 1}}, {"emit_event", {0, 1, 0, 1}},
+                    {"abort", {8, static_cast<int64_t>(why.size())}}},
+                0));
   Contract c;
   c.data(0, bytes_of(B)).data(40, str("a"));
-  ProbeOutput p = run_probe({{"call_contract", {0, 32, 0, 1'000'000}},
-                             {"return_data_size", {}},
-                             {"return_data_read", {kBuf, 0, n}},
-                             {"storage_set", {40, 1, 40, 1}}},
-                            n, std::move(c));
+  ProbeOutput p = run_probe({{"call_contract", {0, 32, 0, 1'000'000}}, {"return_data_size", {}},
+                                {"return_data_read", {kBuf, 0, n}}, {"storage_set", {40, 1, 40, 1}}},
+      n, std::move(c));
   EXPECT_EQ(p.results[0], 2);  // trap
   EXPECT_EQ(p.results[1], n);
   EXPECT_EQ(text(p.buf), expected);
@@ -783,41 +762,19 @@ TEST_P(ContractTest, GasLimitBoundaryIsExact) {
 Bytes pong_contract() {
   Contract c;
   c.data(0, str("in")).data(8, str("pong"));
-  return c.build(seq({c.call("input_size"),
-                      op::local_set,
-                      0,
-                      i32c(64),
-                      i32c(0),
-                      op::local_get,
-                      0,
-                      c.call("input_read"),
-                      i32c(0),
-                      i32c(2),
-                      i32c(64),
-                      op::local_get,
-                      0,
-                      c.call("storage_set"),
-                      i32c(0),
-                      i32c(2),
-                      i32c(8),
-                      i32c(4),
-                      c.call("emit_event"),
-                      i32c(8),
-                      i32c(4),
-                      c.call("output_write"),
-                      op::end}),
-                 {I32});
+  return c.build(seq({c.call("input_size"), op::local_set, 0, i32c(64), i32c(0), op::local_get, 0, c.call("input_read"),
+                     i32c(0), i32c(2), i32c(64), op::local_get, 0, c.call("storage_set"), i32c(0), i32c(2), i32c(8),
+                     i32c(4), c.call("emit_event"), i32c(8), i32c(4), c.call("output_write"), op::end}),
+      {I32});
 }
 
 TEST_P(ContractTest, CallContractSuccessCommits) {
   deploy(B, pong_contract());
   Contract c;
   c.data(0, bytes_of(B)).data(32, str("ping")).data(40, str("a"));
-  ProbeOutput p = run_probe({{"call_contract", {0, 32, 4, 1'000'000}},
-                             {"return_data_size", {}},
-                             {"return_data_read", {kBuf, 0, 4}},
-                             {"storage_set", {40, 1, 40, 1}}},
-                            4, std::move(c));
+  ProbeOutput p = run_probe({{"call_contract", {0, 32, 4, 1'000'000}}, {"return_data_size", {}},
+                                {"return_data_read", {kBuf, 0, 4}}, {"storage_set", {40, 1, 40, 1}}},
+      4, std::move(c));
   EXPECT_EQ(p.results[0], 0);
   EXPECT_EQ(p.results[1], 4);
   EXPECT_EQ(text(p.buf), "pong");
@@ -833,13 +790,10 @@ TEST_P(ContractTest, CalleeRevertRollsBackOnlyTheCallee) {
   deploy(B, probe(b, {{"storage_set", {0, 1, 0, 1}}, {"emit_event", {0, 1, 0, 1}}, {"revert", {8, 2}}}, 0));
   Contract c;
   c.data(0, bytes_of(B)).data(40, str("a1")).data(48, str("a2"));
-  ProbeOutput p = run_probe({{"storage_set", {40, 2, 40, 2}},
-                             {"emit_event", {40, 2, 40, 2}},
-                             {"call_contract", {0, 32, 0, 1'000'000}},
-                             {"return_data_size", {}},
-                             {"return_data_read", {kBuf, 0, 2}},
-                             {"storage_set", {48, 2, 48, 2}}},
-                            2, std::move(c));
+  ProbeOutput p = run_probe(
+      {{"storage_set", {40, 2, 40, 2}}, {"emit_event", {40, 2, 40, 2}}, {"call_contract", {0, 32, 0, 1'000'000}},
+          {"return_data_size", {}}, {"return_data_read", {kBuf, 0, 2}}, {"storage_set", {48, 2, 48, 2}}},
+      2, std::move(c));
   EXPECT_EQ(p.results[2], 1);  // revert
   EXPECT_EQ(p.results[3], 2);
   EXPECT_EQ(text(p.buf), "no");
@@ -857,10 +811,9 @@ TEST_P(ContractTest, CalleeTrapRollsBackOnlyTheCallee) {
   const std::string trap_text = "unreachable";
   Contract c;
   c.data(0, bytes_of(B));
-  ProbeOutput p = run_probe({{"call_contract", {0, 32, 0, 1'000'000}},
-                             {"return_data_size", {}},
-                             {"return_data_read", {kBuf, 0, static_cast<int64_t>(trap_text.size())}}},
-                            static_cast<uint32_t>(trap_text.size()), std::move(c));
+  ProbeOutput p = run_probe({{"call_contract", {0, 32, 0, 1'000'000}}, {"return_data_size", {}},
+                                {"return_data_read", {kBuf, 0, static_cast<int64_t>(trap_text.size())}}},
+      static_cast<uint32_t>(trap_text.size()), std::move(c));
   EXPECT_EQ(p.results[0], 2);
   EXPECT_EQ(text(p.buf), trap_text);
   EXPECT_EQ(host.keys(B), 0u);
@@ -871,10 +824,9 @@ TEST_P(ContractTest, ReentryIsRefused) {
   const auto len = static_cast<uint32_t>(msg.size());
   Contract b;  // B calls A back and outputs what it saw
   b.data(0, bytes_of(A));
-  deploy(
-      B,
+  deploy(B,
       probe(b, {{"call_contract", {0, 32, 0, 100'000}}, {"return_data_size", {}}, {"return_data_read", {kBuf, 0, len}}},
-            len));
+          len));
   Contract a;  // A calls B
   a.data(0, bytes_of(B));
   ProbeOutput p = run_probe(
@@ -1073,13 +1025,9 @@ TEST_P(ContractTest, EveryHostFunctionCanBeImported) {
 TEST_P(ContractTest, Signers) {
   Contract c;
   c.data(0, bytes_of(tx.signers[0])).data(32, bytes_of(tx.signers[1])).data(64, bytes_of(address(0x99)));
-  ProbeOutput p = run_probe({{"is_signer", {0}},
-                             {"is_signer", {32}},
-                             {"is_signer", {64}},
-                             {"signer_count", {}},
-                             {"signer_read", {1, kBuf}},
-                             {"sender", {kBuf + 32}}},
-                            64, std::move(c));
+  ProbeOutput p = run_probe({{"is_signer", {0}}, {"is_signer", {32}}, {"is_signer", {64}}, {"signer_count", {}},
+                                {"signer_read", {1, kBuf}}, {"sender", {kBuf + 32}}},
+      64, std::move(c));
   EXPECT_EQ(p.results, (std::vector<int64_t>{1, 1, 0, 2, 0, 0}));
   EXPECT_EQ(Bytes(p.buf.begin(), p.buf.begin() + 32), bytes_of(tx.signers[1]));
   EXPECT_EQ(Bytes(p.buf.begin() + 32, p.buf.end()), bytes_of(tx.sender));
@@ -1092,12 +1040,9 @@ TEST_P(ContractTest, Signers) {
 }
 
 TEST_P(ContractTest, BlockAndChain) {
-  ProbeOutput p = run_probe({{"block_height", {}},
-                             {"block_time", {}},
-                             {"chain_id", {kBuf, 0}},
-                             {"chain_id", {kBuf, 64}},
-                             {"chain_id", {kBuf + 16, 5}}},
-                            21);
+  ProbeOutput p = run_probe({{"block_height", {}}, {"block_time", {}}, {"chain_id", {kBuf, 0}},
+                                {"chain_id", {kBuf, 64}}, {"chain_id", {kBuf + 16, 5}}},
+      21);
   EXPECT_EQ(p.results, (std::vector<int64_t>{42, 1'700'000'000, 10, 10, 10}));
   EXPECT_EQ(text(std::span(p.buf).first(10)), "tenor-test");
   EXPECT_EQ(text(std::span(p.buf).subspan(16, 5)), "tenor");
@@ -1133,11 +1078,9 @@ TEST_P(ContractTest, Ed25519Verify) {
   Contract c;
   c.data(0, sig).data(64, Bytes(pk, pk + sizeof pk)).data(128, msg).data(256, tampered).data(384, bad_sig);
   auto len = static_cast<int64_t>(msg.size());
-  ProbeOutput p = run_probe({{"ed25519_verify", {0, 64, 128, len}},
-                             {"ed25519_verify", {0, 64, 256, len}},
-                             {"ed25519_verify", {384, 64, 128, len}},
-                             {"ed25519_verify", {0, 64, 128, len - 1}}},
-                            0, std::move(c));
+  ProbeOutput p = run_probe({{"ed25519_verify", {0, 64, 128, len}}, {"ed25519_verify", {0, 64, 256, len}},
+                                {"ed25519_verify", {384, 64, 128, len}}, {"ed25519_verify", {0, 64, 128, len - 1}}},
+      0, std::move(c));
   EXPECT_EQ(p.results, (std::vector<int64_t>{1, 0, 0, 0}));
 }
 
@@ -1159,8 +1102,8 @@ TEST_P(ContractTest, WarmExecuteCost) {
       if (!r.ok()) FAIL() << describe(r);
     }
     double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / kCalls;
-    std::printf("execute() of %s from a warm cache: %.0f ns\n", a == A ? "an empty contract" : "a 3-host-call contract",
-                ns);
+    std::printf(
+        "execute() of %s from a warm cache: %.0f ns\n", a == A ? "an empty contract" : "a 3-host-call contract", ns);
   }
 }
 

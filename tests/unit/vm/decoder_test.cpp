@@ -1,6 +1,6 @@
-// Tests of the byte reader (common/byte_reader.hpp), decode_module and validate_module: hand-built modules for
-// every accepted form and every malformed/invalid/limit category, then the official spec suite's
-// binary modules (folder from TENOR_WASM_SPEC_DIR) for categories and robustness.
+// Tests of decode_module and validate_module: hand-built modules for every accepted form and every
+// malformed/invalid/limit category, then the official spec suite's binary modules (folder from TENOR_WASM_SPEC_DIR) for
+// categories and robustness.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,29 +17,21 @@
 
 #include <nlohmann/json.hpp>
 
-#include "byte_reader.hpp"
 #include "module_info.hpp"
 #include "tenor/vm/error.hpp"
 #include "tenor/vm/trap.hpp"
+#include "wasm_builder.hpp"
 
 namespace tenor::vm::detail {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
+using test::Bytes;
 
 // ---------------------------------------------------------------------------------------------
 // Module builder
 
-Bytes leb_u32(uint64_t v) {
-  Bytes out;
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    if (v != 0) b |= 0x80;
-    out.push_back(b);
-  } while (v != 0);
-  return out;
-}
+using test::name_bytes;
+using test::uleb;
 
 Bytes cat(std::initializer_list<Bytes> parts) {
   Bytes out;
@@ -47,13 +39,7 @@ Bytes cat(std::initializer_list<Bytes> parts) {
   return out;
 }
 
-Bytes str(const std::string& s) {
-  Bytes out = leb_u32(s.size());
-  out.insert(out.end(), s.begin(), s.end());
-  return out;
-}
-
-Bytes section(uint8_t id, const Bytes& payload) { return cat({Bytes{id}, leb_u32(payload.size()), payload}); }
+Bytes section(uint8_t id, const Bytes& payload) { return cat({Bytes{id}, uleb(payload.size()), payload}); }
 
 Bytes module(std::initializer_list<Bytes> sections) {
   Bytes out{0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
@@ -115,185 +101,6 @@ Outcome load(const Bytes& bytes, const VmConfig& config = {}) {
 #define EXPECT_INVALID(bytes, s) EXPECT_REJECTS(bytes, ErrorKind::Invalid, s)
 
 // ---------------------------------------------------------------------------------------------
-// ByteReader
-
-TEST(ByteReader, UnsignedLeb) {
-  uint32_t v = 0;
-  {
-    Bytes b{0xE5, 0x8E, 0x26};
-    ByteReader r(b);
-    ASSERT_TRUE(r.read_u32(v));
-    EXPECT_EQ(v, 624485u);
-    EXPECT_TRUE(r.at_end());
-  }
-  {
-    Bytes b{0xFF, 0xFF, 0xFF, 0xFF, 0x0F};  // u32 max in 5 bytes
-    ByteReader r(b);
-    ASSERT_TRUE(r.read_u32(v));
-    EXPECT_EQ(v, 0xFFFFFFFFu);
-  }
-  {
-    Bytes b{0x80, 0x80, 0x80, 0x80, 0x00};  // 0, padded to the maximum length: allowed
-    ByteReader r(b);
-    ASSERT_TRUE(r.read_u32(v));
-    EXPECT_EQ(v, 0u);
-  }
-  {
-    Bytes b{0x80, 0x80, 0x80, 0x80, 0x80, 0x00};
-    ByteReader r(b);
-    EXPECT_FALSE(r.read_u32(v));
-    EXPECT_STREQ(r.error_message(), kErrLebTooLong);
-    EXPECT_EQ(r.error_offset(), 0u);
-  }
-  {
-    Bytes b{0xFF, 0xFF, 0xFF, 0xFF, 0x1F};  // bit 32 set
-    ByteReader r(b);
-    EXPECT_FALSE(r.read_u32(v));
-    EXPECT_STREQ(r.error_message(), kErrLebTooLarge);
-  }
-  {
-    Bytes b{0x80, 0x80};
-    ByteReader r(b);
-    EXPECT_FALSE(r.read_u32(v));
-    EXPECT_STREQ(r.error_message(), kErrUnexpectedEnd);
-  }
-  uint64_t w = 0;
-  {
-    Bytes b{0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01};
-    ByteReader r(b);
-    ASSERT_TRUE(r.read_u64(w));
-    EXPECT_EQ(w, ~uint64_t{0});
-  }
-  {
-    Bytes b{0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02};
-    ByteReader r(b);
-    EXPECT_FALSE(r.read_u64(w));
-    EXPECT_STREQ(r.error_message(), kErrLebTooLarge);
-  }
-}
-
-TEST(ByteReader, SignedLeb) {
-  int32_t v = 0;
-  auto s32 = [&](Bytes b, bool ok, int32_t expect = 0, const char* err = nullptr) {
-    ByteReader r(b);
-    EXPECT_EQ(r.read_s32(v), ok);
-    if (ok) {
-      EXPECT_EQ(v, expect);
-    } else {
-      EXPECT_STREQ(r.error_message(), err);
-    }
-  };
-  s32({0x7F}, true, -1);
-  s32({0x3F}, true, 63);
-  s32({0x40}, true, -64);
-  s32({0xC0, 0xBB, 0x78}, true, -123456);
-  s32({0xFF, 0xFF, 0xFF, 0xFF, 0x07}, true, INT32_MAX);
-  s32({0x80, 0x80, 0x80, 0x80, 0x78}, true, INT32_MIN);
-  s32({0xFF, 0xFF, 0xFF, 0xFF, 0x7F}, true, -1);  // -1 padded to 5 bytes
-  s32({0x80, 0x80, 0x80, 0x80, 0x00}, true, 0);
-  s32({0xFF, 0xFF, 0xFF, 0xFF, 0x0F}, false, 0, kErrLebTooLarge);  // sign bit 0, bit 35 set
-  s32({0x80, 0x80, 0x80, 0x80, 0x70}, false, 0, kErrLebTooLarge);  // sign bit 0, upper bits 1
-  s32({0xFF, 0xFF, 0xFF, 0xFF, 0x4F}, false, 0, kErrLebTooLarge);
-  s32({0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F}, false, 0, kErrLebTooLong);
-  s32({0xFF}, false, 0, kErrUnexpectedEnd);
-
-  int64_t w = 0;
-  auto s64 = [&](Bytes b, bool ok, int64_t expect = 0, const char* err = nullptr) {
-    ByteReader r(b);
-    EXPECT_EQ(r.read_s64(w), ok);
-    if (ok) {
-      EXPECT_EQ(w, expect);
-    } else {
-      EXPECT_STREQ(r.error_message(), err);
-    }
-  };
-  s64({0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00}, true, INT64_MAX);
-  s64({0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7F}, true, INT64_MIN);
-  s64({0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F}, true, -1);
-  s64({0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01}, false, 0, kErrLebTooLarge);
-  s64({0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7E}, false, 0, kErrLebTooLarge);
-  s64({0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00}, false, 0, kErrLebTooLong);
-
-  auto s33 = [&](Bytes b, bool ok, int64_t expect = 0) {
-    ByteReader r(b);
-    EXPECT_EQ(r.read_s33(w), ok);
-    if (ok) {
-      EXPECT_EQ(w, expect);
-    }
-  };
-  s33({0x40}, true, -64);
-  s33({0xFF, 0xFF, 0xFF, 0xFF, 0x0F}, true, 0xFFFFFFFFll);  // largest type index
-  s33({0x80, 0x80, 0x80, 0x80, 0x70}, true, -(1ll << 32));
-  s33({0x80, 0x80, 0x80, 0x80, 0x20}, false);  // bits above 33 disagree with the sign
-}
-
-TEST(ByteReader, AbsoluteOffsetsAndStickyError) {
-  Bytes b{0xAA, 0xBB, 0x05, 0x80};
-  ByteReader r(b, 2, 4);
-  uint8_t x = 0;
-  ASSERT_TRUE(r.read_u8(x));
-  EXPECT_EQ(x, 0x05);
-  EXPECT_EQ(r.pos(), 3u);
-  uint32_t v = 0;
-  EXPECT_FALSE(r.read_u32(v));
-  EXPECT_STREQ(r.error_message(), kErrUnexpectedEnd);
-  EXPECT_EQ(r.error_offset(), 4u);
-  EXPECT_FALSE(r.read_u8(x));  // later reads fail, first error kept
-  EXPECT_FALSE(r.fail("other"));
-  EXPECT_STREQ(r.error_message(), kErrUnexpectedEnd);
-}
-
-TEST(ByteReader, FixedWidth) {
-  Bytes b{0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF0, 0x3F, 0x01};
-  ByteReader r(b);
-  uint32_t f = 0;
-  uint64_t d = 0;
-  ASSERT_TRUE(r.read_f32_bits(f));
-  EXPECT_EQ(f, 0x3F800000u);
-  ASSERT_TRUE(r.read_f64_bits(d));
-  EXPECT_EQ(d, 0x3FF0000000000000u);
-  EXPECT_FALSE(r.read_f32_bits(f));
-  EXPECT_STREQ(r.error_message(), kErrUnexpectedEnd);
-}
-
-TEST(ByteReader, Utf8) {
-  auto valid = [](Bytes b) { return is_valid_utf8(b); };
-  EXPECT_TRUE(valid({}));
-  EXPECT_TRUE(valid({'a', 'b'}));
-  EXPECT_TRUE(valid({0xC2, 0x80}));
-  EXPECT_TRUE(valid({0xE0, 0xA0, 0x80}));
-  EXPECT_TRUE(valid({0xED, 0x9F, 0xBF}));         // U+D7FF
-  EXPECT_TRUE(valid({0xEE, 0x80, 0x80}));         // U+E000
-  EXPECT_TRUE(valid({0xF0, 0x90, 0x80, 0x80}));   // U+10000
-  EXPECT_TRUE(valid({0xF4, 0x8F, 0xBF, 0xBF}));   // U+10FFFF
-  EXPECT_FALSE(valid({0x80}));                    // stray continuation
-  EXPECT_FALSE(valid({0xC0, 0x80}));              // overlong
-  EXPECT_FALSE(valid({0xC1, 0xBF}));              // overlong
-  EXPECT_FALSE(valid({0xE0, 0x9F, 0xBF}));        // overlong
-  EXPECT_FALSE(valid({0xED, 0xA0, 0x80}));        // surrogate U+D800
-  EXPECT_FALSE(valid({0xF0, 0x8F, 0xBF, 0xBF}));  // overlong
-  EXPECT_FALSE(valid({0xF4, 0x90, 0x80, 0x80}));  // U+110000
-  EXPECT_FALSE(valid({0xF5, 0x80, 0x80, 0x80}));
-  EXPECT_FALSE(valid({0xE2, 0x82}));        // truncated
-  EXPECT_FALSE(valid({0xE2, 0x28, 0xA1}));  // bad continuation
-  EXPECT_FALSE(valid({0xFF}));
-
-  Bytes name = str("h\xC3\xA9");
-  ByteReader r(name);
-  std::string_view out;
-  ASSERT_TRUE(r.read_name(out));
-  EXPECT_EQ(out, "h\xC3\xA9");
-  Bytes bad{0x02, 0xC0, 0x80};
-  ByteReader r2(bad);
-  EXPECT_FALSE(r2.read_name(out));
-  EXPECT_STREQ(r2.error_message(), kErrMalformedUtf8);
-  Bytes longer{0x05, 'a'};
-  ByteReader r3(longer);
-  EXPECT_FALSE(r3.read_name(out));
-  EXPECT_STREQ(r3.error_message(), kErrLengthOutOfBounds);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Well-formed, valid modules
 
 TEST(Decoder, EmptyModule) {
@@ -306,7 +113,7 @@ TEST(Decoder, EmptyModule) {
 TEST(Decoder, FunctionBodyRangesAndLocals) {
   // type [i32]->[i32]; one function with locals (2 x i64, 1 x f32); body: local.get 0, end.
   Bytes body = {0x02, 0x02, 0x7E, 0x01, 0x7D, 0x20, 0x00, 0x0B};
-  Bytes code = cat({Bytes{0x01}, leb_u32(body.size()), body});
+  Bytes code = cat({Bytes{0x01}, uleb(body.size()), body});
   Bytes bytes = module({kTypeI32, kOneFunc, section(10, code)});
   auto m = decode_module(bytes, {});
   ASSERT_TRUE(m) << m.error().to_string();
@@ -323,9 +130,9 @@ TEST(Decoder, FunctionBodyRangesAndLocals) {
 }
 
 TEST(Decoder, ImportsOfEveryKind) {
-  Bytes imports = cat({Bytes{0x04}, str("env"), str("f"), Bytes{0x00, 0x00}, str("env"), str("t"),
-                       Bytes{0x01, 0x70, 0x01, 0x01, 0x02}, str("env"), str("m"), Bytes{0x02, 0x00, 0x01}, str("env"),
-                       str("g"), Bytes{0x03, 0x7E, 0x01}});
+  Bytes imports = cat({Bytes{0x04}, name_bytes("env"), name_bytes("f"), Bytes{0x00, 0x00}, name_bytes("env"),
+      name_bytes("t"), Bytes{0x01, 0x70, 0x01, 0x01, 0x02}, name_bytes("env"), name_bytes("m"), Bytes{0x02, 0x00, 0x01},
+      name_bytes("env"), name_bytes("g"), Bytes{0x03, 0x7E, 0x01}});
   auto m = decode_module(module({kTypeVoid, section(2, imports)}), {});
   ASSERT_TRUE(m) << m.error().to_string();
   ASSERT_EQ(m->imports.size(), 4u);
@@ -343,11 +150,11 @@ TEST(Decoder, ImportsOfEveryKind) {
 }
 
 TEST(Decoder, GlobalsExportsStartAndConstExprs) {
-  Bytes globals = cat({Bytes{0x04}, Bytes{0x7F, 0x00, 0x41, 0x7F, 0x0B},       // i32 -1
-                       Bytes{0x7E, 0x01, 0x42, 0x80, 0x01, 0x0B},              // mut i64 128
-                       Bytes{0x7D, 0x00, 0x43, 0x00, 0x00, 0x80, 0x3F, 0x0B},  // f32 1.0
-                       Bytes{0x7C, 0x00, 0x44, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x0B}});
-  Bytes exports = cat({Bytes{0x02}, str("main"), Bytes{0x00, 0x00}, str("g"), Bytes{0x03, 0x01}});
+  Bytes globals = cat({Bytes{0x04}, Bytes{0x7F, 0x00, 0x41, 0x7F, 0x0B},  // i32 -1
+      Bytes{0x7E, 0x01, 0x42, 0x80, 0x01, 0x0B},                          // mut i64 128
+      Bytes{0x7D, 0x00, 0x43, 0x00, 0x00, 0x80, 0x3F, 0x0B},              // f32 1.0
+      Bytes{0x7C, 0x00, 0x44, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x0B}});
+  Bytes exports = cat({Bytes{0x02}, name_bytes("main"), Bytes{0x00, 0x00}, name_bytes("g"), Bytes{0x03, 0x01}});
   Bytes bytes = module({kTypeVoid, kOneFunc, section(6, globals), section(7, exports), section(8, {0x00}), kOneBody});
   auto m = decode_module(bytes, {});
   ASSERT_TRUE(m) << m.error().to_string();
@@ -369,15 +176,15 @@ TEST(Decoder, ElementSegmentsAllEightForms) {
   const Bytes rf1 = {0xD2, 0x01, 0x0B};
   const Bytes rnull = {0xD0, 0x70, 0x0B};
   Bytes elems = cat({Bytes{0x08}, cat({Bytes{0x00}, off, Bytes{0x01, 0x00}}), Bytes{0x01, 0x00, 0x01, 0x01},
-                     cat({Bytes{0x02, 0x00}, off, Bytes{0x00, 0x01, 0x02}}), Bytes{0x03, 0x00, 0x01, 0x02},
-                     cat({Bytes{0x04}, off, Bytes{0x02}, rf1, rnull}), cat({Bytes{0x05, 0x70, 0x01}, rnull}),
-                     cat({Bytes{0x06, 0x00}, off, Bytes{0x70, 0x01}, rf1}), cat({Bytes{0x07, 0x70, 0x01}, rf1})});
+      cat({Bytes{0x02, 0x00}, off, Bytes{0x00, 0x01, 0x02}}), Bytes{0x03, 0x00, 0x01, 0x02},
+      cat({Bytes{0x04}, off, Bytes{0x02}, rf1, rnull}), cat({Bytes{0x05, 0x70, 0x01}, rnull}),
+      cat({Bytes{0x06, 0x00}, off, Bytes{0x70, 0x01}, rf1}), cat({Bytes{0x07, 0x70, 0x01}, rf1})});
   auto m = decode_module(module({kTypeVoid, funcs, kTable1, section(9, elems), code}), {});
   ASSERT_TRUE(m) << m.error().to_string();
   ASSERT_EQ(m->elems.size(), 8u);
-  const SegmentMode modes[8] = {SegmentMode::Active,      SegmentMode::Passive,    SegmentMode::Active,
-                                SegmentMode::Declarative, SegmentMode::Active,     SegmentMode::Passive,
-                                SegmentMode::Active,      SegmentMode::Declarative};
+  const SegmentMode modes[8] = {SegmentMode::Active, SegmentMode::Passive, SegmentMode::Active,
+      SegmentMode::Declarative, SegmentMode::Active, SegmentMode::Passive, SegmentMode::Active,
+      SegmentMode::Declarative};
   for (int i = 0; i < 8; ++i) EXPECT_EQ(m->elems[i].mode, modes[i]) << i;
   EXPECT_EQ(m->elems[4].funcs, (std::vector<uint32_t>{1, kNullFuncIndex}));
   EXPECT_EQ(m->elems[5].funcs, (std::vector<uint32_t>{kNullFuncIndex}));
@@ -387,7 +194,7 @@ TEST(Decoder, ElementSegmentsAllEightForms) {
 
 TEST(Decoder, DataSegmentsAndDataCount) {
   Bytes data = cat({Bytes{0x03}, Bytes{0x00, 0x41, 0x08, 0x0B, 0x02, 'h', 'i'}, Bytes{0x01, 0x01, 'x'},
-                    Bytes{0x02, 0x00, 0x41, 0x00, 0x0B, 0x00}});
+      Bytes{0x02, 0x00, 0x41, 0x00, 0x0B, 0x00}});
   Bytes bytes = module({kMemory1, section(12, {0x03}), section(11, data)});
   auto m = decode_module(bytes, {});
   ASSERT_TRUE(m) << m.error().to_string();
@@ -403,9 +210,9 @@ TEST(Decoder, DataSegmentsAndDataCount) {
 }
 
 TEST(Decoder, CustomSectionsAnywhere) {
-  Bytes custom = cat({str("name"), Bytes{1, 2, 3}});
-  Bytes bytes = module(
-      {section(0, custom), kTypeVoid, section(0, cat({str(""), Bytes{}})), kOneFunc, kOneBody, section(0, custom)});
+  Bytes custom = cat({name_bytes("name"), Bytes{1, 2, 3}});
+  Bytes bytes = module({section(0, custom), kTypeVoid, section(0, cat({name_bytes(""), Bytes{}})), kOneFunc, kOneBody,
+      section(0, custom)});
   auto m = decode_module(bytes, {});
   ASSERT_TRUE(m) << m.error().to_string();
   ASSERT_EQ(m->customs.size(), 3u);
@@ -442,8 +249,8 @@ TEST(Malformed, SectionOrder) {
   EXPECT_MALFORMED(module({kMemory1, section(11, {0x00}), section(12, {0x00})}), "unexpected content");
   // data count goes after element and before code
   EXPECT_LOADS(module({kTypeVoid, kOneFunc, section(9, {0x00}), section(12, {0x00}), kOneBody}));
-  EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(12, {0x00}), section(9, {0x00}), kOneBody}),
-                   "unexpected content");
+  EXPECT_MALFORMED(
+      module({kTypeVoid, kOneFunc, section(12, {0x00}), section(9, {0x00}), kOneBody}), "unexpected content");
 }
 
 TEST(Malformed, InconsistentCounts) {
@@ -452,7 +259,7 @@ TEST(Malformed, InconsistentCounts) {
   EXPECT_MALFORMED(module({kTypeVoid, section(3, {0x02, 0x00, 0x00}), kOneBody}), "inconsistent lengths");
   EXPECT_MALFORMED(module({kMemory1, section(12, {0x01})}), "data count and data section have inconsistent lengths");
   EXPECT_MALFORMED(module({kMemory1, section(12, {0x02}), section(11, {0x01, 0x01, 0x00})}),
-                   "data count and data section have inconsistent lengths");
+      "data count and data section have inconsistent lengths");
   EXPECT_LOADS(module({kMemory1, section(12, {0x00})}));
 }
 
@@ -463,36 +270,38 @@ TEST(Malformed, Types) {
   EXPECT_MALFORMED(module({section(6, {0x01, 0x7F, 0x02, 0x41, 0x00, 0x0B})}), "malformed mutability");
   EXPECT_MALFORMED(module({section(5, {0x01, 0x02, 0x00})}), "malformed limits flags");
   EXPECT_MALFORMED(module({section(4, {0x01, 0x6F, 0x00, 0x00})}), "malformed reference type");
-  EXPECT_MALFORMED(module({section(2, cat({Bytes{0x01}, str("a"), str("b"), Bytes{0x04, 0x00}}))}),
-                   "malformed import kind");
-  EXPECT_MALFORMED(module({section(7, cat({Bytes{0x01}, str("a"), Bytes{0x04, 0x00}}))}), "malformed export kind");
+  EXPECT_MALFORMED(module({section(2, cat({Bytes{0x01}, name_bytes("a"), name_bytes("b"), Bytes{0x04, 0x00}}))}),
+      "malformed import kind");
+  EXPECT_MALFORMED(
+      module({section(7, cat({Bytes{0x01}, name_bytes("a"), Bytes{0x04, 0x00}}))}), "malformed export kind");
 }
 
 TEST(Malformed, Utf8Names) {
   EXPECT_MALFORMED(module({section(0, {0x02, 0xC0, 0x80})}), "malformed UTF-8 encoding");
-  EXPECT_MALFORMED(module({kTypeVoid, section(2, cat({Bytes{0x01, 0x01, 0xFF}, str("f"), Bytes{0x00, 0x00}}))}),
-                   "malformed UTF-8 encoding");
+  EXPECT_MALFORMED(module({kTypeVoid, section(2, cat({Bytes{0x01, 0x01, 0xFF}, name_bytes("f"), Bytes{0x00, 0x00}}))}),
+      "malformed UTF-8 encoding");
   EXPECT_MALFORMED(
-      module({kTypeVoid, section(2, cat({Bytes{0x01}, str("m"), Bytes{0x03, 0xED, 0xA0, 0x80}, Bytes{0x00, 0x00}}))}),
+      module({kTypeVoid,
+          section(2, cat({Bytes{0x01}, name_bytes("m"), Bytes{0x03, 0xED, 0xA0, 0x80}, Bytes{0x00, 0x00}}))}),
       "malformed UTF-8 encoding");
   EXPECT_MALFORMED(module({section(7, cat({Bytes{0x01, 0x01, 0x80}, Bytes{0x00, 0x00}}))}), "malformed UTF-8 encoding");
 }
 
 TEST(Malformed, Leb) {
-  EXPECT_MALFORMED(module({section(5, {0x01, 0x00, 0x82, 0x80, 0x80, 0x80, 0x80, 0x00})}),
-                   "integer representation too long");
+  EXPECT_MALFORMED(
+      module({section(5, {0x01, 0x00, 0x82, 0x80, 0x80, 0x80, 0x80, 0x00})}), "integer representation too long");
   EXPECT_MALFORMED(module({section(5, {0x01, 0x00, 0x82, 0x80, 0x80, 0x80, 0x70})}), "integer too large");
-  EXPECT_MALFORMED(module({section(6, {0x01, 0x7F, 0x00, 0x41, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x0B})}),
-                   "integer too large");
+  EXPECT_MALFORMED(
+      module({section(6, {0x01, 0x7F, 0x00, 0x41, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x0B})}), "integer too large");
 }
 
 TEST(Malformed, Segments) {
-  EXPECT_MALFORMED(module({kTable1, section(9, {0x01, 0x08, 0x41, 0x00, 0x0B, 0x00})}),
-                   "malformed elements segment kind");
+  EXPECT_MALFORMED(
+      module({kTable1, section(9, {0x01, 0x08, 0x41, 0x00, 0x0B, 0x00})}), "malformed elements segment kind");
   EXPECT_MALFORMED(module({kTable1, section(9, {0x01, 0x01, 0x01, 0x00})}), "malformed element kind");
   EXPECT_MALFORMED(module({kTable1, section(9, {0x01, 0x05, 0x6F, 0x00})}), "malformed reference type");
-  EXPECT_MALFORMED(module({kTable1, section(9, {0x01, 0x05, 0x70, 0x01, 0xD0, 0x6F, 0x0B})}),
-                   "malformed reference type");
+  EXPECT_MALFORMED(
+      module({kTable1, section(9, {0x01, 0x05, 0x70, 0x01, 0xD0, 0x6F, 0x0B})}), "malformed reference type");
   EXPECT_MALFORMED(module({kMemory1, section(11, {0x01, 0x03, 0x00})}), "malformed data segment kind");
   EXPECT_MALFORMED(module({kMemory1, section(11, {0x01, 0x01, 0x05, 'a'})}), "unexpected end");
 }
@@ -514,11 +323,11 @@ TEST(Malformed, FunctionBodies) {
   EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(10, {0x01, 0x02, 0x00, 0x01})}), "END opcode expected");
   EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(10, {0x01, 0x01, 0x00})}), "unexpected end");
   // bad local type
-  EXPECT_MALFORMED(module({kTypeVoid, kOneFunc, section(10, {0x01, 0x04, 0x01, 0x01, 0x40, 0x0B})}),
-                   "malformed value type");
+  EXPECT_MALFORMED(
+      module({kTypeVoid, kOneFunc, section(10, {0x01, 0x04, 0x01, 0x01, 0x40, 0x0B})}), "malformed value type");
   // local counts summing past 2^32 - 1
-  Bytes body = cat({Bytes{0x02}, leb_u32(0xFFFFFFFF), Bytes{0x7F}, leb_u32(1), Bytes{0x7F, 0x0B}});
-  Outcome o = load(module({kTypeVoid, kOneFunc, section(10, cat({Bytes{0x01}, leb_u32(body.size()), body}))}));
+  Bytes body = cat({Bytes{0x02}, uleb(0xFFFFFFFF), Bytes{0x7F}, uleb(1), Bytes{0x7F, 0x0B}});
+  Outcome o = load(module({kTypeVoid, kOneFunc, section(10, cat({Bytes{0x01}, uleb(body.size()), body}))}));
   ASSERT_FALSE(o.ok);
   EXPECT_EQ(o.kind, ErrorKind::Malformed);
   EXPECT_EQ(o.message, "too many locals");
@@ -528,7 +337,7 @@ TEST(Malformed, FunctionBodies) {
 
 TEST(Malformed, HugeCountsFailFast) {
   // Counts of 2^32-1 with almost nothing behind them must fail without allocating or looping.
-  const Bytes huge = leb_u32(0xFFFFFFFF);
+  const Bytes huge = uleb(0xFFFFFFFF);
   VmConfig unlimited;
   unlimited.max_types = unlimited.max_imports = unlimited.max_exports = UINT32_MAX;
   unlimited.max_functions = unlimited.max_globals = UINT32_MAX;
@@ -578,43 +387,44 @@ TEST(Invalid, ConstantExpressions) {
   EXPECT_INVALID(data_with({0xD0, 0x70, 0x0B}), "type mismatch");              // funcref
   EXPECT_INVALID(data_with({0x23, 0x00, 0x0B}), "unknown global 0");
   // a malformed section after the deferred invalid expression still makes the module malformed
-  EXPECT_MALFORMED(module({kMemory1, section(11, {0x01, 0x00, 0x01, 0x0B, 0x00}), section(13, {})}),
-                   "malformed section id");
+  EXPECT_MALFORMED(
+      module({kMemory1, section(11, {0x01, 0x00, 0x01, 0x0B, 0x00}), section(13, {})}), "malformed section id");
 }
 
 TEST(Invalid, GlobalGetRules) {
-  Bytes imports = cat({Bytes{0x02}, str("m"), str("c"), Bytes{0x03, 0x7F, 0x00},  // const i32
-                       str("m"), str("v"), Bytes{0x03, 0x7F, 0x01}});             // mut i32
+  Bytes imports = cat({Bytes{0x02}, name_bytes("m"), name_bytes("c"), Bytes{0x03, 0x7F, 0x00},  // const i32
+      name_bytes("m"), name_bytes("v"), Bytes{0x03, 0x7F, 0x01}});                              // mut i32
   auto with_global = [&](Bytes g) { return module({section(2, imports), section(6, cat({Bytes{0x01}, g}))}); };
   EXPECT_LOADS(with_global({0x7F, 0x00, 0x23, 0x00, 0x0B}));
   EXPECT_INVALID(with_global({0x7F, 0x00, 0x23, 0x01, 0x0B}), "constant expression required");
   EXPECT_INVALID(with_global({0x7E, 0x00, 0x23, 0x00, 0x0B}), "type mismatch");
   EXPECT_INVALID(with_global({0x7F, 0x00, 0x23, 0x02, 0x0B}), "unknown global 2");  // itself
   // global initialisers may not read defined globals
-  EXPECT_INVALID(module({section(6, {0x02, 0x7F, 0x00, 0x41, 0x00, 0x0B, 0x7F, 0x00, 0x23, 0x00, 0x0B})}),
-                 "unknown global 0");
+  EXPECT_INVALID(
+      module({section(6, {0x02, 0x7F, 0x00, 0x41, 0x00, 0x0B, 0x7F, 0x00, 0x23, 0x00, 0x0B})}), "unknown global 0");
   // segment offsets may read any immutable global
   EXPECT_LOADS(module(
       {kMemory1, section(6, {0x01, 0x7F, 0x00, 0x41, 0x00, 0x0B}), section(11, {0x01, 0x00, 0x23, 0x00, 0x0B, 0x00})}));
   EXPECT_INVALID(module({section(2, imports), kMemory1, section(11, {0x01, 0x00, 0x23, 0x01, 0x0B, 0x00})}),
-                 "constant expression required");
+      "constant expression required");
 }
 
 TEST(Invalid, IndexSpaces) {
   EXPECT_INVALID(module({kTypeVoid, section(3, {0x01, 0x01}), kOneBody}), "unknown type");
-  EXPECT_INVALID(module({section(2, cat({Bytes{0x01}, str("a"), str("b"), Bytes{0x00, 0x00}}))}), "unknown type");
-  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, str("f"), Bytes{0x00, 0x00}}))}), "unknown function 0");
-  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, str("t"), Bytes{0x01, 0x00}}))}), "unknown table");
-  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, str("m"), Bytes{0x02, 0x00}}))}), "unknown memory");
-  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, str("g"), Bytes{0x03, 0x00}}))}), "unknown global");
+  EXPECT_INVALID(
+      module({section(2, cat({Bytes{0x01}, name_bytes("a"), name_bytes("b"), Bytes{0x00, 0x00}}))}), "unknown type");
+  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, name_bytes("f"), Bytes{0x00, 0x00}}))}), "unknown function 0");
+  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, name_bytes("t"), Bytes{0x01, 0x00}}))}), "unknown table");
+  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, name_bytes("m"), Bytes{0x02, 0x00}}))}), "unknown memory");
+  EXPECT_INVALID(module({section(7, cat({Bytes{0x01}, name_bytes("g"), Bytes{0x03, 0x00}}))}), "unknown global");
   EXPECT_INVALID(module({section(8, {0x00})}), "unknown function");
-  EXPECT_INVALID(module({kTypeVoid, kOneFunc, section(9, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0x00}), kOneBody}),
-                 "unknown table");
+  EXPECT_INVALID(
+      module({kTypeVoid, kOneFunc, section(9, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0x00}), kOneBody}), "unknown table");
   EXPECT_INVALID(module({kTable1, section(9, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0x05})}), "unknown function 5");
-  EXPECT_INVALID(module({kTable1, section(9, {0x01, 0x04, 0x41, 0x00, 0x0B, 0x01, 0xD2, 0x00, 0x0B})}),
-                 "unknown function 0");
-  EXPECT_INVALID(module({kTable1, section(9, {0x01, 0x04, 0x41, 0x00, 0x0B, 0x01, 0x41, 0x00, 0x0B})}),
-                 "type mismatch");
+  EXPECT_INVALID(
+      module({kTable1, section(9, {0x01, 0x04, 0x41, 0x00, 0x0B, 0x01, 0xD2, 0x00, 0x0B})}), "unknown function 0");
+  EXPECT_INVALID(
+      module({kTable1, section(9, {0x01, 0x04, 0x41, 0x00, 0x0B, 0x01, 0x41, 0x00, 0x0B})}), "type mismatch");
   EXPECT_INVALID(module({kTable1, section(9, {0x01, 0x02, 0x01, 0x41, 0x00, 0x0B, 0x00, 0x00})}), "unknown table 1");
   EXPECT_INVALID(module({kMemory1, section(11, {0x01, 0x02, 0x01, 0x41, 0x00, 0x0B, 0x00})}), "unknown memory 1");
   EXPECT_INVALID(module({section(11, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x00})}), "unknown memory 0");
@@ -626,18 +436,19 @@ TEST(Invalid, IndexSpaces) {
 TEST(Invalid, TablesAndMemories) {
   EXPECT_INVALID(module({section(4, {0x02, 0x70, 0x00, 0x00, 0x70, 0x00, 0x00})}), "multiple tables");
   EXPECT_INVALID(module({section(5, {0x02, 0x00, 0x00, 0x00, 0x00})}), "multiple memories");
-  EXPECT_INVALID(module({section(2, cat({Bytes{0x01}, str("a"), str("b"), Bytes{0x02, 0x00, 0x00}})), kMemory1}),
-                 "multiple memories");
+  EXPECT_INVALID(
+      module({section(2, cat({Bytes{0x01}, name_bytes("a"), name_bytes("b"), Bytes{0x02, 0x00, 0x00}})), kMemory1}),
+      "multiple memories");
   EXPECT_INVALID(module({section(4, {0x01, 0x70, 0x01, 0x01, 0x00})}), "size minimum must not be greater than maximum");
   EXPECT_INVALID(module({section(5, {0x01, 0x01, 0x02, 0x01})}), "size minimum must not be greater than maximum");
-  EXPECT_INVALID(module({section(5, cat({Bytes{0x01, 0x00}, leb_u32(65537)}))}),
-                 "memory size must be at most 65536 pages (4GiB)");
-  EXPECT_INVALID(module({section(5, cat({Bytes{0x01, 0x01, 0x00}, leb_u32(0xFFFFFFFF)}))}),
-                 "memory size must be at most 65536 pages");
-  EXPECT_LOADS(module({section(5, cat({Bytes{0x01, 0x01}, leb_u32(65536), leb_u32(65536)}))}));
+  EXPECT_INVALID(
+      module({section(5, cat({Bytes{0x01, 0x00}, uleb(65537)}))}), "memory size must be at most 65536 pages (4GiB)");
+  EXPECT_INVALID(module({section(5, cat({Bytes{0x01, 0x01, 0x00}, uleb(0xFFFFFFFF)}))}),
+      "memory size must be at most 65536 pages");
+  EXPECT_LOADS(module({section(5, cat({Bytes{0x01, 0x01}, uleb(65536), uleb(65536)}))}));
   // many tables: decoded, but only a bounded number kept
   const uint32_t n = 1000;
-  Bytes many = leb_u32(n);
+  Bytes many = uleb(n);
   for (uint32_t i = 0; i < n; ++i) many.insert(many.end(), {0x70, 0x00, 0x00});
   auto m = decode_module(module({section(4, many)}), {});
   ASSERT_TRUE(m);
@@ -648,13 +459,14 @@ TEST(Invalid, TablesAndMemories) {
 TEST(Invalid, ExportsAndStart) {
   EXPECT_INVALID(
       module({kTypeVoid, kOneFunc,
-              section(7, cat({Bytes{0x02}, str("a"), Bytes{0x00, 0x00}, str("a"), Bytes{0x00, 0x00}})), kOneBody}),
+          section(7, cat({Bytes{0x02}, name_bytes("a"), Bytes{0x00, 0x00}, name_bytes("a"), Bytes{0x00, 0x00}})),
+          kOneBody}),
       "duplicate export name");
-  EXPECT_LOADS(
-      module({kTypeVoid, kOneFunc,
-              section(7, cat({Bytes{0x02}, str("a"), Bytes{0x00, 0x00}, str("b"), Bytes{0x00, 0x00}})), kOneBody}));
+  EXPECT_LOADS(module({kTypeVoid, kOneFunc,
+      section(7, cat({Bytes{0x02}, name_bytes("a"), Bytes{0x00, 0x00}, name_bytes("b"), Bytes{0x00, 0x00}})),
+      kOneBody}));
   EXPECT_INVALID(module({kTypeI32, kOneFunc, section(8, {0x00}), section(10, {0x01, 0x04, 0x00, 0x20, 0x00, 0x0B})}),
-                 "start function");
+      "start function");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -670,7 +482,7 @@ TEST(Limits, EachAtItsBoundary) {
     EXPECT_NE(bad.message.find(name), std::string::npos) << bad.message;
   };
   auto types = [](uint32_t n) {
-    Bytes p = leb_u32(n);
+    Bytes p = uleb(n);
     for (uint32_t i = 0; i < n; ++i) p.insert(p.end(), {0x60, 0x00, 0x00});
     return module({section(1, p)});
   };
@@ -679,9 +491,9 @@ TEST(Limits, EachAtItsBoundary) {
   check("max_types", types(3), types(4), c);
 
   auto params = [](uint32_t n, uint32_t r) {
-    Bytes p = cat({Bytes{0x01, 0x60}, leb_u32(n)});
+    Bytes p = cat({Bytes{0x01, 0x60}, uleb(n)});
     p.insert(p.end(), n, 0x7F);
-    const Bytes rl = leb_u32(r);
+    const Bytes rl = uleb(r);
     p.insert(p.end(), rl.begin(), rl.end());
     p.insert(p.end(), r, 0x7E);
     return module({section(1, p)});
@@ -694,13 +506,13 @@ TEST(Limits, EachAtItsBoundary) {
   check("max_results", params(0, 2), params(0, 3), c);
 
   auto funcs = [](uint32_t imported, uint32_t defined) {
-    Bytes imp = leb_u32(imported);
+    Bytes imp = uleb(imported);
     for (uint32_t i = 0; i < imported; ++i) {
-      Bytes one = cat({str("m"), str("f" + std::to_string(i)), Bytes{0x00, 0x00}});
+      Bytes one = cat({name_bytes("m"), name_bytes("f" + std::to_string(i)), Bytes{0x00, 0x00}});
       imp.insert(imp.end(), one.begin(), one.end());
     }
-    Bytes fs = leb_u32(defined);
-    Bytes code = leb_u32(defined);
+    Bytes fs = uleb(defined);
+    Bytes code = uleb(defined);
     for (uint32_t i = 0; i < defined; ++i) {
       fs.push_back(0x00);
       code.insert(code.end(), {0x02, 0x00, 0x0B});
@@ -716,12 +528,12 @@ TEST(Limits, EachAtItsBoundary) {
   check("max_imports", funcs(3, 0), funcs(4, 0), c);
 
   auto globals = [](uint32_t imported, uint32_t defined) {
-    Bytes imp = leb_u32(imported);
+    Bytes imp = uleb(imported);
     for (uint32_t i = 0; i < imported; ++i) {
-      Bytes one = cat({str("m"), str("g" + std::to_string(i)), Bytes{0x03, 0x7F, 0x00}});
+      Bytes one = cat({name_bytes("m"), name_bytes("g" + std::to_string(i)), Bytes{0x03, 0x7F, 0x00}});
       imp.insert(imp.end(), one.begin(), one.end());
     }
-    Bytes gs = leb_u32(defined);
+    Bytes gs = uleb(defined);
     for (uint32_t i = 0; i < defined; ++i) gs.insert(gs.end(), {0x7F, 0x00, 0x41, 0x00, 0x0B});
     return module({section(2, imp), section(6, gs)});
   };
@@ -731,9 +543,9 @@ TEST(Limits, EachAtItsBoundary) {
   check("max_globals", globals(3, 0), globals(4, 0), c);
 
   auto exports = [](uint32_t n) {
-    Bytes p = leb_u32(n);
+    Bytes p = uleb(n);
     for (uint32_t i = 0; i < n; ++i) {
-      Bytes one = cat({str("e" + std::to_string(i)), Bytes{0x02, 0x00}});
+      Bytes one = cat({name_bytes("e" + std::to_string(i)), Bytes{0x02, 0x00}});
       p.insert(p.end(), one.begin(), one.end());
     }
     return module({kMemory1, section(7, p)});
@@ -743,7 +555,7 @@ TEST(Limits, EachAtItsBoundary) {
   check("max_exports", exports(2), exports(3), c);
 
   auto datas = [](uint32_t n) {
-    Bytes p = leb_u32(n);
+    Bytes p = uleb(n);
     for (uint32_t i = 0; i < n; ++i) p.insert(p.end(), {0x01, 0x00});
     return module({section(11, p)});
   };
@@ -752,10 +564,10 @@ TEST(Limits, EachAtItsBoundary) {
   check("max_data_segments", datas(2), datas(3), c);
 
   auto elems = [](uint32_t n, uint32_t len) {
-    Bytes p = leb_u32(n);
+    Bytes p = uleb(n);
     for (uint32_t i = 0; i < n; ++i) {
       p.insert(p.end(), {0x05, 0x70});
-      Bytes l = leb_u32(len);
+      Bytes l = uleb(len);
       p.insert(p.end(), l.begin(), l.end());
       for (uint32_t k = 0; k < len; ++k) p.insert(p.end(), {0xD0, 0x70, 0x0B});
     }
@@ -768,12 +580,12 @@ TEST(Limits, EachAtItsBoundary) {
   c.max_table_size = 3;
   check("max_table_size", elems(1, 3), elems(1, 4), c);
   check("max_table_size", module({section(4, {0x01, 0x70, 0x00, 0x03})}),
-        module({section(4, {0x01, 0x70, 0x00, 0x04})}), c);
+      module({section(4, {0x01, 0x70, 0x00, 0x04})}), c);
 
   auto customs = [](uint32_t n) {
     Bytes m = module({});
     for (uint32_t i = 0; i < n; ++i) {
-      Bytes s = section(0, str("c"));
+      Bytes s = section(0, name_bytes("c"));
       m.insert(m.end(), s.begin(), s.end());
     }
     return m;
@@ -787,8 +599,8 @@ TEST(Limits, EachAtItsBoundary) {
   check("max_memory_pages", module({section(5, {0x01, 0x00, 0x10})}), module({section(5, {0x01, 0x00, 0x11})}), c);
 
   auto locals = [](uint32_t n) {
-    Bytes body = cat({Bytes{0x01}, leb_u32(n), Bytes{0x7F, 0x0B}});
-    return module({kTypeI32, kOneFunc, section(10, cat({Bytes{0x01}, leb_u32(body.size()), body}))});
+    Bytes body = cat({Bytes{0x01}, uleb(n), Bytes{0x7F, 0x0B}});
+    return module({kTypeI32, kOneFunc, section(10, cat({Bytes{0x01}, uleb(body.size()), body}))});
   };
   c = {};
   c.max_locals_per_function = 10;  // one parameter + nine locals
@@ -798,7 +610,7 @@ TEST(Limits, EachAtItsBoundary) {
     Bytes body{0x00};
     body.insert(body.end(), size - 2, 0x01);
     body.push_back(0x0B);
-    return module({kTypeVoid, kOneFunc, section(10, cat({Bytes{0x01}, leb_u32(body.size()), body}))});
+    return module({kTypeVoid, kOneFunc, section(10, cat({Bytes{0x01}, uleb(body.size()), body}))});
   };
   c = {};
   c.max_function_size = 100;
@@ -807,12 +619,12 @@ TEST(Limits, EachAtItsBoundary) {
   c = {};
   Bytes m = types(1);
   c.max_module_size = m.size();
-  check("max_module_size", m, cat({m, section(0, str("x"))}), c);
+  check("max_module_size", m, cat({m, section(0, name_bytes("x"))}), c);
 }
 
 TEST(Limits, DefaultsAcceptBoundaryOfSpec) {
   // 65536 pages is both the spec maximum and the default configuration's limit.
-  EXPECT_LOADS(module({section(5, cat({Bytes{0x01, 0x00}, leb_u32(65536)}))}));
+  EXPECT_LOADS(module({section(5, cat({Bytes{0x01, 0x00}, uleb(65536)}))}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -833,8 +645,8 @@ TEST(ToString, TypesErrorsAndTraps) {
   EXPECT_STREQ(to_string(ErrorKind::Invalid), "invalid module");
   Error e{ErrorKind::Invalid, "type mismatch: expected i32, got i64", "code", 0x1a4, 3};
   EXPECT_EQ(e.to_string(),
-            "invalid module: type mismatch: expected i32, got i64 (section code, function 3, "
-            "offset 0x1a4)");
+      "invalid module: type mismatch: expected i32, got i64 (section code, function 3, "
+      "offset 0x1a4)");
   Error bare{ErrorKind::Malformed, "x", "", std::nullopt, std::nullopt};
   EXPECT_EQ(bare.to_string(), "malformed module: x");
   EXPECT_STREQ(trap_message(TrapCode::IntegerDivideByZero), "integer divide by zero");
@@ -979,8 +791,8 @@ TEST(SpecSuite, InvalidModulesAreNeverMalformed) {
 TEST(SpecSuite, ModuleLevelInvalidCasesAreRejected) {
   auto commands = spec_binary_commands();
   if (commands.empty()) GTEST_SKIP() << "no spec tests in " << spec_dir();
-  const std::set<std::string> module_level_files = {"data.json",   "elem.json",  "exports.json", "imports.json",
-                                                    "memory.json", "table.json", "start.json",   "func_ptrs.json"};
+  const std::set<std::string> module_level_files = {"data.json", "elem.json", "exports.json", "imports.json",
+      "memory.json", "table.json", "start.json", "func_ptrs.json"};
   const std::set<std::string> body_texts = {"unknown memory", "unknown table", "unknown type", "type mismatch"};
   for (const auto& c : commands) {
     if (c.type != "assert_invalid" || module_level_files.count(c.file) == 0) continue;
@@ -1012,7 +824,7 @@ TEST(SpecSuite, TruncatedAndMutatedModulesNeverCrash) {
     if (bytes.size() > 128) continue;
     for (size_t i = 8; i < bytes.size(); ++i) {
       for (uint8_t v :
-           {uint8_t{0x00}, uint8_t{0x7F}, uint8_t{0x80}, uint8_t{0xFF}, static_cast<uint8_t>(bytes[i] ^ 0x01)}) {
+          {uint8_t{0x00}, uint8_t{0x7F}, uint8_t{0x80}, uint8_t{0xFF}, static_cast<uint8_t>(bytes[i] ^ 0x01)}) {
         Bytes mutated = bytes;
         mutated[i] = v;
         auto m = decode_module(mutated, {});

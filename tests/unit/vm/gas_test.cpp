@@ -66,27 +66,12 @@ Bytes counting_loop_module() {
   uint32_t g = b.global(I32, true, i32c(0));
   b.export_global("counter", g);
   b.func({I32}, {})
-      .code({i32c(0),
-             op::global_set,
-             0,  // prologue
-             op::loop,
-             bt::void_,  // loop header
-             op::global_get,
-             0,
-             i32c(1),
-             op::i32_add,
-             op::global_set,
-             0,
-             op::local_get,
-             0,
-             i32c(1),
-             op::i32_sub,
-             op::local_tee,
-             0,
-             op::br_if,
-             0,
-             op::end,
-             op::end})
+      .code({i32c(0), op::global_set,
+          0,  // prologue
+          op::loop,
+          bt::void_,  // loop header
+          op::global_get, 0, i32c(1), op::i32_add, op::global_set, 0, op::local_get, 0, i32c(1), op::i32_sub,
+          op::local_tee, 0, op::br_if, 0, op::end, op::end})
       .export_("count");
   return b.build();
 }
@@ -207,55 +192,16 @@ Bytes mixed_module() {
   // fib(n) -> i64, iterative.
   b.func({I32}, {I64})
       .locals({I64, I64, I64})
-      .code({i64c(0),
-             op::local_set,
-             1,
-             i64c(1),
-             op::local_set,
-             2,
-             op::block,
-             bt::void_,
-             op::loop,
-             bt::void_,
-             op::local_get,
-             0,
-             op::i32_eqz,
-             op::br_if,
-             1,
-             op::local_get,
-             1,
-             op::local_get,
-             2,
-             op::i64_add,
-             op::local_set,
-             3,
-             op::local_get,
-             2,
-             op::local_set,
-             1,
-             op::local_get,
-             3,
-             op::local_set,
-             2,
-             op::local_get,
-             0,
-             i32c(1),
-             op::i32_sub,
-             op::local_set,
-             0,
-             op::br,
-             0,
-             op::end,
-             op::end,
-             op::local_get,
-             1,
-             op::end})
+      .code({i64c(0), op::local_set, 1, i64c(1), op::local_set, 2, op::block, bt::void_, op::loop, bt::void_,
+          op::local_get, 0, op::i32_eqz, op::br_if, 1, op::local_get, 1, op::local_get, 2, op::i64_add, op::local_set,
+          3, op::local_get, 2, op::local_set, 1, op::local_get, 3, op::local_set, 2, op::local_get, 0, i32c(1),
+          op::i32_sub, op::local_set, 0, op::br, 0, op::end, op::end, op::local_get, 1, op::end})
       .export_("fib");
   b.func({I32, I32}, {I32}).code({op::local_get, 0, op::local_get, 1, op::i32_div_s, op::end}).export_("div");
   // Stores a byte pattern, sums it back through if/else.
   b.func({I32}, {I32})
       .code({i32c(0), i32c(0x11), op::local_get, 0, memory_fill(), op::local_get, 0, op::if_, bt::i32, i32c(0),
-             op::i32_load8_u, mem(0, 0), op::else_, i32c(-1), op::end, op::end})
+          op::i32_load8_u, mem(0, 0), op::else_, i32c(-1), op::end, op::end})
       .export_("fill");
   b.func({I32}, {I32}).code({op::local_get, 0, op::memory_grow, 0, op::end}).export_("grow");
   return b.build();

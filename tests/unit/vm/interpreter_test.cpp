@@ -91,9 +91,8 @@ TEST_P(InterpreterTraps, IntegerDivisionAndRemainder) {
     bool is64;
   };
   const Op ops[] = {{"i32.div_s", op::i32_div_s, false}, {"i32.div_u", op::i32_div_u, false},
-                    {"i32.rem_s", op::i32_rem_s, false}, {"i32.rem_u", op::i32_rem_u, false},
-                    {"i64.div_s", op::i64_div_s, true},  {"i64.div_u", op::i64_div_u, true},
-                    {"i64.rem_s", op::i64_rem_s, true},  {"i64.rem_u", op::i64_rem_u, true}};
+      {"i32.rem_s", op::i32_rem_s, false}, {"i32.rem_u", op::i32_rem_u, false}, {"i64.div_s", op::i64_div_s, true},
+      {"i64.div_u", op::i64_div_u, true}, {"i64.rem_s", op::i64_rem_s, true}, {"i64.rem_u", op::i64_rem_u, true}};
   for (const Op& o : ops) {
     ValType t = o.is64 ? I64 : I32;
     b.func({t, t}, {t}).code({op::local_get, 0, op::local_get, 1, o.opc, op::end}).export_(std::string(o.name) + "_rr");
@@ -177,13 +176,20 @@ struct MemOp {
 };
 
 const MemOp kMemOps[] = {
-    {"i32.load", op::i32_load, 4, false, I32},         {"i64.load", op::i64_load, 8, false, I64},
-    {"f32.load", op::f32_load, 4, false, F32},         {"f64.load", op::f64_load, 8, false, F64},
-    {"i32.load8_u", op::i32_load8_u, 1, false, I32},   {"i32.load16_s", op::i32_load16_s, 2, false, I32},
-    {"i64.load32_u", op::i64_load32_u, 4, false, I64}, {"i64.load8_s", op::i64_load8_s, 1, false, I64},
-    {"i32.store", op::i32_store, 4, true, I32},        {"i64.store", op::i64_store, 8, true, I64},
-    {"f64.store", op::f64_store, 8, true, F64},        {"i32.store8", op::i32_store8, 1, true, I32},
-    {"i64.store16", op::i64_store16, 2, true, I64},    {"i64.store32", op::i64_store32, 4, true, I64},
+    {"i32.load", op::i32_load, 4, false, I32},
+    {"i64.load", op::i64_load, 8, false, I64},
+    {"f32.load", op::f32_load, 4, false, F32},
+    {"f64.load", op::f64_load, 8, false, F64},
+    {"i32.load8_u", op::i32_load8_u, 1, false, I32},
+    {"i32.load16_s", op::i32_load16_s, 2, false, I32},
+    {"i64.load32_u", op::i64_load32_u, 4, false, I64},
+    {"i64.load8_s", op::i64_load8_s, 1, false, I64},
+    {"i32.store", op::i32_store, 4, true, I32},
+    {"i64.store", op::i64_store, 8, true, I64},
+    {"f64.store", op::f64_store, 8, true, F64},
+    {"i32.store8", op::i32_store8, 1, true, I32},
+    {"i64.store16", op::i64_store16, 2, true, I64},
+    {"i64.store32", op::i64_store32, 4, true, I64},
 };
 
 // Each access at the last in-bounds address passes; one byte further traps, for a register address
@@ -292,10 +298,9 @@ TEST_P(InterpreterMemory, GrowRespectsLimitsAndNewPagesAreUsable) {
   b.func({I32}, {I32}).code({op::local_get, 0, op::i32_load, mem(2, 0), op::end}).export_("load");
   // Grow and use the new page in the same function (the cached memory base must be reloaded).
   b.func({}, {I32})
-      .code({i32c(1),     op::memory_grow, 0,         op::drop,    op::memory_size, 0,
-             i32c(65536), op::i32_mul,     i32c(4),   op::i32_sub, i32c(0x5EED),    op::i32_store,
-             mem(2, 0),   op::memory_size, 0,         i32c(65536), op::i32_mul,     i32c(4),
-             op::i32_sub, op::i32_load,    mem(2, 0), op::end})
+      .code({i32c(1), op::memory_grow, 0, op::drop, op::memory_size, 0, i32c(65536), op::i32_mul, i32c(4), op::i32_sub,
+          i32c(0x5EED), op::i32_store, mem(2, 0), op::memory_size, 0, i32c(65536), op::i32_mul, i32c(4), op::i32_sub,
+          op::i32_load, mem(2, 0), op::end})
       .export_("grow_and_use");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -485,7 +490,7 @@ Bytes recursion_module(uint32_t extra_locals) {
   auto f = b.func({I32}, {I32});
   for (uint32_t i = 0; i < extra_locals; ++i) f.locals({I64});
   f.code({op::local_get, 0, op::i32_eqz, op::if_, bt::void_, i32c(0), op::return_, op::end, op::local_get, 0, i32c(1),
-          op::i32_sub, op::call, u(f.index()), i32c(1), op::i32_add, op::end})
+             op::i32_sub, op::call, u(f.index()), i32c(1), op::i32_add, op::end})
       .export_("depth");
   b.func({}, {}).code({op::call, 1, op::end}).export_("forever");  // calls itself (index 1)
   return b.build();
@@ -536,71 +541,17 @@ TEST_P(InterpreterLimits, ValueStackExhausted) {
 TEST_P(InterpreterCalls, RecursiveFib) {
   WasmBuilder b;
   auto fib = b.func({I32}, {I64});
-  fib.code({op::local_get,
-            0,
-            i32c(2),
-            op::i32_lt_u,
-            op::if_,
-            bt::i64,
-            op::local_get,
-            0,
-            op::i64_extend_i32_u,
-            op::else_,
-            op::local_get,
-            0,
-            i32c(1),
-            op::i32_sub,
-            op::call,
-            u(fib.index()),
-            op::local_get,
-            0,
-            i32c(2),
-            op::i32_sub,
-            op::call,
-            u(fib.index()),
-            op::i64_add,
-            op::end,
-            op::end})
+  fib.code({op::local_get, 0, i32c(2), op::i32_lt_u, op::if_, bt::i64, op::local_get, 0, op::i64_extend_i32_u,
+               op::else_, op::local_get, 0, i32c(1), op::i32_sub, op::call, u(fib.index()), op::local_get, 0, i32c(2),
+               op::i32_sub, op::call, u(fib.index()), op::i64_add, op::end, op::end})
       .export_("fib");
   // Iterative version to cross-check.
   b.func({I32}, {I64})
       .locals({I64, I64})
-      .code({i64c(1),
-             op::local_set,
-             2,
-             op::block,
-             bt::void_,
-             op::loop,
-             bt::void_,
-             op::local_get,
-             0,
-             op::i32_eqz,
-             op::br_if,
-             1,
-             op::local_get,
-             1,
-             op::local_get,
-             2,
-             op::i64_add,
-             op::local_get,
-             1,
-             op::local_set,
-             2,
-             op::local_set,
-             1,
-             op::local_get,
-             0,
-             i32c(1),
-             op::i32_sub,
-             op::local_set,
-             0,
-             op::br,
-             0,
-             op::end,
-             op::end,
-             op::local_get,
-             1,
-             op::end})
+      .code({i64c(1), op::local_set, 2, op::block, bt::void_, op::loop, bt::void_, op::local_get, 0, op::i32_eqz,
+          op::br_if, 1, op::local_get, 1, op::local_get, 2, op::i64_add, op::local_get, 1, op::local_set, 2,
+          op::local_set, 1, op::local_get, 0, i32c(1), op::i32_sub, op::local_set, 0, op::br, 0, op::end, op::end,
+          op::local_get, 1, op::end})
       .export_("fib_iter");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -697,7 +648,7 @@ TEST_P(InterpreterCalls, CallIndirectAcrossInstancesSharingATable) {
   // A: result = table[i](x) * 1000 + own memory byte 0
   a.func({I32, I32}, {I32})
       .code({op::local_get, 1, op::local_get, 0, call_indirect(ta), i32c(1000), op::i32_mul, i32c(0), op::i32_load8_u,
-             mem(0, 0), op::i32_add, op::end})
+          mem(0, 0), op::i32_add, op::end})
       .export_("call");
   ASSERT_TRUE(vm.load(a.build()));
   Instance* inst_a = vm.inst;
@@ -712,7 +663,7 @@ TEST_P(InterpreterCalls, CallIndirectAcrossInstancesSharingATable) {
   bb.elem(1, {fb.index()});
   bb.func({I32, I32}, {I32})
       .code({op::local_get, 1, op::local_get, 0, call_indirect(tb), i32c(1000), op::i32_mul, i32c(0), op::i32_load8_u,
-             mem(0, 0), op::i32_add, op::end})
+          mem(0, 0), op::i32_add, op::end})
       .export_("call");
   auto rb = instantiate(vm.store, vm.linker, bb.build());
   ASSERT_TRUE(rb) << rb.error().to_string();
@@ -743,7 +694,7 @@ TEST_P(InterpreterCalls, ImportedWasmFunctionRunsInItsOwnInstance) {
   uint32_t g = a.global(I32, true, i32c(100));
   a.func({I32}, {I32})
       .code({op::global_get, u(g), op::local_get, 0, op::i32_add, op::global_set, u(g), i32c(0), op::i32_load8_u,
-             mem(0, 0), op::global_get, u(g), op::i32_add, op::end})
+          mem(0, 0), op::global_get, u(g), op::i32_add, op::end})
       .export_("bump");
   a.export_global("g", g);
   ASSERT_TRUE(vm.load(a.build()));
@@ -757,7 +708,7 @@ TEST_P(InterpreterCalls, ImportedWasmFunctionRunsInItsOwnInstance) {
   // Live values around the call: 1000 + bump(x) + own memory byte
   b.func({I32}, {I32})
       .code({i32c(1000), op::local_get, 0, op::call, u(bump), op::i32_add, i32c(0), op::i32_load8_u, mem(0, 0),
-             op::i32_add, op::end})
+          op::i32_add, op::end})
       .export_("f");
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("f", {i32v(1)}), {i32v(1000 + 5 + 101 + 9)}));
@@ -782,7 +733,7 @@ TEST_P(InterpreterGlobals, MutableImportedExportedAndShared) {
   uint32_t derived = a.global(F64, false, Bytes{op::global_get, static_cast<uint8_t>(ic)});
   a.func({}, {I32})
       .code({op::global_get, u(counter), i32c(1), op::i32_add, op::global_set, u(counter), op::global_get, u(counter),
-             op::end})
+          op::end})
       .export_("inc");
   a.func({I64}, {I64})
       .code(
@@ -824,19 +775,18 @@ TEST_P(InterpreterHost, ArgumentsAndResults) {
   Vm vm(cfg());
   Instance* seen_caller = reinterpret_cast<Instance*>(1);
   Memory* seen_memory = nullptr;
-  Function* host =
-      vm.store.create_host_function({{I32, I64, F32, F64}, {I64, F64}},
-                                    [&](HostCall& hc, const uint64_t* args, uint64_t* results) -> std::optional<Trap> {
-                                      seen_caller = hc.caller;
-                                      seen_memory = hc.memory;
-                                      int32_t a = static_cast<int32_t>(static_cast<uint32_t>(args[0]));
-                                      int64_t b = static_cast<int64_t>(args[1]);
-                                      float c = std::bit_cast<float>(static_cast<uint32_t>(args[2]));
-                                      double d = std::bit_cast<double>(args[3]);
-                                      results[0] = static_cast<uint64_t>(a * b);
-                                      results[1] = std::bit_cast<uint64_t>(static_cast<double>(c) + d);
-                                      return std::nullopt;
-                                    });
+  Function* host = vm.store.create_host_function({{I32, I64, F32, F64}, {I64, F64}},
+      [&](HostCall& hc, const uint64_t* args, uint64_t* results) -> std::optional<Trap> {
+        seen_caller = hc.caller;
+        seen_memory = hc.memory;
+        int32_t a = static_cast<int32_t>(static_cast<uint32_t>(args[0]));
+        int64_t b = static_cast<int64_t>(args[1]);
+        float c = std::bit_cast<float>(static_cast<uint32_t>(args[2]));
+        double d = std::bit_cast<double>(args[3]);
+        results[0] = static_cast<uint64_t>(a * b);
+        results[1] = std::bit_cast<uint64_t>(static_cast<double>(c) + d);
+        return std::nullopt;
+      });
   vm.linker.define("env", "h", Extern::func(host));
   WasmBuilder b;
   uint32_t h = b.import_func("env", "h", {I32, I64, F32, F64}, {I64, F64});
@@ -845,15 +795,15 @@ TEST_P(InterpreterHost, ArgumentsAndResults) {
   b.func({I32}, {I64, F64})
       .locals({F64})
       .code({i64c(1000), op::local_get, 0, op::i64_extend_i32_s, op::i32_wrap_i64, i64c(-3), f32c(0.5f), f64c(0.25),
-             op::call, u(h), op::local_set, 1, op::i64_add, op::local_get, 1, op::end})
+          op::call, u(h), op::local_set, 1, op::i64_add, op::local_get, 1, op::end})
       .export_("f");
   ASSERT_TRUE(vm.load(b.build()));
   EXPECT_TRUE(returns(vm.call("f", {i32v(7)}), {i64v(1000 - 21), Value::f64(0.75)}));
   EXPECT_EQ(seen_caller, vm.inst);
   EXPECT_EQ(seen_memory, vm.inst->memory());
   // Called directly by the embedder: no caller instance.
-  EXPECT_TRUE(returns(call(vm.store, host, {i32v(-2), i64v(5), Value::f32(1.0f), Value::f64(1.0)}),
-                      {i64v(-10), Value::f64(2.0)}));
+  EXPECT_TRUE(returns(
+      call(vm.store, host, {i32v(-2), i64v(5), Value::f32(1.0f), Value::f64(1.0)}), {i64v(-10), Value::f64(2.0)}));
   EXPECT_EQ(seen_caller, nullptr);
 }
 
@@ -936,14 +886,14 @@ TEST_P(InterpreterHost, ReentrantCallIntoTheStore) {
   auto inner = b.func({I32}, {I32});
   inner.locals({I64, I64, I64, I64, I64, I64, I64, I64})
       .code({op::local_get, 0, op::i32_eqz, op::if_, bt::i32, i32c(0), op::else_, op::local_get, 0, op::local_get, 0,
-             i32c(1), op::i32_sub, op::call, u(inner.index()), op::i32_add, op::end, op::end})
+          i32c(1), op::i32_sub, op::call, u(inner.index()), op::i32_add, op::end, op::end})
       .export_("inner");
   b.func({}, {}).code({op::unreachable, op::end}).export_("trap");
   // outer(x): 7 live values around the host call, plus locals.
   b.func({I32}, {I32})
       .locals({I32})
       .code({i32c(10), op::local_set, 1, i32c(1), i32c(2), i32c(3), i32c(4), op::local_get, 0, op::call, u(h),
-             op::i32_add, op::i32_add, op::i32_add, op::i32_add, op::local_get, 1, op::i32_add, op::end})
+          op::i32_add, op::i32_add, op::i32_add, op::i32_add, op::local_get, 1, op::i32_add, op::end})
       .export_("outer");
   ASSERT_TRUE(vm.load(b.build()));
   inner_fn = vm.fn("inner");
@@ -1015,7 +965,7 @@ TEST_P(InterpreterRecovery, EveryTrapLeavesTheStoreUsable) {
   // Deep stack use before the check: sum(1..n) with a computed tree of values.
   auto sum = b.func({I32}, {I32});
   sum.code({op::local_get, 0, op::if_, bt::i32, op::local_get, 0, op::local_get, 0, i32c(1), op::i32_sub, op::call,
-            u(sum.index()), op::i32_add, op::else_, i32c(0), op::end, op::end})
+               u(sum.index()), op::i32_add, op::else_, i32c(0), op::end, op::end})
       .export_("sum");
   ASSERT_TRUE(vm.load(b.build()));
   for (const char* trapper : {"rec", "unreachable", "oob", "null"}) {

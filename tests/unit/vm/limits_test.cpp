@@ -146,7 +146,7 @@ TEST(Limits, FunctionSize) {
 TEST(Limits, BrTableTargets) {
   WasmBuilder b;
   b.func({I32}, {}).code({op::block, bt::void_, op::block, bt::void_, op::local_get, 0, br_table({0, 1, 0}, 1), op::end,
-                          op::end, op::end});
+      op::end, op::end});
   expect_boundary(b.build(), LIMIT(max_br_table_size), 3);
 }
 
@@ -273,7 +273,7 @@ Bytes recursion_module() {
   WasmBuilder b;
   b.func({I32}, {I32})
       .code({op::local_get, 0, op::i32_eqz, op::if_, bt::void_, i32c(0), op::return_, op::end, op::local_get, 0,
-             i32c(1), op::i32_sub, op::call, 0, i32c(1), op::i32_add, op::end})
+          i32c(1), op::i32_sub, op::call, 0, i32c(1), op::i32_add, op::end})
       .export_("rec");
   return b.build();
 }
@@ -357,8 +357,8 @@ class OneContractWorld : public HostContext {
   std::optional<Bytes> storage_get(const Address&, std::span<const uint8_t>) override { return std::nullopt; }
   void storage_set(const Address&, std::span<const uint8_t>, std::span<const uint8_t>) override {}
   bool storage_remove(const Address&, std::span<const uint8_t>) override { return false; }
-  std::optional<Bytes> storage_next(const Address&, std::span<const uint8_t>,
-                                    std::optional<std::span<const uint8_t>>) override {
+  std::optional<Bytes> storage_next(
+      const Address&, std::span<const uint8_t>, std::optional<std::span<const uint8_t>>) override {
     return std::nullopt;
   }
   void emit_event(const Address&, std::span<const uint8_t>, std::span<const uint8_t>) override {}

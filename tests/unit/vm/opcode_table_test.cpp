@@ -49,28 +49,23 @@ struct ClassRange {
   const char* klass;
 };
 constexpr ClassRange kClassesBefore[] = {
-    {0x00, 0x03, "structure"},  // unreachable nop block loop
-    {0x04, 0x04, "branch"},     // if
-    {0x05, 0x05, "structure"},  // else
-    {0x0B, 0x0B, "structure"},  // end
-    {0x0C, 0x0D, "branch"},     // br br_if
-    {0x0E, 0x0E, "br_table"},
-    {0x0F, 0x0F, "branch"},  // return
-    {0x10, 0x10, "call"},
-    {0x11, 0x11, "call_indirect"},
-    {0x1A, 0x1A, "structure"},      // drop
-    {0x1B, 0x1B, "variable"},       // select
-    {0x20, 0x22, "variable"},       // local.get local.set local.tee
-    {0x23, 0x24, "global"},         // global.get global.set
-    {0x28, 0x3E, "memory_access"},  // loads and stores
-    {0x3F, 0x3F, "memory_size"},
-    {0x40, 0x40, "memory_grow"},
-    {0x41, 0x44, "variable"},         // constants
-    {0x45, 0x5A, "int_alu"},          // eqz and integer comparisons
-    {0x5B, 0x66, "float"},            // float comparisons
-    {0x67, 0x6B, "int_alu"},          // i32 clz ctz popcnt add sub
-    {0x6C, 0x6C, "int_mul"},          // i32.mul
-    {0x6D, 0x70, "int_div"},          // i32 div rem
+    {0x00, 0x03, "structure"},                                                       // unreachable nop block loop
+    {0x04, 0x04, "branch"},                                                          // if
+    {0x05, 0x05, "structure"},                                                       // else
+    {0x0B, 0x0B, "structure"},                                                       // end
+    {0x0C, 0x0D, "branch"},                                                          // br br_if
+    {0x0E, 0x0E, "br_table"}, {0x0F, 0x0F, "branch"},                                // return
+    {0x10, 0x10, "call"}, {0x11, 0x11, "call_indirect"}, {0x1A, 0x1A, "structure"},  // drop
+    {0x1B, 0x1B, "variable"},                                                        // select
+    {0x20, 0x22, "variable"},                                                        // local.get local.set local.tee
+    {0x23, 0x24, "global"},                                                          // global.get global.set
+    {0x28, 0x3E, "memory_access"},                                                   // loads and stores
+    {0x3F, 0x3F, "memory_size"}, {0x40, 0x40, "memory_grow"}, {0x41, 0x44, "variable"},  // constants
+    {0x45, 0x5A, "int_alu"},                                                             // eqz and integer comparisons
+    {0x5B, 0x66, "float"},                                                               // float comparisons
+    {0x67, 0x6B, "int_alu"},                                                             // i32 clz ctz popcnt add sub
+    {0x6C, 0x6C, "int_mul"},                                                             // i32.mul
+    {0x6D, 0x70, "int_div"},                                                             // i32 div rem
     {0x71, 0x7D, "int_alu"},          // i32 and .. rotr, i64 clz ctz popcnt add sub
     {0x7E, 0x7E, "int_mul"},          // i64.mul
     {0x7F, 0x82, "int_div"},          // i64 div rem

@@ -68,18 +68,10 @@ class DetRng {
 // Values that make integer code interesting: zero divisors, INT_MIN / -1, shift counts around the
 // width, sign and byte boundaries.
 inline uint64_t interesting_u64(DetRng& rng, bool wide) {
-  static constexpr uint64_t k32[] = {0,       1,          2,          3,          7,          8,         31,     32,
-                                     33,      0x7F,       0x80,       0xFF,       0x100,      0x7FFF,    0x8000, 0xFFFF,
-                                     0x10000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFF80};
-  static constexpr uint64_t k64[] = {0x7FFFFFFFFFFFFFFFull,
-                                     0x8000000000000000ull,
-                                     0xFFFFFFFFFFFFFFFFull,
-                                     0xFFFFFFFFFFFFFFFEull,
-                                     0x100000000ull,
-                                     0xFFFFFFFF80000000ull,
-                                     63,
-                                     64,
-                                     65};
+  static constexpr uint64_t k32[] = {0, 1, 2, 3, 7, 8, 31, 32, 33, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF,
+      0x10000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFF80};
+  static constexpr uint64_t k64[] = {0x7FFFFFFFFFFFFFFFull, 0x8000000000000000ull, 0xFFFFFFFFFFFFFFFFull,
+      0xFFFFFFFFFFFFFFFEull, 0x100000000ull, 0xFFFFFFFF80000000ull, 63, 64, 65};
   const uint32_t r = rng.below(100);
   if (r < 45) return k32[rng.below(sizeof(k32) / sizeof(k32[0]))];
   if (r < 60 && wide) return k64[rng.below(sizeof(k64) / sizeof(k64[0]))];
@@ -108,8 +100,12 @@ class RandomModuleGenerator {
     // Every signature of the pool is declared, so call_indirect may name a type that no function
     // has (an IndirectCallTypeMismatch whatever the table holds).
     pool_ = {
-        {{I32, I64}, I64, 0}, {{I32}, I32, 0}, {{I64, I64}, I64, 0},
-        {{I32, I32}, I32, 0}, {{}, I64, 0},    {{I64}, I32, 0},
+        {{I32, I64}, I64, 0},
+        {{I32}, I32, 0},
+        {{I64, I64}, I64, 0},
+        {{I32, I32}, I32, 0},
+        {{}, I64, 0},
+        {{I64}, I32, 0},
     };
     for (Sig& s : pool_) s.type_index = builder_.type(s.params, {s.result});
 
@@ -124,8 +120,7 @@ class RandomModuleGenerator {
       const ValType t = rng_.chance(50) ? I32 : I64;
       const uint64_t init = interesting_u64(rng_, t == I64);
       globals_.push_back(t);
-      builder_.global(
-          t, true,
+      builder_.global(t, true,
           t == I32 ? i32c(static_cast<int32_t>(static_cast<uint32_t>(init))) : i64c(static_cast<int64_t>(init)));
     }
 
@@ -336,15 +331,15 @@ class RandomModuleGenerator {
   void load(ValType t, int depth) {
     address(depth);
     if (t == I32) {
-      static constexpr uint8_t ops[] = {op::i32_load, op::i32_load8_s, op::i32_load8_u, op::i32_load16_s,
-                                        op::i32_load16_u};
+      static constexpr uint8_t ops[] = {
+          op::i32_load, op::i32_load8_s, op::i32_load8_u, op::i32_load16_s, op::i32_load16_u};
       static constexpr uint32_t lg[] = {2, 0, 0, 1, 1};
       const uint32_t k = rng_.below(5);
       emit(ops[k]);
       emit(memarg(lg[k]));
     } else {
-      static constexpr uint8_t ops[] = {op::i64_load,     op::i64_load8_s,  op::i64_load8_u, op::i64_load16_s,
-                                        op::i64_load16_u, op::i64_load32_s, op::i64_load32_u};
+      static constexpr uint8_t ops[] = {op::i64_load, op::i64_load8_s, op::i64_load8_u, op::i64_load16_s,
+          op::i64_load16_u, op::i64_load32_s, op::i64_load32_u};
       static constexpr uint32_t lg[] = {3, 0, 0, 1, 1, 2, 2};
       const uint32_t k = rng_.below(7);
       emit(ops[k]);

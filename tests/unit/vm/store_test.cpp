@@ -24,7 +24,7 @@ TEST(StoreStart, RunsAfterTheSegmentsAndBeforeInstantiateReturns) {
   uint32_t g = b.global(I32, true, i32c(0));
   // start: g = mem[16] + 1; mem[17] = 7
   auto start = b.func({}, {}).code({i32c(16), op::i32_load8_u, mem(0, 0), i32c(1), op::i32_add, op::global_set, u(g),
-                                    i32c(17), i32c(7), op::i32_store8, mem(0, 0), op::end});
+      i32c(17), i32c(7), op::i32_store8, mem(0, 0), op::end});
   b.start(start.index());
   b.export_global("g", g);
   b.export_memory("mem");
@@ -117,8 +117,8 @@ TEST(StoreCall, ArgumentCountAndTypeMismatchesTrapWithClearMessages) {
   CallResult r = vm.call("f", {i32v(1)});
   ASSERT_TRUE(traps(r, TrapCode::HostTrap, "wrong number of arguments: expected 2, got 1"));
   EXPECT_TRUE(r.values.empty());
-  EXPECT_TRUE(traps(vm.call("f", {i32v(1), i64v(2), i64v(3)}), TrapCode::HostTrap,
-                    "wrong number of arguments: expected 2, got 3"));
+  EXPECT_TRUE(traps(
+      vm.call("f", {i32v(1), i64v(2), i64v(3)}), TrapCode::HostTrap, "wrong number of arguments: expected 2, got 3"));
   EXPECT_TRUE(traps(vm.call("f", {}), TrapCode::HostTrap, "expected 2, got 0"));
   r = vm.call("f", {i32v(1), i32v(2)});
   ASSERT_TRUE(traps(r, TrapCode::HostTrap, "argument 1 has type i32, expected i64"));
@@ -392,7 +392,7 @@ TEST(StoreIsolation, InstancesAndStoresDoNotShareState) {
   uint32_t g = b.global(I32, true, i32c(0));
   b.func({}, {I32})
       .code({op::global_get, u(g), i32c(1), op::i32_add, op::global_set, u(g), i32c(0), op::global_get, u(g),
-             op::i32_store, mem(2, 0), i32c(0), op::i32_load, mem(2, 0), op::end})
+          op::i32_store, mem(2, 0), i32c(0), op::i32_load, mem(2, 0), op::end})
       .export_("inc");
   auto m = Module::load(b.build());
   ASSERT_TRUE(m);

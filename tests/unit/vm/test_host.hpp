@@ -93,7 +93,7 @@ class TestHost : public HostContext {
     return true;
   }
   std::optional<Bytes> storage_next(const Address& contract, std::span<const uint8_t> prefix,
-                                    std::optional<std::span<const uint8_t>> after) override {
+      std::optional<std::span<const uint8_t>> after) override {
     auto& s = storage[contract];
     Bytes p(prefix.begin(), prefix.end());
     // Keys that start with the prefix are contiguous and begin at lower_bound(prefix).

@@ -17,35 +17,22 @@ Bytes sum_module() {
   auto sum = b.func({I32}, {I32});
   sum.locals({I32})
       .code({op::block,
-             bt::void_,  //
-             op::loop,
-             bt::void_,  //
-             op::local_get,
-             0,
-             op::i32_eqz,
-             op::br_if,
-             1,  //
-             op::local_get,
-             1,
-             op::local_get,
-             0,
-             op::call,
-             u(add.index()),  //
-             op::local_set,
-             1,  //
-             op::local_get,
-             0,
-             i32c(1),
-             op::i32_sub,
-             op::local_set,
-             0,  //
-             op::br,
-             0,  //
-             op::end,
-             op::end,  //
-             op::local_get,
-             1,
-             op::end})
+          bt::void_,  //
+          op::loop,
+          bt::void_,  //
+          op::local_get, 0, op::i32_eqz, op::br_if,
+          1,  //
+          op::local_get, 1, op::local_get, 0, op::call,
+          u(add.index()),  //
+          op::local_set,
+          1,  //
+          op::local_get, 0, i32c(1), op::i32_sub, op::local_set,
+          0,  //
+          op::br,
+          0,  //
+          op::end,
+          op::end,  //
+          op::local_get, 1, op::end})
       .export_("sum");
   return b.build();
 }

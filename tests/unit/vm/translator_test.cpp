@@ -43,13 +43,13 @@ TEST_P(TranslatorLocals, LocalSetRetargetsTheProducer) {
   b.func({I32}, {I32})
       .locals({I32})
       .code({op::loop, bt::void_, op::local_get, 1, i32c(1), op::i32_add, op::local_set, 1, op::local_get, 1,
-             op::local_get, 0, op::i32_lt_s, op::br_if, 0, op::end, op::local_get, 1, op::end})
+          op::local_get, 0, op::i32_lt_s, op::br_if, 0, op::end, op::local_get, 1, op::end})
       .export_("count");
   // Retargeting into a local that the producer also reads: x = x * x + x, in steps.
   b.func({I32}, {I32})
       .locals({I32})
       .code({op::local_get, 0, op::local_get, 0, op::i32_mul, op::local_set, 1, op::local_get, 1, op::local_get, 0,
-             op::i32_add, op::local_set, 0, op::local_get, 0, op::end})
+          op::i32_add, op::local_set, 0, op::local_get, 0, op::end})
       .export_("sq_plus");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -71,58 +71,21 @@ TEST_P(TranslatorLocals, RetargetOfEveryProducerKind) {
   // local and summed afterwards with distinct weights.
   b.func({I32}, {I32})
       .locals({I32, I32, I32, I32, I32, I32})
-      .code({op::local_get,
-             0,
-             op::i32_popcnt,
-             op::local_set,
-             1,  // popcnt(a)
-             i32c(8),
-             op::i32_load,
-             mem(2, 0),
-             op::local_set,
-             2,  // 0x12345678
-             op::global_get,
-             u(g),
-             op::local_set,
-             3,  // 1234
-             i32c(10),
-             i32c(20),
-             op::local_get,
-             0,
-             op::select,
-             op::local_set,
-             4,  // a ? 10 : 20
-             i32c(0),
-             op::memory_grow,
-             0,
-             op::local_set,
-             5,  // 1
-             op::memory_size,
-             0,
-             op::local_set,
-             6,  // 1
-             op::local_get,
-             1,
-             op::local_get,
-             2,
-             op::i32_add,
-             op::local_get,
-             3,
-             op::i32_add,
-             op::local_get,
-             4,
-             op::i32_add,
-             op::local_get,
-             5,
-             i32c(100000),
-             op::i32_mul,
-             op::i32_add,
-             op::local_get,
-             6,
-             i32c(1000000),
-             op::i32_mul,
-             op::i32_add,
-             op::end})
+      .code({op::local_get, 0, op::i32_popcnt, op::local_set,
+          1,  // popcnt(a)
+          i32c(8), op::i32_load, mem(2, 0), op::local_set,
+          2,  // 0x12345678
+          op::global_get, u(g), op::local_set,
+          3,  // 1234
+          i32c(10), i32c(20), op::local_get, 0, op::select, op::local_set,
+          4,  // a ? 10 : 20
+          i32c(0), op::memory_grow, 0, op::local_set,
+          5,  // 1
+          op::memory_size, 0, op::local_set,
+          6,  // 1
+          op::local_get, 1, op::local_get, 2, op::i32_add, op::local_get, 3, op::i32_add, op::local_get, 4, op::i32_add,
+          op::local_get, 5, i32c(100000), op::i32_mul, op::i32_add, op::local_get, 6, i32c(1000000), op::i32_mul,
+          op::i32_add, op::end})
       .export_("f");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -135,12 +98,12 @@ TEST_P(TranslatorLocals, RetargetedSetWhileTheOldValueIsStillOnTheStack) {
   // a * (a + 1): the lazy `local.get 0` below must read the value from before the set.
   b.func({I32}, {I32})
       .code({op::local_get, 0, op::local_get, 0, i32c(1), op::i32_add, op::local_set, 0, op::local_get, 0, op::i32_mul,
-             op::end})
+          op::end})
       .export_("f");
   // The old value twice below the set, non-commutative uses: a - (a - (a + 1)).
   b.func({I32}, {I32})
       .code({op::local_get, 0, op::local_get, 0, op::local_get, 0, i32c(1), op::i32_add, op::local_set, 0,
-             op::local_get, 0, op::i32_sub, op::i32_sub, op::end})
+          op::local_get, 0, op::i32_sub, op::i32_sub, op::end})
       .export_("g");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -158,12 +121,12 @@ TEST_P(TranslatorLocals, LocalTee) {
   // the new b afterwards.
   b.func({I32, I32}, {I32, I32})
       .code({op::local_get, 1, op::local_get, 0, i32c(2), op::i32_mul, op::local_tee, 1, op::i32_sub, op::local_get, 1,
-             op::end})
+          op::end})
       .export_("tee_over");
   // tee of a constant and of a local.
   b.func({I32, I32}, {I32})
       .code({op::local_get, 0, i32c(9), op::local_tee, 0, op::i32_add, op::local_get, 1, op::local_tee, 0, op::i32_add,
-             op::local_get, 0, op::i32_add, op::end})
+          op::local_get, 0, op::i32_add, op::end})
       .export_("tee_const");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -177,47 +140,18 @@ TEST_P(TranslatorLocals, SwapThroughLocals) {
   WasmBuilder b;
   b.func({I32, I32}, {I32, I32})
       .code({op::local_get, 0, op::local_get, 1, op::local_set, 0, op::local_set, 1, op::local_get, 0, op::local_get, 1,
-             op::end})
+          op::end})
       .export_("swap");
   // Rotation of three: (a, b, c) -> (b, c, a).
   b.func({I32, I32, I32}, {I32, I32, I32})
       .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::local_set, 1, op::local_set, 0, op::local_set, 2,
-             op::local_get, 0, op::local_get, 1, op::local_get, 2, op::end})
+          op::local_get, 0, op::local_get, 1, op::local_get, 2, op::end})
       .export_("rot");
   // Swap in a loop n times (the lazy operands cross the back edge only through locals).
   b.func({I64, I64, I32}, {I64, I64})
-      .code({op::block,
-             bt::void_,
-             op::loop,
-             bt::void_,
-             op::local_get,
-             2,
-             op::i32_eqz,
-             op::br_if,
-             1,
-             op::local_get,
-             0,
-             op::local_get,
-             1,
-             op::local_set,
-             0,
-             op::local_set,
-             1,
-             op::local_get,
-             2,
-             i32c(1),
-             op::i32_sub,
-             op::local_set,
-             2,
-             op::br,
-             0,
-             op::end,
-             op::end,
-             op::local_get,
-             0,
-             op::local_get,
-             1,
-             op::end})
+      .code({op::block, bt::void_, op::loop, bt::void_, op::local_get, 2, op::i32_eqz, op::br_if, 1, op::local_get, 0,
+          op::local_get, 1, op::local_set, 0, op::local_set, 1, op::local_get, 2, i32c(1), op::i32_sub, op::local_set,
+          2, op::br, 0, op::end, op::end, op::local_get, 0, op::local_get, 1, op::end})
       .export_("swap_n");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -236,18 +170,17 @@ TEST_P(TranslatorLocals, LazyReadThenOverwrittenBeforeUse) {
   // Overwritten by another local, then both read: old0 + old0 + new0(=a1)
   b.func({I32, I32}, {I32})
       .code({op::local_get, 0, op::local_get, 0, op::local_get, 1, op::local_set, 0, op::i32_add, op::local_get, 0,
-             op::i32_add, op::end})
+          op::i32_add, op::end})
       .export_("local_over");
   // Overwritten inside a nested block: the lazy value below the block must be the old one.
   b.func({I32}, {I32})
       .code({op::local_get, 0, op::block, bt::void_, i32c(5), op::local_set, 0, op::end, op::local_get, 0, op::i32_sub,
-             op::end})
+          op::end})
       .export_("block_over");
   // Overwritten inside a loop body and an if arm.
   b.func({I32}, {I32})
-      .code({op::local_get, 0,        op::local_get, 0,       op::if_,       bt::void_, i32c(100), op::local_set, 0,
-             op::end,       op::loop, bt::void_,     i32c(7), op::local_set, 0,         op::end,   op::local_get, 0,
-             op::i32_mul,   op::end})
+      .code({op::local_get, 0, op::local_get, 0, op::if_, bt::void_, i32c(100), op::local_set, 0, op::end, op::loop,
+          bt::void_, i32c(7), op::local_set, 0, op::end, op::local_get, 0, op::i32_mul, op::end})
       .export_("if_loop_over");
   // Overwritten through local.tee used as an operand of the same expression.
   b.func({I32}, {I32}).code({op::local_get, 0, i32c(3), op::local_tee, 0, op::i32_sub, op::end}).export_("tee_over");
@@ -278,11 +211,11 @@ TEST_P(TranslatorLocals, LazyOperandsSurviveCallsAndGlobalWrites) {
   auto callee = b.func({I32}, {I32})
                     .locals({I32})
                     .code({op::local_get, 0, i32c(1000), op::i32_add, op::local_set, 0, op::local_get, 0,
-                           op::global_set, u(g), op::local_get, 0, op::end});
+                        op::global_set, u(g), op::local_get, 0, op::end});
   // caller: lazy a below the call, call with a lazy arg, then uses a again.
   b.func({I32}, {I32})
       .code({op::local_get, 0, op::local_get, 0, op::call, u(callee.index()), op::i32_add, op::local_get, 0,
-             op::i32_add, op::global_get, u(g), op::i32_add, op::end})
+          op::i32_add, op::global_get, u(g), op::i32_add, op::end})
       .export_("f");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -295,36 +228,15 @@ TEST_P(TranslatorLocals, DeclaredLocalsAreZeroedOnEveryCall) {
   // dirty(): fills its own locals (and so stack slots) with junk.
   auto dirty = b.func({}, {})
                    .locals({I64, I64, I64, I64, I64, I64, I64, I64})
-                   .code({i64c(-1), op::local_set, 0, i64c(-1), op::local_set, 1, i64c(-1), op::local_set, 2,
-                          i64c(-1), op::local_set, 3, i64c(-1), op::local_set, 4, i64c(-1), op::local_set, 5,
-                          i64c(-1), op::local_set, 6, i64c(-1), op::local_set, 7, op::end});
+                   .code({i64c(-1), op::local_set, 0, i64c(-1), op::local_set, 1, i64c(-1), op::local_set, 2, i64c(-1),
+                       op::local_set, 3, i64c(-1), op::local_set, 4, i64c(-1), op::local_set, 5, i64c(-1),
+                       op::local_set, 6, i64c(-1), op::local_set, 7, op::end});
   // clean(): reads its declared locals without writing them; all must be zero.
   auto clean = b.func({}, {I64})
                    .locals({I64, I64, I64, I64, I64, I64, I64, I64})
-                   .code({op::local_get,
-                          0,
-                          op::local_get,
-                          1,
-                          op::i64_or,
-                          op::local_get,
-                          2,
-                          op::i64_or,
-                          op::local_get,
-                          3,
-                          op::i64_or,
-                          op::local_get,
-                          4,
-                          op::i64_or,
-                          op::local_get,
-                          5,
-                          op::i64_or,
-                          op::local_get,
-                          6,
-                          op::i64_or,
-                          op::local_get,
-                          7,
-                          op::i64_or,
-                          op::end});
+                   .code({op::local_get, 0, op::local_get, 1, op::i64_or, op::local_get, 2, op::i64_or, op::local_get,
+                       3, op::i64_or, op::local_get, 4, op::i64_or, op::local_get, 5, op::i64_or, op::local_get, 6,
+                       op::i64_or, op::local_get, 7, op::i64_or, op::end});
   b.func({}, {I64}).code({op::call, u(dirty.index()), op::call, u(clean.index()), op::end}).export_("f");
   clean.export_("clean");
   dirty.export_("dirty");
@@ -368,33 +280,33 @@ std::vector<BinCase> int_binops() {
       {"i32.xor", op::i32_xor, false, [=](u64 a, u64 b) { return ok<u32>(U32(a) ^ U32(b)); }},
       {"i32.shl", op::i32_shl, false, [=](u64 a, u64 b) { return ok<u32>(U32(a) << (U32(b) & 31)); }},
       {"i32.shr_s", op::i32_shr_s, false,
-       [=](u64 a, u64 b) { return ok<u32>(static_cast<u32>(S32(a) >> (U32(b) & 31))); }},
+          [=](u64 a, u64 b) { return ok<u32>(static_cast<u32>(S32(a) >> (U32(b) & 31))); }},
       {"i32.shr_u", op::i32_shr_u, false, [=](u64 a, u64 b) { return ok<u32>(U32(a) >> (U32(b) & 31)); }},
       {"i32.rotl", op::i32_rotl, false,
-       [=](u64 a, u64 b) { return ok<u32>(std::rotl(U32(a), static_cast<int>(U32(b) & 31))); }},
+          [=](u64 a, u64 b) { return ok<u32>(std::rotl(U32(a), static_cast<int>(U32(b) & 31))); }},
       {"i32.rotr", op::i32_rotr, false,
-       [=](u64 a, u64 b) { return ok<u32>(std::rotr(U32(a), static_cast<int>(U32(b) & 31))); }},
+          [=](u64 a, u64 b) { return ok<u32>(std::rotr(U32(a), static_cast<int>(U32(b) & 31))); }},
       {"i32.div_s", op::i32_div_s, false,
-       [=](u64 a, u64 b) -> std::optional<u64> {
-         if (U32(b) == 0 || (S32(a) == INT32_MIN && S32(b) == -1)) return std::nullopt;
-         return ok<u32>(static_cast<u32>(S32(a) / S32(b)));
-       }},
+          [=](u64 a, u64 b) -> std::optional<u64> {
+            if (U32(b) == 0 || (S32(a) == INT32_MIN && S32(b) == -1)) return std::nullopt;
+            return ok<u32>(static_cast<u32>(S32(a) / S32(b)));
+          }},
       {"i32.div_u", op::i32_div_u, false,
-       [=](u64 a, u64 b) -> std::optional<u64> {
-         if (U32(b) == 0) return std::nullopt;
-         return ok<u32>(U32(a) / U32(b));
-       }},
+          [=](u64 a, u64 b) -> std::optional<u64> {
+            if (U32(b) == 0) return std::nullopt;
+            return ok<u32>(U32(a) / U32(b));
+          }},
       {"i32.rem_s", op::i32_rem_s, false,
-       [=](u64 a, u64 b) -> std::optional<u64> {
-         if (U32(b) == 0) return std::nullopt;
-         if (S32(b) == -1) return ok<u32>(0);
-         return ok<u32>(static_cast<u32>(S32(a) % S32(b)));
-       }},
+          [=](u64 a, u64 b) -> std::optional<u64> {
+            if (U32(b) == 0) return std::nullopt;
+            if (S32(b) == -1) return ok<u32>(0);
+            return ok<u32>(static_cast<u32>(S32(a) % S32(b)));
+          }},
       {"i32.rem_u", op::i32_rem_u, false,
-       [=](u64 a, u64 b) -> std::optional<u64> {
-         if (U32(b) == 0) return std::nullopt;
-         return ok<u32>(U32(a) % U32(b));
-       }},
+          [=](u64 a, u64 b) -> std::optional<u64> {
+            if (U32(b) == 0) return std::nullopt;
+            return ok<u32>(U32(a) % U32(b));
+          }},
       {"i32.lt_s", op::i32_lt_s, false, [=](u64 a, u64 b) { return ok<u32>(S32(a) < S32(b)); }},
       {"i32.ge_u", op::i32_ge_u, false, [=](u64 a, u64 b) { return ok<u32>(U32(a) >= U32(b)); }},
       {"i32.eq", op::i32_eq, false, [=](u64 a, u64 b) { return ok<u32>(U32(a) == U32(b)); }},
@@ -410,26 +322,26 @@ std::vector<BinCase> int_binops() {
       {"i64.rotl", op::i64_rotl, true, [=](u64 a, u64 b) { return ok<u64>(std::rotl(a, static_cast<int>(b & 63))); }},
       {"i64.rotr", op::i64_rotr, true, [=](u64 a, u64 b) { return ok<u64>(std::rotr(a, static_cast<int>(b & 63))); }},
       {"i64.div_s", op::i64_div_s, true,
-       [=](u64 a, u64 b) -> std::optional<u64> {
-         if (b == 0 || (S64(a) == INT64_MIN && S64(b) == -1)) return std::nullopt;
-         return ok<u64>(static_cast<u64>(S64(a) / S64(b)));
-       }},
+          [=](u64 a, u64 b) -> std::optional<u64> {
+            if (b == 0 || (S64(a) == INT64_MIN && S64(b) == -1)) return std::nullopt;
+            return ok<u64>(static_cast<u64>(S64(a) / S64(b)));
+          }},
       {"i64.div_u", op::i64_div_u, true,
-       [=](u64 a, u64 b) -> std::optional<u64> {
-         if (b == 0) return std::nullopt;
-         return ok<u64>(a / b);
-       }},
+          [=](u64 a, u64 b) -> std::optional<u64> {
+            if (b == 0) return std::nullopt;
+            return ok<u64>(a / b);
+          }},
       {"i64.rem_s", op::i64_rem_s, true,
-       [=](u64 a, u64 b) -> std::optional<u64> {
-         if (b == 0) return std::nullopt;
-         if (S64(b) == -1) return ok<u64>(0);
-         return ok<u64>(static_cast<u64>(S64(a) % S64(b)));
-       }},
+          [=](u64 a, u64 b) -> std::optional<u64> {
+            if (b == 0) return std::nullopt;
+            if (S64(b) == -1) return ok<u64>(0);
+            return ok<u64>(static_cast<u64>(S64(a) % S64(b)));
+          }},
       {"i64.rem_u", op::i64_rem_u, true,
-       [=](u64 a, u64 b) -> std::optional<u64> {
-         if (b == 0) return std::nullopt;
-         return ok<u64>(a % b);
-       }},
+          [=](u64 a, u64 b) -> std::optional<u64> {
+            if (b == 0) return std::nullopt;
+            return ok<u64>(a % b);
+          }},
       {"i64.lt_u", op::i64_lt_u, true, [=](u64 a, u64 b) { return ok<u32>(a < b); }},
       {"i64.ge_s", op::i64_ge_s, true, [=](u64 a, u64 b) { return ok<u32>(S64(a) >= S64(b)); }},
       {"i64.ne", op::i64_ne, true, [=](u64 a, u64 b) { return ok<u32>(a != b); }},
@@ -438,20 +350,8 @@ std::vector<BinCase> int_binops() {
 }
 
 const std::vector<int64_t> kI32Consts = {0, 1, -1, 5, 31, 33, 0x7FFFFFFF, INT32_MIN, 0x12345678, -1000};
-const std::vector<int64_t> kI64Consts = {0,
-                                         1,
-                                         -1,
-                                         7,
-                                         63,
-                                         65,
-                                         0xFFFFFFFFLL,
-                                         0x80000000LL,
-                                         0x100000000LL,
-                                         0x100000001LL,
-                                         -(1LL << 40),
-                                         0x123456789ABCDEFLL,
-                                         INT64_MAX,
-                                         INT64_MIN};
+const std::vector<int64_t> kI64Consts = {0, 1, -1, 7, 63, 65, 0xFFFFFFFFLL, 0x80000000LL, 0x100000000LL, 0x100000001LL,
+    -(1LL << 40), 0x123456789ABCDEFLL, INT64_MAX, INT64_MIN};
 
 // Every integer binary operator in every operand shape: register/register, register/immediate,
 // immediate/register, immediate/immediate, computed (slot) operands, and retargeted into a local.
@@ -468,12 +368,12 @@ TEST_P(TranslatorConsts, BinopOperandShapesAgreeWithReference) {
     b.func({t, t}, {rt})
         .locals({rt})
         .code({i32c(99), op::local_get, 0, cst(c.is64, 0), c.is64 ? op::i64_or : op::i32_or, op::local_get, 1, c.opc,
-               op::local_set, 2, op::drop, op::local_get, 2, op::end})
+            op::local_set, 2, op::drop, op::local_get, 2, op::end})
         .export_("rr_deep");
     b.func({t, t}, {rt})
         .locals({rt})
         .code({op::local_get, 0, cst(c.is64, 0), c.is64 ? op::i64_or : op::i32_or, op::local_get, 1, cst(c.is64, 0),
-               c.is64 ? op::i64_xor : op::i32_xor, c.opc, op::local_set, 2, op::local_get, 2, op::end})
+            c.is64 ? op::i64_xor : op::i32_xor, c.opc, op::local_set, 2, op::local_get, 2, op::end})
         .export_("slots");
     for (size_t k = 0; k < consts.size(); ++k) {
       std::string s = std::to_string(k);
@@ -549,7 +449,7 @@ TEST_P(TranslatorConsts, FloatConstOperands) {
   b.func({F64}, {F64}).code({op::local_get, 0, f64c(3.0), op::f64_max, op::end}).export_("f64_max");
   b.func({F64}, {I32})
       .code({op::block, bt::void_, op::local_get, 0, f64c(2.5), op::f64_ge, op::br_if, 0, i32c(0), op::return_, op::end,
-             i32c(1), op::end})
+          i32c(1), op::end})
       .export_("f64_ge_br");
   b.func({}, {F64}).code({f64c(0.25), f64c(0.5), op::f64_add, op::end}).export_("f64_cc");
   b.func({}, {F32}).locals({F32}).code({f32c(-3.25f), op::local_set, 0, op::local_get, 0, op::end}).export_("f32_set");
@@ -580,39 +480,24 @@ TEST_P(TranslatorConsts, ConstOperandsOfNonArithmeticInstructions) {
   auto id =
       b.func({I32, I64}, {I64}).code({op::local_get, 1, op::local_get, 0, op::i64_extend_i32_s, op::i64_add, op::end});
   b.func({}, {I64})
-      .code({i32c(100),
-             i64c(0x1122334455667788LL),
-             op::i64_store,
-             mem(3, 0),  // const addr and value
-             i32c(96),
-             op::i64_load,
-             mem(3, 4),  // const addr + offset
-             i64c(5),
-             op::global_set,
-             u(g),  // const global.set
-             op::global_get,
-             u(g),
-             op::i64_add,
-             i32c(-3),
-             i64c(1LL << 33),
-             op::call,
-             u(id.index()),
-             op::i64_add,  // const call args
-             i64c(7),
-             i64c(9),
-             i32c(0),
-             op::select,
-             op::i64_add,  // const select
-             op::end})
+      .code({i32c(100), i64c(0x1122334455667788LL), op::i64_store, mem(3, 0),  // const addr and value
+          i32c(96), op::i64_load, mem(3, 4),                                   // const addr + offset
+          i64c(5), op::global_set,
+          u(g),  // const global.set
+          op::global_get, u(g), op::i64_add, i32c(-3), i64c(1LL << 33), op::call, u(id.index()),
+          op::i64_add,  // const call args
+          i64c(7), i64c(9), i32c(0), op::select,
+          op::i64_add,  // const select
+          op::end})
       .export_("f");
   b.func({}, {I32}).code({i32c(2), op::memory_grow, 0, op::end}).export_("grow");
   b.func({}, {I32})
       .code({op::block, bt::void_, op::block, bt::void_, i32c(1), br_table({0, 1}, 1), op::end, i32c(10), op::return_,
-             op::end, i32c(20), op::end})
+          op::end, i32c(20), op::end})
       .export_("br_table_const");
   b.func({}, {I32})
       .code({i32c(0), op::if_, bt::i32, i32c(1), op::else_, i32c(2), op::end, op::block, bt::void_, i32c(1), op::br_if,
-             0, op::unreachable, op::end, op::end})
+          0, op::unreachable, op::end, op::end})
       .export_("if_const");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -676,62 +561,43 @@ TEST_P(TranslatorFusion, EveryComparisonWithBrIfAndIf) {
     // br_if: 1 when taken, 0 otherwise.
     b.func({t, t}, {I32})
         .code({op::block, bt::void_, op::local_get, 0, op::local_get, 1, c.opc, op::br_if, 0, i32c(0), op::return_,
-               op::end, i32c(1), op::end})
+            op::end, i32c(1), op::end})
         .export_("brif_rr");
     b.func({t, t}, {I32})
         .code({op::local_get, 0, op::local_get, 1, c.opc, op::if_, bt::i32, i32c(1), op::else_, i32c(0), op::end,
-               op::end})
+            op::end})
         .export_("if_rr");
     // if without else: only the then-arm changes the result.
     b.func({t, t}, {I32})
         .locals({I32})
         .code({op::local_get, 0, op::local_get, 1, c.opc, op::if_, bt::void_, i32c(1), op::local_set, 2, op::end,
-               op::local_get, 2, op::end})
+            op::local_get, 2, op::end})
         .export_("if_noelse");
     // Computed (slot) operands.
     b.func({t, t}, {I32})
         .code({op::block, bt::void_, op::local_get, 0, cst(c.is64, 0), c.is64 ? op::i64_add : op::i32_add,
-               op::local_get, 1, cst(c.is64, 0), c.is64 ? op::i64_xor : op::i32_xor, c.opc, op::br_if, 0, i32c(0),
-               op::return_, op::end, i32c(1), op::end})
+            op::local_get, 1, cst(c.is64, 0), c.is64 ? op::i64_xor : op::i32_xor, c.opc, op::br_if, 0, i32c(0),
+            op::return_, op::end, i32c(1), op::end})
         .export_("brif_slots");
     // A lazy operand below the fused `if` that the then-arm overwrites:
     // result = c_old + (cmp ? 1 : 2) + (cmp ? 99 : c_old)
     b.func({t, t, I32}, {I32})
-        .code({op::local_get,
-               2,
-               op::local_get,
-               0,
-               op::local_get,
-               1,
-               c.opc,
-               op::if_,
-               bt::i32,
-               i32c(99),
-               op::local_set,
-               2,
-               i32c(1),
-               op::else_,
-               i32c(2),
-               op::end,
-               op::i32_add,
-               op::local_get,
-               2,
-               op::i32_add,
-               op::end})
+        .code({op::local_get, 2, op::local_get, 0, op::local_get, 1, c.opc, op::if_, bt::i32, i32c(99), op::local_set,
+            2, i32c(1), op::else_, i32c(2), op::end, op::i32_add, op::local_get, 2, op::i32_add, op::end})
         .export_("if_lazy_below");
     for (size_t k = 0; k < consts.size(); ++k) {
       std::string s = std::to_string(k);
       b.func({t}, {I32})
           .code({op::block, bt::void_, op::local_get, 0, cst(c.is64, consts[k]), c.opc, op::br_if, 0, i32c(0),
-                 op::return_, op::end, i32c(1), op::end})
+              op::return_, op::end, i32c(1), op::end})
           .export_("brif_ri" + s);
       b.func({t}, {I32})
           .code({op::local_get, 0, cst(c.is64, consts[k]), c.opc, op::if_, bt::i32, i32c(1), op::else_, i32c(0),
-                 op::end, op::end})
+              op::end, op::end})
           .export_("if_ri" + s);
       b.func({t}, {I32})
           .code({op::block, bt::void_, cst(c.is64, consts[k]), op::local_get, 0, c.opc, op::br_if, 0, i32c(0),
-                 op::return_, op::end, i32c(1), op::end})
+              op::return_, op::end, i32c(1), op::end})
           .export_("brif_ir" + s);
     }
     Vm vm(cfg());
@@ -749,7 +615,7 @@ TEST_P(TranslatorFusion, EveryComparisonWithBrIfAndIf) {
         EXPECT_TRUE(returns(vm.call("if_noelse", {val(c.is64, a), val(c.is64, kb)}), {i32v(want)}));
         EXPECT_TRUE(returns(vm.call("brif_slots", {val(c.is64, a), val(c.is64, kb)}), {i32v(want)}));
         EXPECT_TRUE(returns(vm.call("if_lazy_below", {val(c.is64, a), val(c.is64, kb), i32v(1000)}),
-                            {i32v(want ? 1000 + 1 + 99 : 1000 + 2 + 1000)}));
+            {i32v(want ? 1000 + 1 + 99 : 1000 + 2 + 1000)}));
         EXPECT_TRUE(returns(vm.call("brif_ri" + s, {val(c.is64, a)}), {i32v(want)}));
         EXPECT_TRUE(returns(vm.call("if_ri" + s, {val(c.is64, a)}), {i32v(want)}));
         EXPECT_TRUE(returns(vm.call("brif_ir" + s, {val(c.is64, a)}), {i32v(want_rev)}));
@@ -766,7 +632,7 @@ TEST_P(TranslatorFusion, EqzWithBrIfAndIf) {
     WasmBuilder b;
     b.func({t}, {I32})
         .code({op::block, bt::void_, op::local_get, 0, eqz, op::br_if, 0, i32c(0), op::return_, op::end, i32c(1),
-               op::end})
+            op::end})
         .export_("brif");
     b.func({t}, {I32})
         .code({op::local_get, 0, eqz, op::if_, bt::i32, i32c(1), op::else_, i32c(0), op::end, op::end})
@@ -774,7 +640,7 @@ TEST_P(TranslatorFusion, EqzWithBrIfAndIf) {
     // eqz of a computed value, and eqz of a constant.
     b.func({t}, {I32})
         .code({op::block, bt::void_, op::local_get, 0, cst(is64, 1), is64 ? op::i64_sub : op::i32_sub, eqz, op::br_if,
-               0, i32c(0), op::return_, op::end, i32c(1), op::end})
+            0, i32c(0), op::return_, op::end, i32c(1), op::end})
         .export_("brif_computed");
     b.func({}, {I32})
         .code({cst(is64, 0), eqz, op::if_, bt::i32, i32c(1), op::else_, i32c(0), op::end, op::end})
@@ -782,7 +648,7 @@ TEST_P(TranslatorFusion, EqzWithBrIfAndIf) {
     // eqz; eqz (double negation) feeding br_if.
     b.func({t}, {I32})
         .code({op::block, bt::void_, op::local_get, 0, eqz, op::i32_eqz, op::br_if, 0, i32c(0), op::return_, op::end,
-               i32c(1), op::end})
+            i32c(1), op::end})
         .export_("brif_nez");
     Vm vm(cfg());
     ASSERT_TRUE(vm.load(b.build()));
@@ -804,33 +670,14 @@ TEST_P(TranslatorFusion, ComparisonResultStillUsedAfterTheBranch) {
   WasmBuilder b;
   b.func({I32, I32}, {I32})
       .locals({I32})
-      .code({op::block,
-             bt::void_,
-             op::local_get,
-             0,
-             op::local_get,
-             1,
-             op::i32_lt_s,
-             op::local_tee,
-             2,
-             op::br_if,
-             0,
-             op::local_get,
-             2,
-             i32c(10),
-             op::i32_add,
-             op::return_,
-             op::end,
-             op::local_get,
-             2,
-             i32c(20),
-             op::i32_add,
-             op::end})
+      .code({op::block, bt::void_, op::local_get, 0, op::local_get, 1, op::i32_lt_s, op::local_tee, 2, op::br_if, 0,
+          op::local_get, 2, i32c(10), op::i32_add, op::return_, op::end, op::local_get, 2, i32c(20), op::i32_add,
+          op::end})
       .export_("f");
   // The comparison feeds both br_if's value and its condition: block (result i32) (x < y) (x < y) br_if 0
   b.func({I32, I32}, {I32})
       .code({op::block, bt::i32, op::local_get, 0, op::local_get, 1, op::i32_lt_u, op::local_get, 0, op::local_get, 1,
-             op::i32_lt_u, op::br_if, 0, i32c(5), op::i32_add, op::end, op::end})
+          op::i32_lt_u, op::br_if, 0, i32c(5), op::i32_add, op::end, op::end})
       .export_("g");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -852,24 +699,24 @@ TEST_P(TranslatorBranches, BrIfWithValues) {
   // Extra value below: the branch value is not at the label's slot.
   b.func({I32, I32, I32}, {I32})
       .code({op::block, bt::i32, op::local_get, 0, op::local_get, 1, op::local_get, 2, op::br_if, 0, op::drop, op::end,
-             op::end})
+          op::end})
       .export_("value_above_other");
   // Computed value below a constant: block (result i32) (a*3) (i32.const 9) (br_if 0 c) ... the
   // taken branch carries 9, fallthrough adds.
   b.func({I32, I32}, {I32})
       .code({op::block, bt::i32, op::local_get, 0, i32c(3), op::i32_mul, i32c(9), op::local_get, 1, op::br_if, 0,
-             op::i32_add, op::end, op::end})
+          op::i32_add, op::end, op::end})
       .export_("const_value");
   // Fused condition + value moves.
   b.func({I32, I32}, {I32})
       .code({op::block, bt::i32, i32c(100), op::local_get, 0, op::local_get, 1, op::local_get, 0, op::i32_gt_s,
-             op::br_if, 0, op::i32_add, op::end, op::end})
+          op::br_if, 0, op::i32_add, op::end, op::end})
       .export_("fused_moves");
   // Two values, swapped locals.
   uint32_t t2 = b.type({}, {I32, I32});
   b.func({I32, I32, I32}, {I32, I32})
       .code({op::block, blk(t2), op::local_get, 1, op::local_get, 0, op::local_get, 2, op::br_if, 0, i32c(1),
-             op::i32_add, op::end, op::end})
+          op::i32_add, op::end, op::end})
       .export_("two_values");
   // br_if to the function label (conditional return) with the value staying for the fallthrough.
   b.func({I32, I32}, {I32})
@@ -906,7 +753,7 @@ TEST_P(TranslatorBranches, BrWithValuesTakesTheTopOfTheStack) {
   // br out of two levels with a value, skipping the inner block's end.
   b.func({I32}, {I32})
       .code({op::block, bt::i32, op::block, bt::i32, op::local_get, 0, i32c(2), op::i32_mul, op::br, 1, op::end,
-             i32c(1000), op::i32_add, op::end, op::end})
+          i32c(1000), op::i32_add, op::end, op::end})
       .export_("two_levels");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -926,57 +773,35 @@ TEST_P(TranslatorBranches, BrTableWithMovesStubsAndReturn) {
   append(tail, {op::i32_add, op::end});
   b.func({I32}, {I32})
       .code({op::block, bt::i32, op::block, bt::i32, op::block, bt::i32, i32c(100), op::local_get, 0, op::local_get, 0,
-             br_table({0, 1, 2, 3}, 1), tail})
+          br_table({0, 1, 2, 3}, 1), tail})
       .export_("moves");
   // Same with the value already in the label slot (a computed value; no moves needed): direct
   // targets mixed with the function target.
   b.func({I32}, {I32})
       .code({op::block, bt::i32, op::block, bt::i32, op::block, bt::i32, op::local_get, 0, i32c(0), op::i32_add,
-             op::local_get, 0, br_table({0, 1, 2, 3}, 1), tail})
+          op::local_get, 0, br_table({0, 1, 2, 3}, 1), tail})
       .export_("direct");
   // Two values (swapped locals) through br_table, including a return of the function.
   uint32_t t2 = b.type({}, {I32, I32});
   b.func({I32, I32, I32}, {I32, I32})
       .code({op::block, blk(t2), op::block, blk(t2), op::local_get, 1, op::local_get, 0, op::local_get, 2,
-             br_table({0, 1, 2}, 0), op::end, i32c(1), op::i32_add, op::end, i32c(10), op::i32_add, op::end})
+          br_table({0, 1, 2}, 0), op::end, i32c(1), op::i32_add, op::end, i32c(10), op::i32_add, op::end})
       .export_("two_values");
   // Void targets, default = return from a void function; the effects go to a global.
   uint32_t g = b.global(I32, true, i32c(0));
   Bytes add_g = {op::global_get, static_cast<uint8_t>(g)};
   b.func({I32}, {})
-      .code({op::block,      bt::void_, op::block,     bt::void_,   i32c(5),
-             op::global_set, u(g),      op::local_get, 0,           br_table({0, 1}, 2),
-             op::end,        add_g,     i32c(1),       op::i32_add, op::global_set,
-             u(g),           op::end,   add_g,         i32c(10),    op::i32_add,
-             op::global_set, u(g),      op::end})
+      .code({op::block, bt::void_, op::block, bt::void_, i32c(5), op::global_set, u(g), op::local_get, 0,
+          br_table({0, 1}, 2), op::end, add_g, i32c(1), op::i32_add, op::global_set, u(g), op::end, add_g, i32c(10),
+          op::i32_add, op::global_set, u(g), op::end})
       .export_("void_targets");
   b.func({}, {I32}).code({add_g, op::end}).export_("g");
   // A loop target: count down by br_table(0 -> exit, else -> continue).
   b.func({I32}, {I32})
       .locals({I32})
-      .code({op::block,
-             bt::void_,
-             op::loop,
-             bt::void_,
-             op::local_get,
-             1,
-             op::local_get,
-             0,
-             op::i32_add,
-             op::local_set,
-             1,
-             op::local_get,
-             0,
-             i32c(1),
-             op::i32_sub,
-             op::local_tee,
-             0,
-             br_table({1}, 0),
-             op::end,
-             op::end,
-             op::local_get,
-             1,
-             op::end})
+      .code({op::block, bt::void_, op::loop, bt::void_, op::local_get, 1, op::local_get, 0, op::i32_add, op::local_set,
+          1, op::local_get, 0, i32c(1), op::i32_sub, op::local_tee, 0, br_table({1}, 0), op::end, op::end,
+          op::local_get, 1, op::end})
       .export_("loop_target");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -1011,12 +836,12 @@ TEST_P(TranslatorBranches, MoreShapes) {
   // if (param i32) with a fused condition and the lazy param below it.
   b.func({I32, I32, I32}, {I32})
       .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::i32_lt_s, op::if_, blk(t11), i32c(10),
-             op::i32_add, op::else_, i32c(20), op::i32_sub, op::end, op::end})
+          op::i32_add, op::else_, i32c(20), op::i32_sub, op::end, op::end})
       .export_("if_param_fused");
   // A comparison result stored into a local that is lazily on the stack below it.
   b.func({I32, I32}, {I32})
       .code({op::local_get, 0, op::local_get, 0, op::local_get, 1, op::i32_lt_s, op::local_set, 0, i32c(100),
-             op::i32_mul, op::local_get, 0, op::i32_add, op::end})
+          op::i32_mul, op::local_get, 0, op::i32_add, op::end})
       .export_("cmp_set_over_lazy");
   // if (param i32) (result i32) without else: the parameter flows through when false.
   b.func({I32, I32}, {I32})
@@ -1025,42 +850,15 @@ TEST_P(TranslatorBranches, MoreShapes) {
   // br_if to the enclosing if's label with a value.
   b.func({I32, I32}, {I32})
       .code({op::local_get, 1, op::if_, bt::i32, op::local_get, 0, op::local_get, 0, op::br_if, 0, op::drop, i32c(5),
-             op::else_, i32c(6), op::end, op::end})
+          op::else_, i32c(6), op::end, op::end})
       .export_("br_if_in_if");
   // A loop with params whose back edge and exit are one br_table, with a value below the branch
   // values (moves through stubs for both targets).
   b.func({I32}, {I32})
       .locals({I32, I32})
-      .code({i32c(0),
-             op::local_get,
-             0,
-             op::block,
-             blk(t22),
-             op::loop,
-             blk(t22),
-             op::local_set,
-             1,
-             op::local_set,
-             2,
-             i32c(7),
-             op::local_get,
-             2,
-             op::local_get,
-             1,
-             op::i32_add,
-             op::local_get,
-             1,
-             i32c(1),
-             op::i32_sub,
-             op::local_get,
-             1,
-             i32c(1),
-             op::i32_gt_s,
-             br_table({1}, 0),
-             op::end,
-             op::end,
-             op::drop,
-             op::end})
+      .code({i32c(0), op::local_get, 0, op::block, blk(t22), op::loop, blk(t22), op::local_set, 1, op::local_set, 2,
+          i32c(7), op::local_get, 2, op::local_get, 1, op::i32_add, op::local_get, 1, i32c(1), op::i32_sub,
+          op::local_get, 1, i32c(1), op::i32_gt_s, br_table({1}, 0), op::end, op::end, op::drop, op::end})
       .export_("loop_br_table");
   Vm vm(cfg());
   ASSERT_TRUE(vm.load(b.build()));
@@ -1088,48 +886,24 @@ TEST_P(TranslatorMultiValue, BlocksLoopsAndIfsWithParams) {
   b.func({I32, I32}, {I32, I32})
       .locals({I32, I32})
       .code({op::local_get, 0, op::local_get, 1, op::block, blk(t22), op::local_set, 2, op::local_set, 3, op::local_get,
-             2, op::local_get, 3, op::end, op::end})
+          2, op::local_get, 3, op::end, op::end})
       .export_("block_swap");
   // Sum 1..n with a loop carrying (acc, n) as params.
   b.func({I32}, {I32})
       .locals({I32, I32})
-      .code({i32c(0),
-             op::local_get,
-             0,
-             op::loop,
-             blk(t21),
-             op::local_set,
-             1,
-             op::local_set,
-             2,
-             op::local_get,
-             2,
-             op::local_get,
-             1,
-             op::i32_add,
-             op::local_get,
-             1,
-             i32c(1),
-             op::i32_sub,
-             op::local_tee,
-             1,
-             op::local_get,
-             1,
-             op::br_if,
-             0,
-             op::drop,
-             op::end,
-             op::end})
+      .code({i32c(0), op::local_get, 0, op::loop, blk(t21), op::local_set, 1, op::local_set, 2, op::local_get, 2,
+          op::local_get, 1, op::i32_add, op::local_get, 1, i32c(1), op::i32_sub, op::local_tee, 1, op::local_get, 1,
+          op::br_if, 0, op::drop, op::end, op::end})
       .export_("loop_sum");
   // if (param i32 i32) (result i32 i32)
   b.func({I32, I32, I32}, {I32, I32})
       .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::if_, blk(t22), op::i32_add, i32c(1), op::else_,
-             op::i32_sub, i32c(2), op::end, op::end})
+          op::i32_sub, i32c(2), op::end, op::end})
       .export_("if_params");
   // if/else with one result built from lazies and consts, used in arithmetic after.
   b.func({I32, I32}, {I32})
       .code({op::local_get, 1, op::local_get, 0, op::if_, bt::i32, op::local_get, 1, op::else_, i32c(-4), op::end,
-             op::i32_mul, op::end})
+          op::i32_mul, op::end})
       .export_("if_result");
   // Multi-value call results consumed in swapped order.
   auto pair = b.func({I32}, {I32, I32}).code({op::local_get, 0, op::local_get, 0, i32c(1), op::i32_add, op::end});
@@ -1199,12 +973,12 @@ TEST_P(TranslatorSelect, LazyOperands) {
   // select retargeted into one of its own operands.
   b.func({I32, I32, I32}, {I32})
       .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::select, op::local_set, 1, op::local_get, 1,
-             op::local_get, 0, op::i32_sub, op::end})
+          op::local_get, 0, op::i32_sub, op::end})
       .export_("retarget");
   // Operand overwritten after being pushed lazily.
   b.func({I32, I32, I32}, {I32})
       .code({op::local_get, 0, op::local_get, 1, i32c(77), op::local_set, 0, i32c(88), op::local_set, 1, op::local_get,
-             2, op::select, op::local_get, 0, op::i32_add, op::end})
+          2, op::select, op::local_get, 0, op::i32_add, op::end})
       .export_("overwritten");
   b.func({F64, F64, I32}, {F64})
       .code({op::local_get, 0, op::local_get, 1, op::local_get, 2, op::select, op::end})
@@ -1279,13 +1053,12 @@ TEST_P(TranslatorNesting, DeepIfsLoopsAndOperandStack) {
 TEST_P(TranslatorNesting, DeadCodeAfterBranchesIsSkipped) {
   WasmBuilder b;
   b.func({I32}, {I32})
-      .code({op::block, bt::i32, op::local_get,   0,       op::br,  0,       op::i32_add, op::drop,
-             op::block, bt::i32, op::unreachable, op::end, op::if_, bt::i32, i32c(1),     op::else_,
-             i32c(2),   op::end, op::end,         op::end})
+      .code({op::block, bt::i32, op::local_get, 0, op::br, 0, op::i32_add, op::drop, op::block, bt::i32,
+          op::unreachable, op::end, op::if_, bt::i32, i32c(1), op::else_, i32c(2), op::end, op::end, op::end})
       .export_("after_br");
   b.func({I32}, {I32})
       .code({op::local_get, 0, op::return_, op::local_set, 0, op::loop, bt::void_, op::br, 0, op::end, op::i64_const, 0,
-             op::drop, op::end})
+          op::drop, op::end})
       .export_("after_return");
   b.func({I32}, {I32})
       .code({op::local_get, 0, op::if_, bt::i32, op::unreachable, op::else_, i32c(9), op::end, op::end})

@@ -71,7 +71,7 @@ TEST_P(TrapSites, TheInstructionThatTrapped) {
   // division: 5 / 0 when x != 0, unreachable inside the if when x == 0.
   b.func({I32}, {I32})
       .code({i32c(5), op::local_get, 0, op::i32_eqz, op::if_, bt::void_, op::unreachable, op::end, i32c(0),
-             op::i32_div_s, op::end})
+          op::i32_div_s, op::end})
       .export_("fused");
   // f7: memory.fill out of bounds
   b.func({}, {}).code({i32c(65530), i32c(0), i32c(7), memory_fill(), op::end}).export_("fill");
@@ -188,7 +188,7 @@ TEST_P(TrapSites, TracedAndUntracedCallsReportTheSameSite) {
   WasmBuilder b;
   b.func({I32}, {I32})
       .code({op::block, bt::void_, op::local_get, 0, op::br_if, 0, op::unreachable, op::end, i32c(10), op::local_get, 0,
-             op::i32_rem_u, op::end})
+          op::i32_rem_u, op::end})
       .export_("f");
   const Bytes wasm = b.build();
   const std::vector<uint32_t> body = code_body_offsets(wasm);
@@ -275,12 +275,12 @@ TEST(TrapSitesOutOfGas, DynamicChargesStopAtTheirInstruction) {
   const std::vector<uint32_t> body = code_body_offsets(wasm);
   ASSERT_TRUE(vm.load(wasm));
   const uint32_t grow_entry = compiled(vm, 0).entry_gas;
-  EXPECT_TRUE(trapped_at(call_with_gas(vm, "grow", {}, grow_entry + gas::kMemoryGrowPerPage - 1), TrapCode::OutOfGas, 1,
-                         body[0] + 2));
+  EXPECT_TRUE(trapped_at(
+      call_with_gas(vm, "grow", {}, grow_entry + gas::kMemoryGrowPerPage - 1), TrapCode::OutOfGas, 1, body[0] + 2));
   // The host base cost fits, the host function's own charge does not.
   const uint32_t host_entry = compiled(vm, 1).entry_gas;
-  EXPECT_TRUE(trapped_at(call_with_gas(vm, "host", {}, host_entry + gas::kHostCallBase + 10), TrapCode::OutOfGas, 2,
-                         body[1] + 1));
+  EXPECT_TRUE(trapped_at(
+      call_with_gas(vm, "host", {}, host_entry + gas::kHostCallBase + 10), TrapCode::OutOfGas, 2, body[1] + 1));
   // The host base cost does not fit.
   EXPECT_TRUE(trapped_at(call_with_gas(vm, "host", {}, host_entry), TrapCode::OutOfGas, 2, body[1] + 1));
 }

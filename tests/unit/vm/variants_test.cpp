@@ -24,7 +24,7 @@ TEST_P(VariantHarness, MeteringAndTracingAreWhatTheNameSays) {
   WasmBuilder b;
   b.func({I32}, {I32})
       .code({op::loop, bt::void_, op::local_get, 0, i32c(1), op::i32_sub, op::local_tee, 0, op::br_if, 0, op::end,
-             op::local_get, 0, op::end})
+          op::local_get, 0, op::end})
       .export_("count");
   Vm vm(c);
   ASSERT_TRUE(vm.load(b.build()));

@@ -152,7 +152,7 @@ inline Bytes i64c(int64_t v) {
 }
 inline Bytes f32c_bits(uint32_t bits) {
   return {op::f32_const, static_cast<uint8_t>(bits), static_cast<uint8_t>(bits >> 8), static_cast<uint8_t>(bits >> 16),
-          static_cast<uint8_t>(bits >> 24)};
+      static_cast<uint8_t>(bits >> 24)};
 }
 inline Bytes f32c(float f) { return f32c_bits(std::bit_cast<uint32_t>(f)); }
 inline Bytes f64c_bits(uint64_t bits) {
@@ -235,22 +235,22 @@ class WasmBuilder {
   }
 
   // ---- imports: return the index in their index space ----
-  uint32_t import_func(const std::string& module, const std::string& name, std::vector<ValType> params,
-                       std::vector<ValType> results) {
+  uint32_t import_func(
+      const std::string& module, const std::string& name, std::vector<ValType> params, std::vector<ValType> results) {
     Bytes d{0x00};
     append(d, uleb(type(std::move(params), std::move(results))));
     add_import(module, name, d);
     return num_func_imports_++;
   }
-  uint32_t import_memory(const std::string& module, const std::string& name, uint32_t min,
-                         std::optional<uint32_t> max = std::nullopt) {
+  uint32_t import_memory(
+      const std::string& module, const std::string& name, uint32_t min, std::optional<uint32_t> max = std::nullopt) {
     Bytes d{0x02};
     append(d, limits(min, max));
     add_import(module, name, d);
     return num_memories_++;
   }
-  uint32_t import_table(const std::string& module, const std::string& name, uint32_t min,
-                        std::optional<uint32_t> max = std::nullopt) {
+  uint32_t import_table(
+      const std::string& module, const std::string& name, uint32_t min, std::optional<uint32_t> max = std::nullopt) {
     Bytes d{0x01, 0x70};
     append(d, limits(min, max));
     add_import(module, name, d);

@@ -112,19 +112,19 @@ class ByteReader {
       return true;
     }
     uint64_t v;
-    if (!read_unsigned<32>(v)) return false;
+    if (!read_leb<32, false>(v)) return false;
     out = static_cast<uint32_t>(v);
     return true;
   }
-  bool read_u64(uint64_t& out) noexcept { return read_unsigned<64>(out); }
+  bool read_u64(uint64_t& out) noexcept { return read_leb<64, false>(out); }
   bool read_s32(int32_t& out) noexcept {
     if (pos_ < end_ && data_[pos_] < 0x80) {
       const uint8_t b = data_[pos_++];
       out = (b & 0x40) ? static_cast<int32_t>(b) - 0x80 : static_cast<int32_t>(b);
       return true;
     }
-    int64_t v;
-    if (!read_signed<32>(v)) return false;
+    uint64_t v;
+    if (!read_leb<32, true>(v)) return false;
     out = static_cast<int32_t>(v);
     return true;
   }
@@ -147,61 +147,43 @@ class ByteReader {
   }
 
  private:
-  template <unsigned N>
-  bool read_unsigned(uint64_t& out) noexcept {
+  // An N-bit LEB128: zero-extended into 64 bits, or sign-extended when Signed. The encoding is at
+  // most ceil(N / 7) bytes, and the last byte's unused bits must be zero (or copies of the sign).
+  template <unsigned N, bool Signed>
+  bool read_leb(uint64_t& out) noexcept {
     constexpr unsigned kMaxBytes = (N + 6) / 7;
+    constexpr unsigned kUsed = N - 7 * (kMaxBytes - 1);  // value bits in the last byte
     const size_t start = pos_;
     uint64_t result = 0;
-    unsigned shift = 0;
-    for (unsigned i = 0;; ++i, shift += 7) {
+    for (unsigned i = 0, shift = 0;; ++i, shift += 7) {
       if (pos_ >= end_) return fail(kErrUnexpectedEnd);
       const uint8_t b = data_[pos_++];
-      if (i == kMaxBytes - 1) {
-        if (b & 0x80) return fail_at(kErrLebTooLong, start);
-        constexpr unsigned kUsed = N - 7 * (kMaxBytes - 1);  // value bits in the last byte
-        if (kUsed < 7 && (b >> kUsed) != 0) return fail_at(kErrLebTooLarge, start);
-        out = result | (static_cast<uint64_t>(b) << shift);
-        return true;
+      const bool last = i == kMaxBytes - 1;
+      if (last && (b & 0x80)) return fail_at(kErrLebTooLong, start);
+      if constexpr (kUsed < 7) {
+        if constexpr (Signed) {
+          // Bits kUsed-1 .. 6 must all equal the sign bit.
+          constexpr uint8_t kMask = static_cast<uint8_t>((0x7F >> (kUsed - 1)) << (kUsed - 1));
+          if (last && (b & kMask) != 0 && (b & kMask) != kMask) return fail_at(kErrLebTooLarge, start);
+        } else {
+          if (last && (b >> kUsed) != 0) return fail_at(kErrLebTooLarge, start);
+        }
       }
       result |= static_cast<uint64_t>(b & 0x7F) << shift;
-      if (!(b & 0x80)) {
+      if (last || !(b & 0x80)) {
+        if (Signed && shift + 7 < 64 && (b & 0x40)) result |= ~uint64_t{0} << (shift + 7);
         out = result;
         return true;
       }
     }
   }
 
-  // Result is sign-extended from N bits into 64.
   template <unsigned N>
   bool read_signed(int64_t& out) noexcept {
-    constexpr unsigned kMaxBytes = (N + 6) / 7;
-    const size_t start = pos_;
-    uint64_t result = 0;
-    unsigned shift = 0;
-    for (unsigned i = 0;; ++i, shift += 7) {
-      if (pos_ >= end_) return fail(kErrUnexpectedEnd);
-      const uint8_t b = data_[pos_++];
-      if (i == kMaxBytes - 1) {
-        if (b & 0x80) return fail_at(kErrLebTooLong, start);
-        constexpr unsigned kUsed = N - 7 * (kMaxBytes - 1);  // value bits in the last byte
-        if constexpr (kUsed < 7) {
-          // Bits kUsed-1 .. 6 must all equal the sign bit.
-          constexpr uint8_t kMask = static_cast<uint8_t>((0x7F >> (kUsed - 1)) << (kUsed - 1));
-          const uint8_t top = b & kMask;
-          if (top != 0 && top != kMask) return fail_at(kErrLebTooLarge, start);
-        }
-        result |= static_cast<uint64_t>(b & 0x7F) << shift;
-        if (shift + 7 < 64 && (b & 0x40)) result |= ~uint64_t{0} << (shift + 7);
-        out = static_cast<int64_t>(result);
-        return true;
-      }
-      result |= static_cast<uint64_t>(b & 0x7F) << shift;
-      if (!(b & 0x80)) {
-        if (b & 0x40) result |= ~uint64_t{0} << (shift + 7);
-        out = static_cast<int64_t>(result);
-        return true;
-      }
-    }
+    uint64_t v;
+    if (!read_leb<N, true>(v)) return false;
+    out = static_cast<int64_t>(v);
+    return true;
   }
 
   const uint8_t* data_ = nullptr;

@@ -11,13 +11,19 @@
 
 namespace tenor::common {
 
-// Decodes the sequence that starts at s[i] (i < s.size()): its length in bytes (1..4) with the
-// code point in `cp`, or 0 when it is ill-formed (then `cp` is unspecified).
-constexpr std::size_t decode_utf8(std::span<const uint8_t> s, std::size_t i, uint32_t& cp) noexcept {
+// The sequence that starts at s[i] (i < s.size()). When `valid`, it is `length` (1..4) bytes
+// encoding the code point `cp`. When not, `length` is its maximal subpart (the Unicode standard,
+// section 3.9, "U+FFFD Substitution of Maximal Subparts"): the longest prefix of a well-formed
+// sequence, or else 1; decoders that replace ill-formed input put one U+FFFD for each such part.
+struct Utf8Scan {
+  std::size_t length;
+  bool valid;
+};
+constexpr Utf8Scan scan_utf8(std::span<const uint8_t> s, std::size_t i, uint32_t& cp) noexcept {
   const uint8_t b0 = s[i];
   if (b0 < 0x80) {
     cp = b0;
-    return 1;
+    return {1, true};
   }
   std::size_t len;
   uint8_t lo = 0x80, hi = 0xBF;  // the allowed range of the second byte (RFC 3629's table)
@@ -35,16 +41,22 @@ constexpr std::size_t decode_utf8(std::span<const uint8_t> s, std::size_t i, uin
     if (b0 == 0xF0) lo = 0x90;  // overlong
     if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
   } else {
-    return 0;  // a continuation byte, C0/C1 (overlong) or F5..FF
+    return {1, false};  // a continuation byte, C0/C1 (overlong) or F5..FF
   }
-  if (s.size() - i < len) return 0;
-  if (s[i + 1] < lo || s[i + 1] > hi) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
+  std::size_t k = 1;  // bytes of the sequence that are well-formed so far
+  for (; k < len && i + k < s.size(); ++k) {
     const uint8_t c = s[i + k];
-    if ((c & 0xC0) != 0x80) return 0;
+    if (k == 1 ? (c < lo || c > hi) : (c & 0xC0) != 0x80) break;
     cp = (cp << 6) | (c & 0x3F);
   }
-  return len;
+  return {k, k == len};
+}
+
+// Decodes the sequence that starts at s[i] (i < s.size()): its length in bytes (1..4) with the
+// code point in `cp`, or 0 when it is ill-formed (then `cp` is unspecified).
+constexpr std::size_t decode_utf8(std::span<const uint8_t> s, std::size_t i, uint32_t& cp) noexcept {
+  const Utf8Scan r = scan_utf8(s, i, cp);
+  return r.valid ? r.length : 0;
 }
 
 inline std::size_t decode_utf8(std::string_view s, std::size_t i, uint32_t& cp) noexcept {
