@@ -124,10 +124,10 @@ class Loader {
     for (std::size_t i = root.empty() ? 0 : 1; i < segs.size(); ++i) rel /= segs[i].name;
     rel += ".tnr";
     if (root == "std") {
-      for (const std::string& d : std_search_dirs(options_)) candidates.push_back({join(d, rel), join(d, rel), join("std", rel)});
+      for (const std::string& d : std_search_dirs(options_))
+        candidates.push_back({join(d, rel), join(d, rel), join("std", rel)});
     } else if (root == "lib") {
-      candidates.push_back(
-          {join(project_disk_, "lib" / rel), join(project_shown_, "lib" / rel), join("lib", rel)});
+      candidates.push_back({join(project_disk_, "lib" / rel), join(project_shown_, "lib" / rel), join("lib", rel)});
     } else if (root.empty()) {
       const Place& p = places_[from];
       candidates.push_back({join(p.disk, rel), join(p.shown, rel), join(p.project, rel)});
@@ -156,7 +156,8 @@ class Loader {
         if (e.path().extension() == ".tnr") near.push_back(e.path().stem().string());
     }
     std::sort(near.begin(), near.end());
-    std::string help = "searched " + (searched.empty() ? std::string("no folder (no standard modules found)") : searched);
+    std::string help =
+        "searched " + (searched.empty() ? std::string("no folder (no standard modules found)") : searched);
     const std::string hint = check::suggest(segs.back().name, near);
     if (!hint.empty()) help += "; " + hint;
     r_.diagnostics.report(DiagnosticKind::UnknownModule, use.path.range, {shown_path}, help);
@@ -212,9 +213,9 @@ class Loader {
         default: break;
       }
       if (what == nullptr) continue;
-      const SourceRange kw{item->range.file, item->range.begin,
-                           item->range.begin + static_cast<std::uint32_t>(
-                                                   std::string_view(ast::item_kind_keyword(item->kind)).size())};
+      const SourceRange kw{
+          item->range.file, item->range.begin,
+          item->range.begin + static_cast<std::uint32_t>(std::string_view(ast::item_kind_keyword(item->kind)).size())};
       r_.diagnostics.report(DiagnosticKind::NotAllowedInModule, kw, {what},
                             "a module holds fns, structs, enums, interfaces and constants; storage, entry points "
                             "and events belong to the contract");

@@ -513,10 +513,10 @@ class Lowerer {
   std::map<TypeId, llvm::Function*> encoders_, decoders_, eqs_;
   std::set<std::size_t> counted_;  // map fields whose entry count is kept
   std::unique_ptr<llvm::DIBuilder> di_;
-  llvm::DIFile* di_file_ = nullptr;             // the contract's file (the compile unit's)
+  llvm::DIFile* di_file_ = nullptr;           // the contract's file (the compile unit's)
   std::map<FileId, llvm::DIFile*> di_files_;  // every file a function is in
   std::vector<bool> needed_;                  // per function: lowered (mark_needed)
-  llvm::DISubprogram* scope_ = nullptr;  // the function being lowered
+  llvm::DISubprogram* scope_ = nullptr;       // the function being lowered
   llvm::Function* fn_ = nullptr;
   const check::FunctionInfo* fn_info_ = nullptr;
   std::vector<std::map<std::string, Local>> scopes_;

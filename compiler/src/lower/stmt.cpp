@@ -10,8 +10,8 @@ void Lowerer::declare_function(std::size_t i) {
   // A module's fn is `m.<its path in the project, without .tnr>.<name>` (`m.lib/fees.late_fee`):
   // no contract item's name starts with `m.`, and two modules never share a path.
   const std::string& unit_path = p_.units.empty() ? std::string() : p_.units[f.unit].path;
-  const std::string prefix = f.unit != 0                         ? "m." + unit_path.substr(0, unit_path.size() - 4) + "."
-                             : f.kind == ast::ItemKind::Init     ? "init."
+  const std::string prefix = f.unit != 0                     ? "m." + unit_path.substr(0, unit_path.size() - 4) + "."
+                             : f.kind == ast::ItemKind::Init ? "init."
                              : f.kind == ast::ItemKind::Function ? "fn."
                                                                  : "entry.";
   if (!needed_[i]) {  // a module's fn no entry point reaches: not in the output

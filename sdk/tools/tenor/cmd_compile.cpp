@@ -1,6 +1,6 @@
-// `tenor check FILE.tnr [--json] [--ast] [--std DIR]`: lexes, parses and type-checks a Tenor source file and reports its
-// diagnostics (text on stderr, or one JSON object on stdout with --json); --ast prints the syntax
-// tree. Exit status: 0 no errors, 1 the source has errors, 2 usage (no such file).
+// `tenor check FILE.tnr [--json] [--ast] [--std DIR]`: lexes, parses and type-checks a Tenor source file and reports
+// its diagnostics (text on stderr, or one JSON object on stdout with --json); --ast prints the syntax tree. Exit
+// status: 0 no errors, 1 the source has errors, 2 usage (no such file).
 //
 // `tenor build FILE.tnr [-o OUT.wasm] [--abi OUT.json] [-O LEVEL] [--emit-llvm FILE] [--emit-wat FILE] [--std DIR]
 // [--json]`:
