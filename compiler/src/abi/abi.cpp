@@ -5,6 +5,8 @@
 
 #include <sodium.h>
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "tenor/compiler/build.hpp"
@@ -38,6 +40,53 @@ const char* kind_name(ast::ItemKind k) {
     default: return "fn";
   }
 }
+
+// The structs and enums a caller can meet: the contract's own, and a module's when an entry
+// point, event or storage field holds it (directly or inside another type). A module's other
+// types are not part of the contract, so an unused one adds nothing to the ABI.
+struct Exposed {
+  const check::Program& p;
+  std::set<std::uint32_t> structs, enums;
+
+  void add(check::TypeId id) {
+    const check::Type& t = p.type(id);
+    switch (t.kind) {
+      case check::TypeKind::Struct:
+        if (structs.insert(t.decl).second)
+          for (const auto& f : p.structs[t.decl].fields) add(f.type);
+        break;
+      case check::TypeKind::Enum:
+        if (enums.insert(t.decl).second)
+          for (const auto& v : p.enums[t.decl].variants)
+            for (const auto& f : v.fields) add(f.type);
+        break;
+      case check::TypeKind::Map: add(t.key); [[fallthrough]];
+      case check::TypeKind::Array:
+      case check::TypeKind::Vec:
+      case check::TypeKind::Option: add(t.element); break;
+      default: break;
+    }
+  }
+  void add(const std::vector<check::FieldInfo>& fs) {
+    for (const auto& f : fs) add(f.type);
+  }
+
+  explicit Exposed(const check::Program& prog) : p(prog) {
+    for (std::size_t i = 0; i < p.structs.size(); ++i)
+      if (p.structs[i].unit == 0) add_decl(check::TypeKind::Struct, i);
+    for (std::size_t i = 0; i < p.enums.size(); ++i)
+      if (p.enums[i].unit == 0) add_decl(check::TypeKind::Enum, i);
+    for (const auto& f : p.functions)
+      if (f.unit == 0 && f.kind != ast::ItemKind::Function) add(f.params), add(f.return_type);
+    for (const auto& e : p.events) add(e.fields);
+    add(p.storage);
+  }
+  void add_decl(check::TypeKind k, std::size_t i) {
+    if (k == check::TypeKind::Struct && structs.insert(static_cast<std::uint32_t>(i)).second) add(p.structs[i].fields);
+    if (k == check::TypeKind::Enum && enums.insert(static_cast<std::uint32_t>(i)).second)
+      for (const auto& v : p.enums[i].variants) add(v.fields);
+  }
+};
 
 }  // namespace
 
@@ -88,11 +137,14 @@ std::string to_json(const ast::File& file, const check::Program& p, std::string_
   }
   j["storage"] = storage;
 
+  const Exposed exposed(p);
   ordered_json structs = ordered_json::array();
-  for (const auto& s : p.structs) structs.push_back({{"name", s.name}, {"fields", fields(p, s.fields)}});
+  for (std::uint32_t i : exposed.structs)
+    structs.push_back({{"name", p.structs[i].name}, {"fields", fields(p, p.structs[i].fields)}});
   j["structs"] = structs;
   ordered_json enums = ordered_json::array();
-  for (const auto& e : p.enums) {
+  for (std::uint32_t i : exposed.enums) {
+    const auto& e = p.enums[i];
     ordered_json vs = ordered_json::array();
     for (const auto& v : e.variants) vs.push_back({{"name", v.name}, {"fields", fields(p, v.fields)}});
     enums.push_back({{"name", e.name}, {"variants", vs}});

@@ -16,6 +16,7 @@ void Checker::check_args(const std::string& callee, const std::vector<FieldInfo>
 }
 
 TypeId Checker::check_call(const ast::CallExpr& c) {
+  if (auto t = check_module_call(c)) return *t;
   if (c.callee->kind != ExprKind::Path || c.callee->as<ast::PathExpr>().path.segments.size() != 1) {
     for (const auto& a : c.args) check_expr(*a, kErrorType);
     if (c.callee->kind == ExprKind::Path) {
@@ -73,9 +74,7 @@ TypeId Checker::check_call(const ast::CallExpr& c) {
                       "); only `fn`s can be called: move the shared code into a `fn`");
     return kErrorType;
   }
-  if (fn_) fn_->calls.push_back({it->second, c.range});
-  check_args("`" + n + "`", fn.params, c.args, c.range);
-  return fn.return_type;
+  return call_fn(c, it->second, "`" + n + "`");
 }
 
 TypeId Checker::method(const ast::MethodCallExpr& m, const std::string& recv, std::vector<TypeId> params, TypeId ret) {

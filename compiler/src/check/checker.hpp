@@ -56,10 +56,19 @@ struct FnState {
   std::vector<std::pair<std::size_t, SourceRange>> calls;  // fn index, call site
 };
 
+// The names one unit (the contract, or a module) declares. The current unit's are the Checker's
+// members (type_names_, ...); the others wait in Checker::unit_scopes_ (enter_unit swaps them).
+struct UnitScope {
+  std::map<std::string, TypeId> types;  // structs and enums
+  std::map<std::string, std::size_t> interfaces, events, fns, storage;
+};
+
 class Checker {
  public:
-  Checker(const ast::File& file, DiagnosticEngine& diags, const FrontEndLimits& limits)
-      : file_(file), diags_(diags), limits_(limits), p_(std::make_unique<Program>()) {
+  Checker(std::vector<Unit> units, DiagnosticEngine& diags, const FrontEndLimits& limits)
+      : diags_(diags), limits_(limits), p_(std::make_unique<Program>()) {
+    p_->units = std::move(units);
+    unit_scopes_.resize(p_->units.size());
     intern({TypeKind::Error});
     intern({TypeKind::Unit});
     intern({TypeKind::Bool});
@@ -113,6 +122,40 @@ class Checker {
   void duplicate(const std::string& what, const ast::Ident& id, SourceRange first);
 
   void collect();
+  void collect_unit(const ast::File& file);
+
+  // --- modules (modules.cpp) ------------------------------------------------------------------
+
+  // Makes unit `u`'s names the current ones (type_names_, fn_index_, ...).
+  void enter_unit(std::size_t u);
+  const std::map<std::string, TypeId>& types_of(std::size_t u) const {
+    return u == unit_ ? type_names_ : unit_scopes_[u].types;
+  }
+  const std::map<std::string, std::size_t>& fns_of(std::size_t u) const {
+    return u == unit_ ? fn_index_ : unit_scopes_[u].fns;
+  }
+  const std::map<std::string, std::size_t>& interfaces_of(std::size_t u) const {
+    return u == unit_ ? interface_index_ : unit_scopes_[u].interfaces;
+  }
+  // The unit a path's items are in and how many leading segments name it: {unit_, 0}, or {u, 1}
+  // for `m::...` where a `use` of the current unit bound `m`.
+  std::pair<std::size_t, std::size_t> path_unit(const std::vector<ast::Ident>& segs) const;
+  // `module m has no <what> `x``, with a suggestion among `candidates`' keys.
+  template <typename Map>
+  void unknown_item(const ast::Ident& module, const char* what, const ast::Ident& item, const Map& candidates) {
+    std::vector<std::string> names;
+    for (const auto& [k, v] : candidates) names.push_back(k);
+    diags_.report(DiagnosticKind::UnknownModuleItem, item.range, {module.name, what, item.name},
+                  suggest(item.name, names));
+  }
+  // `m::T` in a type.
+  TypeId resolve_module_type(const ast::Type& t);
+  // The enum `segs[0..count)` names (`E` or `m::E`); reports and returns nothing when there is none.
+  std::optional<TypeId> enum_named(const std::vector<ast::Ident>& segs, std::size_t count);
+  // `m::f(args)`, `m::Iface(address)`: set when the callee is a path into a module.
+  std::optional<TypeId> check_module_call(const ast::CallExpr& c);
+  // A call of the fn `index` (checked arguments; recorded for the writes flag and the lowering).
+  TypeId call_fn(const ast::CallExpr& c, std::size_t index, const std::string& shown);
 
   // --- pass 2: declarations -------------------------------------------------------------------
 
@@ -226,7 +269,6 @@ class Checker {
 
   TypeId binary_result(ast::BinaryOp op, TypeId l, TypeId r, SourceRange where, const ast::Expr* rhs);
 
-  const ast::File& file_;
   DiagnosticEngine& diags_;
   FrontEndLimits limits_;
   std::unique_ptr<Program> p_;
@@ -237,6 +279,8 @@ class Checker {
       intern_index_;
   std::map<std::string, TypeId> type_names_;  // structs and enums
   std::map<std::string, std::size_t> interface_index_, event_index_, fn_index_, storage_index_;
+  std::vector<UnitScope> unit_scopes_;
+  std::size_t unit_ = 0;
   std::vector<const ast::Item*> storage_items_;
   std::vector<std::map<std::string, Local>> scopes_;
   FnState* fn_ = nullptr;

@@ -9,9 +9,22 @@ void Checker::duplicate(const std::string& what, const ast::Ident& id, SourceRan
 }
 
 void Checker::collect() {
+  // The contract's declarations first (their indexes do not depend on its modules), then each
+  // module's, in load order.
+  for (std::size_t u = 0; u < p_->units.size(); ++u) {
+    enter_unit(u);
+    collect_unit(*p_->units[u].file);
+  }
+  enter_unit(0);
+}
+
+void Checker::collect_unit(const ast::File& file) {
   std::map<std::string, SourceRange> types, events, fns;
   std::optional<SourceRange> init;
-  for (const auto& item_ptr : file_.items) {
+  const auto unit = static_cast<std::uint32_t>(unit_);
+  // A module's types are shown as the contract names them: `daycount::Basis`.
+  const std::string qualifier = p_->units[unit_].name.empty() ? "" : p_->units[unit_].name + "::";
+  for (const auto& item_ptr : file.items) {
     const ast::Item& item = *item_ptr;
     auto claim = [&](std::map<std::string, SourceRange>& ns, const char* what) {
       if (item.name.name.empty()) return false;
@@ -27,20 +40,20 @@ void Checker::collect() {
         if (claim(types, "type")) {
           type_names_[item.name.name] =
               intern(Type{TypeKind::Struct, 0, false, 0, 0, 0, static_cast<std::uint32_t>(p_->structs.size())});
-          p_->structs.push_back({item.name.name, {}, &item});
+          p_->structs.push_back({qualifier + item.name.name, unit, {}, &item});
         }
         break;
       case ast::ItemKind::Enum:
         if (claim(types, "type")) {
           type_names_[item.name.name] =
               intern(Type{TypeKind::Enum, 0, false, 0, 0, 0, static_cast<std::uint32_t>(p_->enums.size())});
-          p_->enums.push_back({item.name.name, {}, &item});
+          p_->enums.push_back({qualifier + item.name.name, unit, {}, &item});
         }
         break;
       case ast::ItemKind::Interface:
         if (claim(types, "type")) {
           interface_index_[item.name.name] = p_->interfaces.size();
-          p_->interfaces.push_back({item.name.name, {}, &item});
+          p_->interfaces.push_back({qualifier + item.name.name, unit, {}, &item});
         }
         break;
       case ast::ItemKind::Event:
@@ -57,14 +70,14 @@ void Checker::collect() {
           break;
         }
         init = item.range;
-        p_->functions.push_back({"init", item.kind, {}, kUnitType, false, &item});
+        p_->functions.push_back({"init", item.kind, unit, {}, kUnitType, false, &item, {}});
         break;
       case ast::ItemKind::Action:
       case ast::ItemKind::View:
       case ast::ItemKind::Function:
         if (claim(fns, "function")) {
           fn_index_[item.name.name] = p_->functions.size();
-          p_->functions.push_back({item.name.name, item.kind, {}, kUnitType, false, &item});
+          p_->functions.push_back({item.name.name, item.kind, unit, {}, kUnitType, false, &item, {}});
         }
         break;
     }
@@ -100,8 +113,12 @@ std::vector<FieldInfo> Checker::resolve_params(const std::vector<ast::Param>& pa
 }
 
 void Checker::resolve_declarations() {
-  for (StructInfo& s : p_->structs) s.fields = resolve_fields(s.item->fields, s.name);
+  for (StructInfo& s : p_->structs) {
+    enter_unit(s.unit);
+    s.fields = resolve_fields(s.item->fields, s.name);
+  }
   for (EnumInfo& e : p_->enums) {
+    enter_unit(e.unit);
     std::map<std::string, SourceRange> seen;
     for (const ast::Variant& v : e.item->variants) {
       if (!v.name.name.empty()) {
@@ -111,6 +128,7 @@ void Checker::resolve_declarations() {
       e.variants.push_back({v.name.name, v.has_fields, resolve_fields(v.fields, e.name)});
     }
   }
+  enter_unit(0);  // events and storage: the contract's only
   for (EventInfo& ev : p_->events) ev.fields = resolve_fields(ev.item->fields, ev.name);
   std::map<std::string, SourceRange> seen_storage;
   for (const ast::Item* s : storage_items_) {
@@ -127,10 +145,12 @@ void Checker::resolve_declarations() {
     }
   }
   for (FunctionInfo& fn : p_->functions) {
+    enter_unit(fn.unit);
     fn.params = resolve_params(fn.item->params);
     fn.return_type = fn.item->return_type ? resolve_type(fn.item->return_type.get()) : kUnitType;
   }
   for (InterfaceInfo& in : p_->interfaces) {
+    enter_unit(in.unit);
     for (const ast::InterfaceMethod& m : in.item->methods) {
       FunctionInfo f;
       f.name = m.name.name;
@@ -140,6 +160,7 @@ void Checker::resolve_declarations() {
       in.methods.push_back(std::move(f));
     }
   }
+  enter_unit(0);
 }
 
 void Checker::inline_decls(TypeId t, std::vector<TypeId>& out) {
@@ -156,11 +177,11 @@ void Checker::inline_decls(TypeId t, std::vector<TypeId>& out) {
 void Checker::check_recursion() {
   std::map<TypeId, std::vector<TypeId>> edges;
   for (std::size_t i = 0; i < p_->structs.size(); ++i) {
-    const TypeId self = type_names_.at(p_->structs[i].name);
+    const TypeId self = intern(Type{TypeKind::Struct, 0, false, 0, 0, 0, static_cast<std::uint32_t>(i)});
     for (const FieldInfo& f : p_->structs[i].fields) inline_decls(f.type, edges[self]);
   }
   for (std::size_t i = 0; i < p_->enums.size(); ++i) {
-    const TypeId self = type_names_.at(p_->enums[i].name);
+    const TypeId self = intern(Type{TypeKind::Enum, 0, false, 0, 0, 0, static_cast<std::uint32_t>(i)});
     for (const VariantInfo& v : p_->enums[i].variants)
       for (const FieldInfo& f : v.fields) inline_decls(f.type, edges[self]);
   }

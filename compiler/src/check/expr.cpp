@@ -221,11 +221,7 @@ TypeId Checker::check_name(const ast::Ident& id, TypeId hint) {
 TypeId Checker::check_path(const ast::PathExpr& e) {
   const auto& segs = e.path.segments;
   if (segs.size() == 1) return check_name(segs[0], kErrorType);
-  if (segs.size() != 2) {
-    diags_.report(DiagnosticKind::UnknownName, e.range, {"path", segs.front().name + "::..."});
-    return kErrorType;
-  }
-  if (segs[0].name == "Rounding" && !type_names_.count("Rounding")) {
+  if (segs.size() == 2 && segs[0].name == "Rounding" && !type_names_.count("Rounding")) {
     for (const char* m : kRoundingModes)
       if (segs[1].name == m) return simple(TypeKind::Rounding);
     diags_.report(
@@ -233,13 +229,19 @@ TypeId Checker::check_path(const ast::PathExpr& e) {
         suggest(segs[1].name, std::vector<std::string>(std::begin(kRoundingModes), std::end(kRoundingModes))));
     return kErrorType;
   }
-  auto it = type_names_.find(segs[0].name);
-  if (it == type_names_.end() || kind(it->second) != TypeKind::Enum) {
-    diags_.report(DiagnosticKind::UnknownName, segs[0].range, {"enum", segs[0].name});
+  // `Enum::Variant`, `module::Enum::Variant`.
+  const std::size_t skip = path_unit(segs).second;
+  if (segs.size() != skip + 2) {
+    if (skip == 1 && segs.size() == 2)  // `module::x`: a module holds no values but its constants
+      unknown_item(segs[0], "value", segs[1], std::map<std::string, int>{});
+    else
+      diags_.report(DiagnosticKind::UnknownName, e.range, {"path", segs.front().name + "::..."});
     return kErrorType;
   }
-  const EnumInfo& en = p_->enums[ty(it->second).decl];
-  const VariantInfo* v = find_variant(en, segs[1]);
+  const std::optional<TypeId> en_type = enum_named(segs, skip + 1);
+  if (!en_type) return kErrorType;
+  const EnumInfo& en = p_->enums[ty(*en_type).decl];
+  const VariantInfo* v = find_variant(en, segs.back());
   if (!v) return kErrorType;
   if (v->has_fields && !v->fields.empty()) {
     diags_.report(DiagnosticKind::MissingFields, e.range,
@@ -247,7 +249,7 @@ TypeId Checker::check_path(const ast::PathExpr& e) {
                    "variant `" + en.name + "::" + v->name + "`"},
                   "construct it with `" + en.name + "::" + v->name + " { ... }`");
   }
-  return it->second;
+  return *en_type;
 }
 
 std::string Checker::fields_list(const std::vector<FieldInfo>& fs) {
@@ -258,12 +260,19 @@ std::string Checker::fields_list(const std::vector<FieldInfo>& fs) {
 
 TypeId Checker::check_struct_literal(const ast::StructLiteralExpr& e) {
   const auto& segs = e.path.segments;
-  if (segs.size() == 1) {
-    auto it = type_names_.find(segs[0].name);
-    if (it == type_names_.end() || kind(it->second) != TypeKind::Struct) {
+  const auto [unit, skip] = path_unit(segs);
+  const auto& types = types_of(unit);
+  if (segs.size() == skip + 1) {
+    auto it = types.find(segs[skip].name);
+    if (it == types.end() || kind(it->second) != TypeKind::Struct) {
       std::vector<std::string> names;
-      for (const auto& s : p_->structs) names.push_back(s.name);
-      diags_.report(DiagnosticKind::UnknownName, segs[0].range, {"struct", segs[0].name}, suggest(segs[0].name, names));
+      for (const auto& [k, t] : types)
+        if (kind(t) == TypeKind::Struct) names.push_back(k);
+      if (skip)
+        unknown_item(segs[0], "struct", segs[1], types);
+      else
+        diags_.report(DiagnosticKind::UnknownName, segs[0].range, {"struct", segs[0].name},
+                      suggest(segs[0].name, names));
       for (const auto& f : e.fields)
         if (f.value) check_expr(*f.value, kErrorType);
       return kErrorType;
@@ -272,16 +281,15 @@ TypeId Checker::check_struct_literal(const ast::StructLiteralExpr& e) {
     check_field_inits(s.fields, e.fields, "struct `" + s.name + "`", e.path.range);
     return it->second;
   }
-  if (segs.size() == 2) {
-    auto it = type_names_.find(segs[0].name);
-    if (it != type_names_.end() && kind(it->second) == TypeKind::Enum) {
-      const EnumInfo& en = p_->enums[ty(it->second).decl];
-      if (const VariantInfo* v = find_variant(en, segs[1])) {
-        check_field_inits(v->fields, e.fields, "variant `" + en.name + "::" + v->name + "`", e.path.range);
-        return it->second;
-      }
-      return kErrorType;
+  if (segs.size() == skip + 2) {
+    const std::optional<TypeId> en_type = enum_named(segs, skip + 1);
+    if (!en_type) return kErrorType;
+    const EnumInfo& en = p_->enums[ty(*en_type).decl];
+    if (const VariantInfo* v = find_variant(en, segs.back())) {
+      check_field_inits(v->fields, e.fields, "variant `" + en.name + "::" + v->name + "`", e.path.range);
+      return *en_type;
     }
+    return kErrorType;
   }
   diags_.report(DiagnosticKind::UnknownName, e.path.range, {"enum", segs.empty() ? "" : segs[0].name});
   return kErrorType;

@@ -11,6 +11,7 @@ void Checker::check_bodies() {
       break;
     }
     const FunctionInfo& fn = p_->functions[i];
+    enter_unit(fn.unit);
     FnState st;
     st.index = i;
     st.return_type = fn.return_type;
@@ -34,10 +35,14 @@ void Checker::check_bodies() {
     states_.push_back(std::move(st));
     fn_ = nullptr;
   }
+  enter_unit(0);
 }
 
 void Checker::propagate_writes() {
-  for (FnState& st : states_) p_->functions[st.index].writes = st.first_write.has_value();
+  for (FnState& st : states_) {
+    p_->functions[st.index].writes = st.first_write.has_value();
+    for (const auto& [callee, site] : st.calls) p_->functions[st.index].callees.push_back(callee);
+  }
   for (bool changed = true; changed;) {
     changed = false;
     for (FnState& st : states_) {
@@ -345,24 +350,22 @@ void Checker::check_pattern_inner(const ast::Pattern& p, TypeId t) {
       return;
     case ast::PatternKind::Variant: break;
   }
-  // Variant: `Enum::Variant [{ a, b }]`.
-  if (p.path.segments.size() != 2) {
+  // Variant: `Enum::Variant [{ a, b }]` (`module::Enum::Variant`).
+  const std::size_t skip = path_unit(p.path.segments).second;
+  if (p.path.segments.size() != skip + 2) {
     diags_.report(DiagnosticKind::InvalidPattern, p.range, {"expected `Enum::Variant`"});
     return;
   }
-  const std::string& en = p.path.segments[0].name;
-  const std::string& vn = p.path.segments[1].name;
-  auto it = type_names_.find(en);
-  if (it == type_names_.end() || kind(it->second) != TypeKind::Enum) {
-    diags_.report(DiagnosticKind::UnknownName, p.path.segments[0].range, {"enum", en});
-    return;
-  }
-  if (!is_error(t) && it->second != t) {
+  const std::optional<TypeId> en_type = enum_named(p.path.segments, skip + 1);
+  if (!en_type) return;
+  const EnumInfo& e = p_->enums[ty(*en_type).decl];
+  const std::string& en = e.name;
+  const std::string& vn = p.path.segments.back().name;
+  if (!is_error(t) && *en_type != t) {
     diags_.report(DiagnosticKind::TypeMismatch, p.range, {p_->type_name(t), en});
     return;
   }
-  const EnumInfo& e = p_->enums[ty(it->second).decl];
-  const VariantInfo* v = find_variant(e, p.path.segments[1]);
+  const VariantInfo* v = find_variant(e, p.path.segments.back());
   if (!v) return;
   if (p.has_braces && !v->has_fields) {
     diags_.report(DiagnosticKind::InvalidPattern, p.range, {"`" + en + "::" + vn + "` has no fields to bind"});

@@ -76,6 +76,7 @@ TypeId Checker::resolve_type_inner(const ast::Type& t, bool storage_top) {
     }
     return is_error(e) ? kErrorType : wrap(TypeKind::Array, e, *n);
   }
+  if (!t.module.name.empty()) return resolve_module_type(t);
   const std::string& n = t.name.name;
   auto type_arg = [&](std::size_t i) -> const ast::Type* { return t.args[i].type.get(); };
   auto int_arg = [&](std::size_t i) -> std::optional<std::uint64_t> {

@@ -211,7 +211,10 @@ std::string source_map(const std::vector<std::uint8_t>& wasm, const std::string&
     std::uint32_t offset, line, column;
   };
   std::vector<Row> rows;
-  for (const auto& r : table) rows.push_back({r.offset, r.line, r.column});
+  // The format names one file: code from a module's file is recorded as having no position (its
+  // run-time checks still name their file:line:col in the trap message).
+  for (const auto& r : table)
+    rows.push_back(r.file == file || r.line == 0 ? Row{r.offset, r.line, r.column} : Row{r.offset, 0, 0});
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.offset < b.offset; });
   std::vector<Row> merged;
   for (const Row& r : rows) {
@@ -287,7 +290,8 @@ std::string read_abi_section(const std::vector<std::uint8_t>& wasm) {
 }
 
 BuildResult build_source(std::string_view file_name, std::string_view text, const BuildOptions& options) {
-  BuildResult r{check_source(file_name, text), {}, {}, {}, {}};
+  BuildResult r{check_source(file_name, text, {}, options.modules), {}, {}, {}, {}};
+  const std::string& path = r.front.sources.file(r.front.file).path();  // as the output records it
   if (!r.front.ok() || !r.front.program) return r;
   const SourceRange whole{r.front.file, 0, 0};
   try {
@@ -298,7 +302,7 @@ BuildResult build_source(std::string_view file_name, std::string_view text, cons
     if (!m || !r.front.ok()) return r;
     auto tm = target_machine(options.opt);
     m->setDataLayout(tm->createDataLayout());
-    m->setSourceFileName(std::string(file_name));
+    m->setSourceFileName(path);
     link_runtime(*m);
     finalize_attributes(*m);
     optimize(*m, *tm, options.opt);
@@ -316,7 +320,7 @@ BuildResult build_source(std::string_view file_name, std::string_view text, cons
     }
     const std::string object = emit_object(*m, *tm);
     std::vector<std::uint8_t> wasm = link_wasm(object, m->getFunction("tenor_init") != nullptr);
-    const std::string srcmap = source_map(wasm, std::string(file_name));
+    const std::string srcmap = source_map(wasm, path);
     wasm = strip_debug_sections(wasm);
     append_custom_section(wasm, kSourceMapSectionName, srcmap);
     r.abi_json = abi::to_json(*r.front.ast, *r.front.program, text);

@@ -39,9 +39,12 @@ bool line_rows(const std::vector<std::uint8_t>& wasm, const std::string& unit, s
     if (!name || unit != name) continue;
     const llvm::DWARFDebugLine::LineTable* table = dwarf->getLineTableForUnit(cu.get());
     if (!table) continue;
-    for (const auto& r : table->Rows)
+    for (const auto& r : table->Rows) {
+      std::string file;
+      table->getFileNameByIndex(r.File, "", llvm::DILineInfoSpecifier::FileLineInfoKind::RawValue, file);
       rows.push_back({static_cast<std::uint32_t>(r.Address.Address), r.EndSequence ? 0u : r.Line,
-                      r.EndSequence ? 0u : static_cast<std::uint32_t>(r.Column)});
+                      r.EndSequence ? 0u : static_cast<std::uint32_t>(r.Column), file});
+    }
   }
   return true;
 }

@@ -23,13 +23,16 @@ std::unique_ptr<llvm::Module> Lowerer::run() {
   if (diags_.has_errors()) return nullptr;
   collect_counted_maps();
   // Line tables only: they become the module's code-offset -> source-line map (codegen.cpp).
-  // The file is named as given, with no directory, so no build path reaches the output.
+  // Files are named by their path in the project (SourceFile::path), so no build path reaches
+  // the output.
   di_ = std::make_unique<llvm::DIBuilder>(*M);
-  di_file_ = di_->createFile(sm_.file(file_.range.file).name(), "");
+  di_file_ = di_->createFile(sm_.file(file_.range.file).path(), "");
+  di_files_[file_.range.file] = di_file_;
   di_->createCompileUnit(llvm::dwarf::DW_LANG_C, di_file_, "tenor", true, "", 0, "",
                          llvm::DICompileUnit::DebugEmissionKind::LineTablesOnly);
   M->addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
   M->addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
+  mark_needed();
   for (std::size_t i = 0; i < p_.functions.size(); ++i) declare_function(i);
   for (std::size_t i = 0; i < p_.functions.size(); ++i) {
     try {

@@ -182,12 +182,13 @@ std::int64_t Lowerer::duration_seconds(const std::string& t, SourceRange r) {
 V Lowerer::path_value(const ast::PathExpr& e, TypeId t) {
   const auto& segs = e.path.segments;
   if (segs.size() == 1) return name_value(segs[0]);
-  if (segs[0].name == "Rounding") return V{B.getInt8(static_cast<std::uint8_t>(rounding_index(segs[1].name))), t};
+  if (segs.size() == 2 && segs[0].name == "Rounding")
+    return V{B.getInt8(static_cast<std::uint8_t>(rounding_index(segs[1].name))), t};
   // A variant without fields.
   if (kind(t) == TypeKind::Enum) {
     const auto& variants = p_.enums[ty(t).decl].variants;
     for (std::size_t k = 0; k < variants.size(); ++k)
-      if (variants[k].name == segs[1].name) {
+      if (variants[k].name == segs.back().name) {
         Value* out = alloc(mem_size(t));
         B.CreateMemSet(out, B.getInt8(0), c32(mem_size(t)), llvm::MaybeAlign(1));
         store(B.getInt8(static_cast<std::uint8_t>(k)), out);
@@ -234,7 +235,23 @@ V Lowerer::struct_literal(const ast::StructLiteralExpr& e, TypeId t) {
 }
 
 V Lowerer::call(const ast::CallExpr& c, TypeId t) {
-  const std::string& n = c.callee->as<ast::PathExpr>().path.segments[0].name;
+  const auto& segs = c.callee->as<ast::PathExpr>().path.segments;
+  const std::string& n = segs[0].name;
+  auto target = p_.call_targets.find(&c);  // a fn (the checker resolved it: the contract's or a module's)
+  if (target == p_.call_targets.end() && kind(t) == TypeKind::Interface) {
+    // `Iface(address)`, `m::Iface(address)`: the address, and no gas limit of its own (all the gas left).
+    Value* out = alloc(40);
+    copy(out, expr(*c.args[0]).v, 32);
+    store(B.getInt64(~0ull), gep(out, 32));
+    return V{out, t};
+  }
+  if (target != p_.call_targets.end()) {
+    const check::FunctionInfo& f = p_.functions[target->second];
+    std::vector<Value*> args;
+    for (std::size_t k = 0; k < c.args.size(); ++k)
+      args.push_back(coerce(expr(*c.args[k]), f.params[k].type, c.args[k]->range).v);
+    return V{B.CreateCall(functions_[target->second], args), f.return_type};
+  }
   if (n == "now") return V{host_call(Host::block_time, {}), t};
   if (n == "today") {
     Value* s = host_call(Host::block_time, {});
@@ -250,23 +267,7 @@ V Lowerer::call(const ast::CallExpr& c, TypeId t) {
       host_call(Host::sha256, {gep(a.v, 4), load(i32, a.v), out});
     return V{out, t};
   }
-  auto it = fn_index_.find(n);
-  if (it == fn_index_.end()) {
-    if (kind(t) == TypeKind::Interface) {
-      // `Iface(address)`: the address, and no gas limit of its own (all the gas left).
-      Value* out = alloc(40);
-      copy(out, expr(*c.args[0]).v, 32);
-      store(B.getInt64(~0ull), gep(out, 32));
-      return V{out, t};
-    }
-    unsupported(c.range, "calling `" + n + "`");
-  }
-  const check::FunctionInfo& f = p_.functions[it->second];
-  std::vector<Value*> args;
-  for (std::size_t k = 0; k < c.args.size(); ++k)
-    args.push_back(coerce(expr(*c.args[k]), f.params[k].type, c.args[k]->range).v);
-  Value* r = B.CreateCall(functions_[it->second], args);
-  return V{r, f.return_type};
+  unsupported(c.range, "calling `" + n + "`");
 }
 
 V Lowerer::method(const ast::MethodCallExpr& m, TypeId t) {

@@ -221,6 +221,8 @@ class Lowerer {
   // --- functions ------------------------------------------------------------------------------
 
   void declare_function(std::size_t i);
+  // Which functions are lowered: the contract's, and the module fns they call (directly or not).
+  void mark_needed();
 
   void define_function(std::size_t i);
 
@@ -508,12 +510,13 @@ class Lowerer {
   };
 
   std::vector<llvm::Function*> functions_;
-  std::map<std::string, std::size_t> fn_index_;
   std::map<TypeId, llvm::Function*> encoders_, decoders_, eqs_;
   std::set<std::size_t> counted_;  // map fields whose entry count is kept
   std::unique_ptr<llvm::DIBuilder> di_;
-  llvm::DIFile* di_file_ = nullptr;
-  llvm::DISubprogram* scope_ = nullptr;  // the function being lowered
+  llvm::DIFile* di_file_ = nullptr;           // the contract's file (the compile unit's)
+  std::map<FileId, llvm::DIFile*> di_files_;  // every file a function is in
+  std::vector<bool> needed_;                  // per function: lowered (mark_needed)
+  llvm::DISubprogram* scope_ = nullptr;       // the function being lowered
   llvm::Function* fn_ = nullptr;
   const check::FunctionInfo* fn_info_ = nullptr;
   std::vector<std::map<std::string, Local>> scopes_;

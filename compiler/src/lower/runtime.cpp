@@ -5,7 +5,9 @@ namespace tenor::compiler::lower {
 
 void Lowerer::attach_subprogram(llvm::Function* f, SourceRange r) {
   const unsigned line = sm_.line_column(r.start()).line;
-  llvm::DISubprogram* sp = di_->createFunction(di_file_, f->getName(), llvm::StringRef(), di_file_, line,
+  llvm::DIFile*& file = di_files_[r.file];
+  if (!file) file = di_->createFile(sm_.file(r.file).path(), "");
+  llvm::DISubprogram* sp = di_->createFunction(file, f->getName(), llvm::StringRef(), file, line,
                                                di_->createSubroutineType(di_->getOrCreateTypeArray({})), line,
                                                llvm::DINode::FlagZero, llvm::DISubprogram::SPFlagDefinition);
   f->setSubprogram(sp);
@@ -106,7 +108,7 @@ void Lowerer::ensure_open() {
 
 std::string Lowerer::where(SourceRange r) const {
   const auto lc = sm_.line_column(r.start());
-  return sm_.file(r.file).name() + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column);
+  return sm_.file(r.file).path() + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column);
 }
 
 void Lowerer::emit_abort(const std::string& message) {

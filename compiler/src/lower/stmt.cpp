@@ -7,18 +7,39 @@ void Lowerer::declare_function(std::size_t i) {
   const check::FunctionInfo& f = p_.functions[i];
   std::vector<llvm::Type*> params;
   for (const auto& prm : f.params) params.push_back(value_type(prm.type));
-  const std::string prefix = f.kind == ast::ItemKind::Init       ? "init."
+  // A module's fn is `m.<its path in the project, without .tnr>.<name>` (`m.lib/fees.late_fee`):
+  // no contract item's name starts with `m.`, and two modules never share a path.
+  const std::string& unit_path = p_.units.empty() ? std::string() : p_.units[f.unit].path;
+  const std::string prefix = f.unit != 0                     ? "m." + unit_path.substr(0, unit_path.size() - 4) + "."
+                             : f.kind == ast::ItemKind::Init ? "init."
                              : f.kind == ast::ItemKind::Function ? "fn."
                                                                  : "entry.";
+  if (!needed_[i]) {  // a module's fn no entry point reaches: not in the output
+    functions_.push_back(nullptr);
+    return;
+  }
   auto* fn = llvm::Function::Create(llvm::FunctionType::get(value_type(f.return_type), params, false),
                                     llvm::GlobalValue::InternalLinkage, prefix + f.name, *M);
   functions_.push_back(fn);
-  if (f.kind == ast::ItemKind::Function) fn_index_[f.name] = i;
+}
+
+void Lowerer::mark_needed() {
+  // The contract's own functions, and the module fns they reach through calls.
+  needed_.assign(p_.functions.size(), false);
+  std::vector<std::size_t> work;
+  for (std::size_t i = 0; i < p_.functions.size(); ++i)
+    if (p_.functions[i].unit == 0) needed_[i] = true, work.push_back(i);
+  while (!work.empty()) {
+    const std::size_t i = work.back();
+    work.pop_back();
+    for (std::size_t callee : p_.functions[i].callees)
+      if (!needed_[callee]) needed_[callee] = true, work.push_back(callee);
+  }
 }
 
 void Lowerer::define_function(std::size_t i) {
   const check::FunctionInfo& f = p_.functions[i];
-  if (!f.item) return;
+  if (!f.item || !functions_[i]) return;
   fn_ = functions_[i];
   fn_info_ = &f;
   scopes_.assign(1, {});

@@ -262,7 +262,7 @@ std::string print_type(const Type& t) {
       return "[" + (t.element ? print_type(*t.element) : std::string("<missing>")) + "; " +
              (t.length.empty() ? std::string("<missing>") : t.length) + "]";
     case Type::Kind::Named: {
-      std::string out = name_or_missing(t.name);
+      std::string out = (t.module.name.empty() ? std::string() : t.module.name + "::") + name_or_missing(t.name);
       if (!t.args.empty()) {
         out += "<";
         for (std::size_t i = 0; i < t.args.size(); ++i) {
@@ -359,7 +359,12 @@ std::string print_expr(const Expr& e) {
 
 std::string print_ast(const File& file) {
   Printer p;
-  p.out = "(contract " + name_or_missing(file.contract);
+  p.out = (file.is_module ? "(module " : "(contract ") + name_or_missing(file.contract);
+  for (const Use& u : file.uses) {
+    std::string path;
+    for (const Ident& seg : u.path.segments) path += (path.empty() ? "" : "::") + name_or_missing(seg);
+    p.out += "\n  (use " + path + ")";
+  }
   for (const ItemPtr& it : file.items) p.item(1, *it);
   p.out += ")\n";
   return p.out;

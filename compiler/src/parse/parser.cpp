@@ -18,7 +18,9 @@ bool is_item_keyword(TokenKind k) {
     case TokenKind::KwAction:
     case TokenKind::KwView:
     case TokenKind::KwFn:
-    case TokenKind::KwInterface: return true;
+    case TokenKind::KwInterface:
+    case TokenKind::KwModule:
+    case TokenKind::KwUse: return true;
     default: return false;
   }
 }
@@ -69,18 +71,24 @@ class Parser {
   std::unique_ptr<File> parse_file() {
     auto file = std::make_unique<File>();
     const SourceRange start = peek().range;
-    if (at(TokenKind::KwContract)) {
+    if (at(TokenKind::KwContract) || at(TokenKind::KwModule)) {
+      file->is_module = at(TokenKind::KwModule);
       advance();
-      file->contract = expect_ident("the contract's name");
+      file->contract = expect_ident(file->is_module ? "the module's name" : "the contract's name");
+      file->header = since(start);
     } else {
       error(DiagnosticKind::MissingContractHeader, peek().range, {describe_token(peek())},
-            "begin the file with `contract Name`");
+            "begin the file with `contract Name` (or `module name` for a module)");
       if (!is_item_keyword(peek().kind)) skip_to_item();
     }
     while (!at(TokenKind::EndOfFile)) {
       const std::size_t before = pos_;
       panic_ = false;
-      if (ItemPtr item = parse_item()) file->items.push_back(std::move(item));
+      if (at(TokenKind::KwUse)) {
+        parse_use(*file);
+      } else if (ItemPtr item = parse_item()) {
+        file->items.push_back(std::move(item));
+      }
       panic_ = false;
       if (!at(TokenKind::EndOfFile) && !is_item_keyword(peek().kind)) {
         error(DiagnosticKind::ExpectedItem, peek().range, {describe_token(peek())});
@@ -312,8 +320,10 @@ class Parser {
         parse_interface_body(*item);
         break;
       case TokenKind::KwContract:
+      case TokenKind::KwModule:
         error(DiagnosticKind::ExpectedItem, peek().range, {describe_token(peek())},
-              "a file holds exactly one contract");
+              at(TokenKind::KwContract) ? "a file holds exactly one contract"
+                                        : "`module NAME` is a file's first line: a module is a file of its own");
         advance();
         if (at(TokenKind::Identifier)) advance();
         return nullptr;
@@ -321,6 +331,24 @@ class Parser {
     }
     item->range = since(start);
     return item;
+  }
+
+  // `use a::b;`: every `use` comes before the first item (a later one is reported, and kept).
+  void parse_use(File& file) {
+    const SourceRange start = advance().range;
+    Use u;
+    u.path.range = peek().range;
+    do {
+      u.path.segments.push_back(expect_ident("a module name"));
+    } while (!panic_ && eat(TokenKind::ColonColon));
+    u.path.range = since(u.path.range);
+    expect(TokenKind::Semicolon);
+    u.range = since(start);
+    if (!file.items.empty())
+      error(DiagnosticKind::UseAfterItem, u.range, {},
+            "move it up, before `" + std::string(item_kind_keyword(file.items.front()->kind)) + " " +
+                file.items.front()->name.name + "`: a file's `use`s come first");
+    if (!panic_) file.uses.push_back(std::move(u));
   }
 
   Field parse_field() {
@@ -443,6 +471,12 @@ class Parser {
       t->kind = Type::Kind::Named;
       const Token& name = advance();
       t->name = {std::string(name.text), name.range};
+      if (at(TokenKind::ColonColon) && peek(1).kind == TokenKind::Identifier) {  // `module::Type`
+        advance();
+        t->module = t->name;
+        const Token& inner = advance();
+        t->name = {std::string(inner.text), inner.range};
+      }
       if (eat(TokenKind::Less)) {
         while (true) {
           TypeArg arg;

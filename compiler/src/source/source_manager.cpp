@@ -11,7 +11,8 @@ std::uint32_t utf8_column_width(std::string_view bytes) {
   return n;
 }
 
-SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
+SourceFile::SourceFile(std::string name, std::string text, std::string path)
+    : name_(std::move(name)), path_(path.empty() ? name_ : std::move(path)), text_(std::move(text)) {
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < text_.size(); ++i)
     if (text_[i] == '\n') line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
@@ -33,8 +34,8 @@ std::string_view SourceFile::line_text(std::uint32_t line) const {
   return std::string_view(text_).substr(start, end - start);
 }
 
-FileId SourceManager::add_file(std::string name, std::string text) {
-  files_.push_back(std::make_unique<SourceFile>(std::move(name), std::move(text)));
+FileId SourceManager::add_file(std::string name, std::string text, std::string path) {
+  files_.push_back(std::make_unique<SourceFile>(std::move(name), std::move(text), std::move(path)));
   return static_cast<FileId>(files_.size() - 1);
 }
 

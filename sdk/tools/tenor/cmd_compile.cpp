@@ -1,8 +1,9 @@
-// `tenor check FILE.tnr [--json] [--ast]`: lexes, parses and type-checks a Tenor source file and reports its
-// diagnostics (text on stderr, or one JSON object on stdout with --json); --ast prints the syntax
-// tree. Exit status: 0 no errors, 1 the source has errors, 2 usage (no such file).
+// `tenor check FILE.tnr [--json] [--ast] [--std DIR]`: lexes, parses and type-checks a Tenor source file and reports
+// its diagnostics (text on stderr, or one JSON object on stdout with --json); --ast prints the syntax tree. Exit
+// status: 0 no errors, 1 the source has errors, 2 usage (no such file).
 //
-// `tenor build FILE.tnr [-o OUT.wasm] [--abi OUT.json] [-O LEVEL] [--emit-llvm FILE] [--emit-wat FILE] [--json]`:
+// `tenor build FILE.tnr [-o OUT.wasm] [--abi OUT.json] [-O LEVEL] [--emit-llvm FILE] [--emit-wat FILE] [--std DIR]
+// [--json]`:
 // compiles a contract to one .wasm (ABI in its `tenor.abi` custom section), checked by the VM's
 // validator and contract profile before it is written. Nothing is written when there are errors.
 #include <fstream>
@@ -22,6 +23,7 @@ namespace {
 
 struct CheckOptions {
   std::string file;
+  std::string std_dir;
   bool json = false;
   bool ast = false;
 };
@@ -33,7 +35,9 @@ int check(const CheckOptions& opts) {
   if (!in) usage_error("cannot read " + opts.file);
   std::ostringstream text;
   text << in.rdbuf();
-  const compiler::CheckResult r = compiler::check_source(opts.file, text.str());
+  compiler::ModuleOptions mo;
+  mo.std_dir = opts.std_dir;
+  const compiler::CheckResult r = compiler::check_source(opts.file, text.str(), {}, mo);
   if (opts.json) {
     // The engine renders its own JSON; embed it so tools get one object.
     Json j;
@@ -65,6 +69,7 @@ struct BuildOptions {
   std::string opt = "2";
   std::string emit_llvm;
   std::string emit_wat;
+  std::string std_dir;
   bool json = false;
 };
 
@@ -90,6 +95,7 @@ int build(const BuildOptions& opts) {
     usage_error("unknown optimisation level " + opts.opt + " (use 0, 1, 2, 3 or z)");
   bo.emit_llvm = !opts.emit_llvm.empty();
   bo.emit_wat = !opts.emit_wat.empty();
+  bo.modules.std_dir = opts.std_dir;
   const std::string text = read_source(opts.file);
   std::string out = opts.out;
   if (out.empty()) {
@@ -124,6 +130,10 @@ int build(const BuildOptions& opts) {
   return r.ok() ? kExitOk : kExitFailure;
 }
 
+constexpr const char* kStdHelp =
+    "the folder of the standard modules (`use std::NAME;`), searched alone; default: $TENOR_STD_PATH, else "
+    "<exe dir>/../share/tenor/std, else the source tree's stdlib/std";
+
 }  // namespace
 
 void setup_check(CLI::App& cmd, CommandContext& ctx) {
@@ -131,6 +141,7 @@ void setup_check(CLI::App& cmd, CommandContext& ctx) {
   cmd.add_option("FILE", opts->file, "the .tnr source file")->required();
   cmd.add_flag("--json", opts->json, "print the diagnostics as one JSON object on stdout");
   cmd.add_flag("--ast", opts->ast, "print the syntax tree");
+  cmd.add_option("--std", opts->std_dir, kStdHelp);
   cmd.callback([&ctx, opts] { run_command(ctx, [opts] { return check(*opts); }); });
 }
 
@@ -144,6 +155,7 @@ void setup_build(CLI::App& cmd, CommandContext& ctx) {
   bc->add_option("--emit-llvm", b->emit_llvm, "also write the optimised LLVM IR to this file");
   bc->add_option("--emit-wat", b->emit_wat,
                  "also write the WebAssembly text of LLVM's backend (before linking) to this file");
+  bc->add_option("--std", b->std_dir, kStdHelp);
   bc->add_flag("--json", b->json, "print the result as one JSON object on stdout");
   bc->callback([&ctx, b] { run_command(ctx, [b] { return build(*b); }); });
 }

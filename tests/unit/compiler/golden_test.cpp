@@ -1,5 +1,6 @@
-// Golden diagnostic file tests: every tests/golden/compiler/NAME.tnr is checked and its diagnostics
-// (the exact text format, source lines and carets included) compared with NAME.expected beside it.
+// Golden diagnostic file tests: every tests/golden/compiler/NAME.tnr (or NAME/main.tnr with the
+// modules it uses beside it) is checked and its diagnostics (the exact text format, source lines
+// and carets included) compared with NAME.expected beside it.
 // TENOR_UPDATE_GOLDEN=1 rewrites the .expected files instead; review the diff before committing.
 // Each diagnostic kind has a file named after it (`expected_token.tnr`) that must report it.
 #include <gtest/gtest.h>
@@ -35,7 +36,8 @@ std::vector<std::string> golden_names() {
   std::vector<std::string> names;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(kGoldenDir, ec))
-    if (e.path().extension() == ".tnr") names.push_back(e.path().stem().string());
+    if (e.path().extension() == ".tnr" || fs::is_regular_file(e.path() / "main.tnr"))
+      names.push_back(e.path().stem().string());
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -44,9 +46,16 @@ class Golden : public testing::TestWithParam<std::string> {};
 
 TEST_P(Golden, DiagnosticsMatchExpected) {
   const std::string name = GetParam();
-  const fs::path source = kGoldenDir / (name + ".tnr");
+  // A case of several files is a folder NAME/ holding main.tnr and the modules it uses (NAME/std/
+  // stands for the standard modules), checked as `NAME/main.tnr`.
+  const bool folder = fs::is_directory(kGoldenDir / name);
+  const fs::path source = folder ? kGoldenDir / name / "main.tnr" : kGoldenDir / (name + ".tnr");
   const fs::path expected_path = kGoldenDir / (name + ".expected");
-  const CheckResult r = check_source(name + ".tnr", read_text(source));
+  ModuleOptions modules;
+  modules.base_dir = (kGoldenDir / name).string();
+  modules.std_dir = (kGoldenDir / name / "std").string();
+  const CheckResult r = folder ? check_source(name + "/main.tnr", read_text(source), {}, modules)
+                               : check_source(name + ".tnr", read_text(source));
   const std::string actual = r.diagnostics_text();
   if (update_golden()) {
     std::ofstream(expected_path, std::ios::binary) << actual;

@@ -42,6 +42,7 @@ struct TypeArg {
 struct Type {
   enum class Kind : std::uint8_t { Named, Array, Error } kind = Kind::Error;
   SourceRange range;
+  Ident module;               // Named: `m` of `m::T` (empty name: none)
   Ident name;                 // Named
   std::vector<TypeArg> args;  // Named
   TypePtr element;            // Array
@@ -365,9 +366,18 @@ struct Item {
 };
 using ItemPtr = std::unique_ptr<Item>;
 
-// `contract NAME` followed by the items.
+// `use std::daycount;`, `use fees;`, `use lib::fees;`: binds the path's last segment.
+struct Use {
+  Path path;
+  SourceRange range;
+};
+
+// `contract NAME` (or `module NAME`), then the `use`s, then the items.
 struct File {
-  Ident contract;
+  Ident contract;          // the contract's name, or the module's
+  bool is_module = false;  // the file starts with `module NAME`
+  SourceRange header;      // `contract NAME` / `module NAME`
+  std::vector<Use> uses;
   std::vector<ItemPtr> items;
   SourceRange range;
 };

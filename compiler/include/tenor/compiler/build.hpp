@@ -42,6 +42,7 @@ struct BuildOptions {
   OptLevel opt = OptLevel::O2;
   bool emit_llvm = false;  // keep the optimised LLVM IR text in BuildResult::llvm_ir
   bool emit_wat = false;   // keep the WebAssembly text LLVM's backend writes in BuildResult::wat
+  ModuleOptions modules;   // where `use`s are found (driver.hpp)
 };
 
 struct BuildResult {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -59,7 +60,8 @@ struct FieldInfo {
 };
 
 struct StructInfo {
-  std::string name;
+  std::string name;  // `daycount::Basis` for a module's (the name it is used by in the contract)
+  std::uint32_t unit = 0;
   std::vector<FieldInfo> fields;
   const ast::Item* item = nullptr;
 };
@@ -72,6 +74,7 @@ struct VariantInfo {
 
 struct EnumInfo {
   std::string name;
+  std::uint32_t unit = 0;
   std::vector<VariantInfo> variants;
   const ast::Item* item = nullptr;
 };
@@ -84,23 +87,36 @@ struct EventInfo {
 
 // An init, action, view or fn (or an interface method, with item == nullptr).
 struct FunctionInfo {
-  std::string name;  // "init" for init
+  std::string name;  // "init" for init; a module's fn is named as in its module (`days`)
   ast::ItemKind kind = ast::ItemKind::Function;
+  std::uint32_t unit = 0;  // the file it is declared in (Program::units)
   std::vector<FieldInfo> params;
   TypeId return_type = 0;  // Unit when absent
   // True when it assigns storage, emits an event or removes/pushes into storage, directly or
   // through the fns it calls.
   bool writes = false;
   const ast::Item* item = nullptr;
+  std::vector<std::size_t> callees;  // the fns its body calls (indexes into Program::functions)
 };
 
 struct InterfaceInfo {
   std::string name;
+  std::uint32_t unit = 0;
   std::vector<FunctionInfo> methods;
   const ast::Item* item = nullptr;
 };
 
+// One file of a compilation: the contract (units[0]) or a module it imports, directly or through
+// other modules. The driver's module loader (compiler/src/driver/modules.cpp) builds the list.
+struct Unit {
+  const ast::File* file = nullptr;
+  std::string name;  // the module's name ("" for the contract)
+  std::string path;  // relative to the project: "main.tnr", "lib/fees.tnr", "std/daycount.tnr"
+  std::map<std::string, std::size_t> imports;  // the name each `use` binds -> its unit
+};
+
 struct Program {
+  std::vector<Unit> units;  // units[0] is the contract
   std::vector<Type> types;  // interned: equal types have equal ids
   std::vector<StructInfo> structs;
   std::vector<EnumInfo> enums;
@@ -112,6 +128,8 @@ struct Program {
   std::unordered_map<const ast::Expr*, TypeId> expr_types;
   // The type of every `let`/`var` variable: declared, or its initialiser's.
   std::unordered_map<const ast::LetStmt*, TypeId> local_types;
+  // The fn each call of a `fn` calls (an index into `functions`).
+  std::unordered_map<const ast::CallExpr*, std::size_t> call_targets;
 
   const Type& type(TypeId id) const { return types.at(id); }
   // `u64`, `Option<Invoice>`, `Map<Hash, Invoice>`, `()`.
@@ -124,5 +142,8 @@ inline constexpr TypeId kUnitType = 1;
 inline constexpr TypeId kBoolType = 2;
 
 std::unique_ptr<Program> check(const ast::File& file, DiagnosticEngine& diags, const FrontEndLimits& limits = {});
+// A contract and its modules: names in each unit resolve among its own items and, through its
+// `use`s, `module::item` (docs/language.md, "Modules").
+std::unique_ptr<Program> check(std::vector<Unit> units, DiagnosticEngine& diags, const FrontEndLimits& limits = {});
 
 }  // namespace tenor::compiler::check

@@ -40,9 +40,14 @@ struct LineColumn {
 
 class SourceFile {
  public:
-  SourceFile(std::string name, std::string text);
+  // `name` is what diagnostics show (the path as typed, or a module's path built from it); `path`
+  // (default: `name`) what the output records: trap messages, the source map, function names.
+  // The driver makes `path` relative to the project, so that a build does not depend on how or
+  // where the source was named (docs/language.md, "Modules").
+  SourceFile(std::string name, std::string text, std::string path = {});
 
   const std::string& name() const { return name_; }
+  const std::string& path() const { return path_; }
   std::string_view text() const { return text_; }
   std::uint32_t line_count() const { return static_cast<std::uint32_t>(line_starts_.size()); }
   LineColumn line_column(std::uint32_t offset) const;
@@ -52,6 +57,7 @@ class SourceFile {
 
  private:
   std::string name_;
+  std::string path_;
   std::string text_;
   std::vector<std::uint32_t> line_starts_;
 };
@@ -60,7 +66,7 @@ class SourceFile {
 // string_views into it too) as long as the manager lives, also when the manager is moved.
 class SourceManager {
  public:
-  FileId add_file(std::string name, std::string text);
+  FileId add_file(std::string name, std::string text, std::string path = {});
   const SourceFile& file(FileId id) const { return *files_.at(id); }
   std::size_t file_count() const { return files_.size(); }
   LineColumn line_column(SourceLocation loc) const { return file(loc.file).line_column(loc.offset); }
