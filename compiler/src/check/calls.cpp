@@ -103,6 +103,7 @@ TypeId Checker::check_method(const ast::MethodCallExpr& m) {
   const TypeId rounding = simple(TypeKind::Rounding);
   const TypeId u32 = int_named("u32").value();
   const TypeId money = simple(TypeKind::Money);
+  if (auto t = check_fixed_point_method(m, recv)) return *t;
   switch (x.kind) {
     case TypeKind::Error:
       for (const auto& a : m.args) check_expr(*a, kErrorType);
@@ -125,7 +126,6 @@ TypeId Checker::check_method(const ast::MethodCallExpr& m) {
         }
         return money;
       }
-      if (n == "apply") return method(m, rn, {simple(TypeKind::Rate), rounding}, money);
       if (n == "is_positive" || n == "is_zero" || n == "is_negative") return method(m, rn, {}, kBoolType);
       if (n == "currency") return method(m, rn, {}, wrap(TypeKind::String, 0, 3));
       break;
@@ -171,7 +171,7 @@ TypeId Checker::check_method(const ast::MethodCallExpr& m) {
     default: break;
   }
   for (const auto& a : m.args) check_expr(*a, kErrorType);
-  diags_.report(DiagnosticKind::UnknownMethod, m.name.range, {n, rn});
+  diags_.report(DiagnosticKind::UnknownMethod, m.name.range, {n, rn}, builtin_methods_help(x.kind));
   return kErrorType;
 }
 
