@@ -8,7 +8,7 @@ namespace tenor::compiler::lower {
 
 namespace {
 
-constexpr std::int64_t kRateOne = 1'000'000'000;                // Rate: x 10^9
+constexpr std::int64_t kRateOne = 1'000'000'000;                 // Rate: x 10^9
 constexpr std::int64_t kDecimalOne = 1'000'000'000'000'000'000;  // Decimal: x 10^18
 
 }  // namespace
@@ -35,7 +35,9 @@ std::optional<V> Lowerer::fixed_point_method(const ast::MethodCallExpr& m, V rec
   const std::string& n = m.name.name;
   const TypeKind k = kind(recv.t);
   auto c128 = [&](std::int64_t v) { return llvm::ConstantInt::getSigned(i128, v); };
-  auto nonzero = [&](Value* v) { check(B.CreateICmpNE(v, llvm::ConstantInt::get(v->getType(), 0)), "division by zero", m.range); };
+  auto nonzero = [&](Value* v) {
+    check(B.CreateICmpNE(v, llvm::ConstantInt::get(v->getType(), 0)), "division by zero", m.range);
+  };
   if (k == TypeKind::Int && n == "to_decimal") {
     const Type& x = ty(recv.t);
     Value* wide = x.is_signed ? B.CreateSExt(recv.v, i128) : B.CreateZExt(recv.v, i128);
@@ -83,9 +85,9 @@ std::optional<V> Lowerer::fixed_point_method(const ast::MethodCallExpr& m, V rec
     }
     if (n == "to_int") return V{mul_div(a, c128(1), c128(kDecimalOne), expr(*m.args[0]).v, "integer", m.range), t};
     if (n == "to_rate")
-      return V{to_rate_bits(mul_div(a, c128(1), c128(kDecimalOne / kRateOne), expr(*m.args[0]).v, "Rate", m.range),
-                            m.range),
-               t};
+      return V{
+          to_rate_bits(mul_div(a, c128(1), c128(kDecimalOne / kRateOne), expr(*m.args[0]).v, "Rate", m.range), m.range),
+          t};
   }
   return std::nullopt;
 }

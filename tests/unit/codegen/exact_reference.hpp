@@ -103,5 +103,4 @@ struct SplitMix64 {
   }
 };
 
-
 }  // namespace tenor::test

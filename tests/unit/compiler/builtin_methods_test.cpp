@@ -50,7 +50,8 @@ std::vector<Row> documented_rows() {
     if (line.rfind("| `", 0) != 0) continue;  // the header and |---| rows
     std::vector<std::string> cells;
     std::size_t p = 1;
-    for (std::size_t q; (q = line.find(" | ", p)) != std::string::npos; p = q + 3) cells.push_back(line.substr(p, q - p));
+    for (std::size_t q; (q = line.find(" | ", p)) != std::string::npos; p = q + 3)
+      cells.push_back(line.substr(p, q - p));
     std::string last = line.substr(p);
     if (!last.empty() && last.back() == '|') last.pop_back();
     cells.push_back(last);
