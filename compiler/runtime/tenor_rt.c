@@ -156,28 +156,38 @@ enum { DOWN, UP, FLOOR, CEILING, HALF_UP, HALF_DOWN, HALF_EVEN };
 
 static u128 uabs(i128 v) { return v < 0 ? (u128)0 - (u128)v : (u128)v; }
 
+/* The one rounding rule: whether a quotient that is not exact moves from its truncated magnitude
+ * `q` one step away from zero. `negative`: the exact quotient's sign; `half`: the remainder's
+ * magnitude against half the divisor's (-1 below, 0 exactly half, 1 above). */
+static int round_away(u32 mode, int negative, int half, u128 q) {
+  switch (mode) {
+    case DOWN: return 0;
+    case UP: return 1;
+    case FLOOR: return negative;
+    case CEILING: return !negative;
+    default: break;
+  }
+  if (half != 0) return half > 0;
+  switch (mode) {
+    case HALF_UP: return 1;
+    case HALF_DOWN: return 0;
+    default: return (int)(q & 1); /* HalfEven: to the even neighbour */
+  }
+}
+
+/* |r| against |d| / 2, for |r| < |d| <= 2^127 (2 |r| fits in u128). */
+static int half_cmp(u128 r, u128 d) {
+  const u128 twice = r * 2;
+  return twice > d ? 1 : twice < d ? -1 : 0;
+}
+
 /* n / d rounded by `mode`; d != 0 and not (n == min && d == -1): the caller checked. */
 static i128 div_round(i128 n, i128 d, u32 mode) {
   const i128 q = n / d;
   const i128 r = n % d;
   if (r == 0) return q;
   const i128 sign = ((n < 0) != (d < 0)) ? -1 : 1; /* the sign of the exact quotient */
-  switch (mode) {
-    case DOWN: return q;
-    case UP: return q + sign;
-    case FLOOR: return sign < 0 ? q - 1 : q;
-    case CEILING: return sign > 0 ? q + 1 : q;
-    default: break;
-  }
-  const u128 twice = uabs(r) * 2; /* |r| < |d| <= 2^127: no overflow */
-  const u128 ad = uabs(d);
-  if (twice > ad) return q + sign;
-  if (twice < ad) return q;
-  switch (mode) {
-    case HALF_UP: return q + sign;
-    case HALF_DOWN: return q;
-    default: return (q % 2 == 0) ? q : q + sign;
-  }
+  return round_away(mode, sign < 0, half_cmp(uabs(r), uabs(d)), uabs(q)) ? q + sign : q;
 }
 
 static const i128 kMin128 = (i128)((u128)1 << 127);
@@ -235,4 +245,63 @@ RT i128 __tnr_apply_rate(i128 amount, i64 rate, u32 mode, const char* overflow, 
   i128 sum;
   if (__builtin_add_overflow(whole, part, &sum)) __tnr_abort(overflow, overflow_len);
   return sum;
+}
+
+/* --- exact products and quotients with one rounding (Decimal, Rate, Money.apply(Decimal)) ----- */
+
+/* a * b as 256 bits: hi * 2^128 + lo. */
+static void mul_256(u128 a, u128 b, u128* hi, u128* lo) {
+  const u128 m = 0xFFFFFFFFFFFFFFFFull;
+  const u128 a0 = a & m, a1 = a >> 64, b0 = b & m, b1 = b >> 64;
+  const u128 p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const u128 mid = (p00 >> 64) + (p01 & m) + (p10 & m); /* < 3 * 2^64: no overflow */
+  *lo = (p00 & m) | (mid << 64);
+  *hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+}
+
+/* a * b / d rounded by `mode`, from the exact 256-bit product: one rounding. d != 0 (the caller
+ * checked). A result outside i128 stops with `overflow`. */
+RT i128 __tnr_mul_div(i128 a, i128 b, i128 d, u32 mode, const char* overflow, u32 overflow_len) {
+  const int negative = (a < 0) != (b < 0) ? d > 0 : d < 0;
+  const u128 ud = uabs(d);
+  u128 hi, lo;
+  mul_256(uabs(a), uabs(b), &hi, &lo);
+  if (hi >= ud) __tnr_abort(overflow, overflow_len); /* the quotient needs more than 128 bits */
+  u128 q, r;
+  if (hi == 0) {
+    q = lo / ud;
+    r = lo % ud;
+  } else { /* schoolbook division, a bit at a time: r < ud <= 2^127, so r << 1 fits */
+    q = 0;
+    r = hi;
+    for (int i = 127; i >= 0; --i) {
+      r = (r << 1) | ((lo >> i) & 1);
+      if (r >= ud) {
+        r -= ud;
+        q |= (u128)1 << i;
+      }
+    }
+  }
+  if (q > (u128)kMin128) __tnr_abort(overflow, overflow_len);
+  if (r != 0 && round_away(mode, negative, half_cmp(r, ud), q)) ++q;
+  if (q > (u128)kMin128 || (q == (u128)kMin128 && !negative)) __tnr_abort(overflow, overflow_len);
+  return negative ? (i128)((u128)0 - q) : (i128)q;
+}
+
+#define DECIMAL_ONE ((i128)1000000000000000000LL)
+
+/* Decimal.pow(n, mode), left to right over n's bits: from the highest set bit down, square the
+ * result, then multiply it by `a` when the bit is set; every square and product is a
+ * __tnr_mul_div rounded by `mode` (the first, 1 * a, is exact). n = 0 gives 1. */
+RT i128 __tnr_decimal_pow(i128 a, u32 n, u32 mode, const char* overflow, u32 overflow_len) {
+  i128 result = DECIMAL_ONE;
+  int started = 0;
+  for (int bit = 31; bit >= 0; --bit) {
+    if (started) result = __tnr_mul_div(result, result, DECIMAL_ONE, mode, overflow, overflow_len);
+    if ((n >> bit) & 1) {
+      result = started ? __tnr_mul_div(result, a, DECIMAL_ONE, mode, overflow, overflow_len) : a;
+      started = 1;
+    }
+  }
+  return result;
 }

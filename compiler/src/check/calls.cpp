@@ -102,6 +102,7 @@ TypeId Checker::check_method(const ast::MethodCallExpr& m) {
   const TypeId rounding = simple(TypeKind::Rounding);
   const TypeId u32 = int_named("u32").value();
   const TypeId money = simple(TypeKind::Money);
+  if (auto t = check_fixed_point_method(m, recv)) return *t;
   switch (x.kind) {
     case TypeKind::Error:
       for (const auto& a : m.args) check_expr(*a, kErrorType);
@@ -124,7 +125,6 @@ TypeId Checker::check_method(const ast::MethodCallExpr& m) {
         }
         return money;
       }
-      if (n == "apply") return method(m, rn, {simple(TypeKind::Rate), rounding}, money);
       if (n == "is_positive" || n == "is_zero" || n == "is_negative") return method(m, rn, {}, kBoolType);
       if (n == "currency") return method(m, rn, {}, wrap(TypeKind::String, 0, 3));
       break;
@@ -170,7 +170,7 @@ TypeId Checker::check_method(const ast::MethodCallExpr& m) {
     default: break;
   }
   for (const auto& a : m.args) check_expr(*a, kErrorType);
-  diags_.report(DiagnosticKind::UnknownMethod, m.name.range, {n, rn});
+  diags_.report(DiagnosticKind::UnknownMethod, m.name.range, {n, rn}, builtin_methods_help(x.kind));
   return kErrorType;
 }
 

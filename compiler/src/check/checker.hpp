@@ -38,6 +38,9 @@ std::string suggest(std::string_view name, const std::vector<std::string>& candi
 
 inline std::string quote(const std::string& s) { return "`" + s + "`"; }
 
+// A Decimal's value x 10^18 as text: "-1.5", "0.000000000000000001" (fixed_point.cpp).
+std::string decimal_text(const cpp_int& scaled);
+
 inline constexpr const char* kRoundingModes[] = {"Down", "Up", "Floor", "Ceiling", "HalfUp", "HalfDown", "HalfEven"};
 
 struct Local {
@@ -268,6 +271,27 @@ class Checker {
   TypeId check_binary(const ast::BinaryExpr& b, TypeId hint);
 
   TypeId binary_result(ast::BinaryOp op, TypeId l, TypeId r, SourceRange where, const ast::Expr* rhs);
+
+  // --- Decimal and the fixed-point methods (fixed_point.cpp) -----------------------------------
+
+  // "the methods of this type are `a`, `b` and `c`" from builtin_methods.def; empty when the
+  // table has no rows for `k`.
+  std::string builtin_methods_help(TypeKind k) const;
+
+  // A decimal literal, possibly negated: checked before the other operand of a binary operator.
+  bool untyped_decimal(const ast::Expr& e) const;
+
+  // A decimal literal: a `Decimal` (18 fractional digits, exact) where one is expected, otherwise
+  // a `Rate`. `negated`: the operand of a unary minus whose range is `where`.
+  TypeId decimal_literal(const ast::LiteralExpr& l, TypeId hint, bool negated, SourceRange where = {});
+
+  void fold_decimal(SourceRange r, const cpp_int& v, const ast::Expr* e);
+  void fold_decimal_binary(const ast::BinaryExpr& b, TypeId result);
+
+  // The methods of Decimal and Rate, `n.to_decimal()` and `Money.apply`; nullopt for the others.
+  std::optional<TypeId> check_fixed_point_method(const ast::MethodCallExpr& m, TypeId recv);
+
+  std::unordered_map<const ast::Expr*, cpp_int> decimal_consts_;  // folded Decimals, x 10^18
 
   DiagnosticEngine& diags_;
   FrontEndLimits limits_;

@@ -94,14 +94,7 @@ TypeId Checker::check_expr_inner(const ast::Expr& e, TypeId hint) {
   switch (e.kind) {
     case ExprKind::Error: return kErrorType;
     case ExprKind::IntegerLiteral: return int_literal(e.as<ast::LiteralExpr>(), hint, false);
-    case ExprKind::DecimalLiteral: {
-      const std::string& text = e.as<ast::LiteralExpr>().text;
-      const std::size_t dot = text.find('.');
-      const std::size_t frac = dot == std::string::npos ? 0 : text.size() - dot - 1;
-      if (frac > 9)
-        diags_.report(DiagnosticKind::InvalidDecimalLiteral, e.range, {"a `Rate` has at most 9 fractional digits"});
-      return simple(TypeKind::Rate);
-    }
+    case ExprKind::DecimalLiteral: return decimal_literal(e.as<ast::LiteralExpr>(), hint, false);
     case ExprKind::MoneyLiteral: {
       const auto& m = e.as<ast::MoneyLiteralExpr>();
       const int exp = currency_exponent(m.currency.name);

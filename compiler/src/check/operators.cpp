@@ -16,6 +16,15 @@ TypeId Checker::check_unary(const ast::UnaryExpr& u, TypeId hint) {
     }
     return t;
   }
+  if (u.op == ast::UnaryOp::Negate && u.operand->kind == ExprKind::DecimalLiteral) {
+    const TypeId t = decimal_literal(u.operand->as<ast::LiteralExpr>(), hint, true, u.range);
+    p_->expr_types[u.operand.get()] = t;
+    if (auto it = decimal_consts_.find(u.operand.get()); it != decimal_consts_.end()) {
+      decimal_consts_[&u] = it->second;
+      it->second = -it->second;  // the operand itself is the magnitude
+    }
+    return t;
+  }
   const TypeId t = check_expr(*u.operand, hint);
   if (is_error(t)) return t;
   if (u.op == ast::UnaryOp::Not) {
@@ -24,11 +33,13 @@ TypeId Checker::check_unary(const ast::UnaryExpr& u, TypeId hint) {
   }
   const TypeKind k = kind(t);
   if (!((k == TypeKind::Int && ty(t).is_signed) || k == TypeKind::Money || k == TypeKind::Rate ||
-        k == TypeKind::Duration)) {
+        k == TypeKind::Decimal || k == TypeKind::Duration)) {
     diags_.report(DiagnosticKind::InvalidOperands, u.range, {"-", name(t)});
     return t;
   }
   if (auto it = consts_.find(u.operand.get()); it != consts_.end()) fold(u.range, -it->second, t, &u);
+  if (auto it = decimal_consts_.find(u.operand.get()); it != decimal_consts_.end())
+    fold_decimal(u.range, -it->second, &u);
   return t;
 }
 
@@ -49,7 +60,7 @@ TypeId Checker::check_binary(const ast::BinaryExpr& b, TypeId hint) {
   if (logic) {
     l = check_expr(*b.lhs, kBoolType);
     r = check_expr(*b.rhs, kBoolType);
-  } else if (untyped_int(*b.lhs) && !untyped_int(*b.rhs)) {
+  } else if ((untyped_int(*b.lhs) && !untyped_int(*b.rhs)) || (untyped_decimal(*b.lhs) && !untyped_decimal(*b.rhs))) {
     r = check_expr(*b.rhs, kErrorType);
     l = check_expr(*b.lhs, r);
   } else {
@@ -57,6 +68,7 @@ TypeId Checker::check_binary(const ast::BinaryExpr& b, TypeId hint) {
     r = check_expr(*b.rhs, l);
   }
   const TypeId result = binary_result(b.op, l, r, b.op_range, b.rhs.get());
+  fold_decimal_binary(b, result);
   // Constant folding over integers.
   auto lc = consts_.find(b.lhs.get());
   auto rc = consts_.find(b.rhs.get());
@@ -107,8 +119,8 @@ TypeId Checker::binary_result(ast::BinaryOp op, TypeId l, TypeId r, SourceRange 
     case BinaryOp::Le:
     case BinaryOp::Gt:
     case BinaryOp::Ge:
-      if (!same || !(lk == TypeKind::Int || lk == TypeKind::Money || lk == TypeKind::Rate || lk == TypeKind::Date ||
-                     lk == TypeKind::Timestamp || lk == TypeKind::Duration))
+      if (!same || !(lk == TypeKind::Int || lk == TypeKind::Money || lk == TypeKind::Rate || lk == TypeKind::Decimal ||
+                     lk == TypeKind::Date || lk == TypeKind::Timestamp || lk == TypeKind::Duration))
         return bad();
       return kBoolType;
     case BinaryOp::Range:
@@ -116,8 +128,12 @@ TypeId Checker::binary_result(ast::BinaryOp op, TypeId l, TypeId r, SourceRange 
       return wrap(TypeKind::Range, l);
     case BinaryOp::Add:
     case BinaryOp::Sub: {
-      if (same && (lk == TypeKind::Int || lk == TypeKind::Money || lk == TypeKind::Rate || lk == TypeKind::Duration))
+      if (same && (lk == TypeKind::Int || lk == TypeKind::Money || lk == TypeKind::Rate || lk == TypeKind::Decimal ||
+                   lk == TypeKind::Duration))
         return l;
+      if ((lk == TypeKind::Decimal) != (rk == TypeKind::Decimal) &&
+          (lk == TypeKind::Int || rk == TypeKind::Int || lk == TypeKind::Rate || rk == TypeKind::Rate))
+        return bad("convert the other operand to a Decimal with `x.to_decimal()`");
       if ((lk == TypeKind::Date || lk == TypeKind::Timestamp) && rk == TypeKind::Duration) return l;
       if (op == BinaryOp::Add && lk == TypeKind::Duration && (rk == TypeKind::Date || rk == TypeKind::Timestamp))
         return r;
@@ -133,13 +149,18 @@ TypeId Checker::binary_result(ast::BinaryOp op, TypeId l, TypeId r, SourceRange 
     case BinaryOp::Div:
     case BinaryOp::Rem:
       if (same && lk == TypeKind::Int) return l;
-      if (lk == TypeKind::Money && (rk == TypeKind::Int || rk == TypeKind::Rate || rk == TypeKind::Money)) {
+      if (lk == TypeKind::Money &&
+          (rk == TypeKind::Int || rk == TypeKind::Rate || rk == TypeKind::Decimal || rk == TypeKind::Money)) {
         if (op == BinaryOp::Mul)
-          return bad("multiply Money with `amount.times(n)`, or by a rate with `amount.apply(rate, Rounding::Down)`");
+          return bad(
+              "multiply Money with `amount.times(n)`, or by a Rate or a Decimal with `amount.apply(x, "
+              "Rounding::Down)`");
         return bad("divide Money with `amount.divide(n, Rounding::HalfEven)`: the rounding mode is explicit");
       }
-      if (lk == TypeKind::Rate && rk == TypeKind::Rate)
-        return bad("`Rate` products and quotients need a rounding mode");
+      if ((lk == TypeKind::Rate || lk == TypeKind::Decimal) && rk == lk && op != BinaryOp::Rem)
+        return bad(std::string("`") + (lk == TypeKind::Rate ? "Rate" : "Decimal") +
+                   (op == BinaryOp::Mul ? "` products need a rounding mode: write `a.mul(b, Rounding::HalfEven)`"
+                                        : "` quotients need a rounding mode: write `a.div(b, Rounding::HalfEven)`"));
       if (lk == TypeKind::Int && rk == TypeKind::Int)
         return bad("integers of different types do not mix: convert one with `as`");
       return bad();

@@ -28,6 +28,7 @@ Value* Lowerer::encode_body(TypeId t, Value* buf, Value* pos, Value* v) {
     case TypeKind::Bool: return put(buf, pos, B.CreateZExt(v, i8));
     case TypeKind::Int:
     case TypeKind::Rate:
+    case TypeKind::Decimal:
     case TypeKind::Date:
     case TypeKind::Timestamp:
     case TypeKind::Duration:
@@ -150,6 +151,7 @@ void Lowerer::decode_body(TypeId t, Value* rd, Value* out) {
     }
     case TypeKind::Int:
     case TypeKind::Rate:
+    case TypeKind::Decimal:
     case TypeKind::Date:
     case TypeKind::Timestamp:
     case TypeKind::Duration:
@@ -253,6 +255,7 @@ Value* Lowerer::equal(TypeId t, Value* a, Value* b, SourceRange r) {
     case TypeKind::Bool:
     case TypeKind::Int:
     case TypeKind::Rate:
+    case TypeKind::Decimal:
     case TypeKind::Date:
     case TypeKind::Timestamp:
     case TypeKind::Duration:

@@ -32,7 +32,9 @@ V Lowerer::expr(const ast::Expr& e) {
   switch (e.kind) {
     case ExprKind::Error: unsupported(e.range, "an erroneous expression");
     case ExprKind::IntegerLiteral: return V{int_constant(t, e.as<ast::LiteralExpr>().text, false, e.range), t};
-    case ExprKind::DecimalLiteral: return V{B.getInt64(decimal_constant(e.as<ast::LiteralExpr>().text, 9, e.range)), t};
+    case ExprKind::DecimalLiteral:
+      if (kind(t) == TypeKind::Decimal) return V{decimal_value(e.as<ast::LiteralExpr>().text, false), t};
+      return V{B.getInt64(decimal_constant(e.as<ast::LiteralExpr>().text, 9, e.range)), t};
     case ExprKind::MoneyLiteral: {
       const auto& m = e.as<ast::MoneyLiteralExpr>();
       cpp_int v(digits_of(m.amount).erase(
@@ -292,6 +294,7 @@ V Lowerer::method(const ast::MethodCallExpr& m, TypeId t) {
     return V{nullptr, t};
   }
   V recv = expr(*m.receiver);
+  if (auto v = fixed_point_method(m, recv, t)) return *v;
   const Type& x = ty(recv.t);
   switch (x.kind) {
     case TypeKind::Money: {

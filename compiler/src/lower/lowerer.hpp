@@ -7,7 +7,7 @@
 // module, tenor_entry and tenor_init).
 //
 //
-// Values. Scalars live in SSA values: bool i1, integers iN, Rate i64, Date i32, Timestamp and
+// Values. Scalars live in SSA values: bool i1, integers iN, Rate i64, Decimal i128, Date i32, Timestamp and
 // Duration i64, Rounding i8, Money { i128 amount, i32 currency } (the ISO code's three ASCII bytes,
 // little-endian). Every other type (Party, Address, Hash, Bytes, String, arrays, Vec, Option,
 // structs, enums) has a fixed size, since every Tenor type is bounded, and is handled as a pointer
@@ -437,6 +437,22 @@ class Lowerer {
 
   V map_method(std::size_t field, const ast::MethodCallExpr& m, TypeId t);
 
+  // --- Decimal and the fixed-point methods (decimal.cpp) ---------------------------------------
+
+  // A Decimal literal's value x 10^18 (the checker has checked its digits and range).
+  Value* decimal_value(const std::string& text, bool negate);
+
+  // The methods of Decimal and Rate, `n.to_decimal()` and `Money.apply(Decimal, mode)`; nullopt
+  // for every other method.
+  std::optional<V> fixed_point_method(const ast::MethodCallExpr& m, V recv, TypeId t);
+
+  // a * b / d rounded by `mode` (an i8 Rounding), exact (tenor_rt.c's __tnr_mul_div); all i128.
+  // A result outside i128 traps with "<what> overflow at <m's location>".
+  Value* mul_div(Value* a, Value* b, Value* d, Value* mode, const std::string& what, SourceRange r);
+
+  // An i128 that must fit in a Rate's i64, or the trap "Rate overflow".
+  Value* to_rate_bits(Value* v, SourceRange r);
+
   // --- operators ------------------------------------------------------------------------------
 
   Value* overflow_op(llvm::Intrinsic::ID id, Value* a, Value* b, const std::string& what, SourceRange r);
@@ -496,7 +512,7 @@ class Lowerer {
   llvm::StructType* reader_ty;
 
   llvm::Function *rt_abort, *rt_revert, *rt_alloc, *rt_take, *rt_malformed, *rt_finish, *rt_check_utf8, *rt_input,
-      *rt_storage_read, *rt_div_round, *rt_apply_rate, *rt_div_round_u128;
+      *rt_storage_read, *rt_div_round, *rt_apply_rate, *rt_div_round_u128, *rt_mul_div, *rt_decimal_pow;
   // The host imports, one per row of host_api.def, declared on first call (host_call).
   struct HostImport {
     const char* name;

@@ -18,6 +18,8 @@ V Lowerer::unary(const ast::UnaryExpr& u, TypeId t) {
   if (u.op == ast::UnaryOp::Not) return V{B.CreateNot(expr(*u.operand).v), t};
   if (u.operand->kind == ExprKind::IntegerLiteral)
     return V{int_constant(t, u.operand->as<ast::LiteralExpr>().text, true, u.range), t};
+  if (u.operand->kind == ExprKind::DecimalLiteral && kind(t) == TypeKind::Decimal)
+    return V{decimal_value(u.operand->as<ast::LiteralExpr>().text, true), t};
   V v = expr(*u.operand);
   if (kind(t) == TypeKind::Money) {
     Value* a = B.CreateExtractValue(v.v, 0);
@@ -26,7 +28,7 @@ V Lowerer::unary(const ast::UnaryExpr& u, TypeId t) {
     return V{B.CreateInsertValue(v.v, neg, 0), t};
   }
   return V{overflow_op(llvm::Intrinsic::ssub_with_overflow, llvm::ConstantInt::get(v.v->getType(), 0), v.v,
-                       "integer overflow", u.range),
+                       kind(t) == TypeKind::Decimal ? "Decimal overflow" : "integer overflow", u.range),
            t};
 }
 
@@ -119,7 +121,9 @@ V Lowerer::arith(ast::BinaryOp op, V l, V r, SourceRange w) {
   }
   if (lk == TypeKind::Duration && rk == TypeKind::Timestamp) std::swap(l, r);
   const bool is_signed = kind(l.t) != TypeKind::Int || ty(l.t).is_signed;
-  const char* what = kind(l.t) == TypeKind::Int ? "integer overflow" : "overflow";
+  const char* what = kind(l.t) == TypeKind::Int       ? "integer overflow"
+                     : kind(l.t) == TypeKind::Decimal ? "Decimal overflow"
+                                                      : "overflow";
   switch (op) {
     case BinaryOp::Add:
       return V{overflow_op(is_signed ? llvm::Intrinsic::sadd_with_overflow : llvm::Intrinsic::uadd_with_overflow, l.v,

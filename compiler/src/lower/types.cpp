@@ -16,6 +16,7 @@ bool Lowerer::is_scalar(TypeId t) const {
     case TypeKind::Int:
     case TypeKind::Money:
     case TypeKind::Rate:
+    case TypeKind::Decimal:
     case TypeKind::Date:
     case TypeKind::Timestamp:
     case TypeKind::Duration:
@@ -31,6 +32,7 @@ llvm::Type* Lowerer::scalar_type(TypeId t) {
     case TypeKind::Int: return B.getIntNTy(x.bits);
     case TypeKind::Money: return money_ty;
     case TypeKind::Rate: return i64;
+    case TypeKind::Decimal: return i128;
     case TypeKind::Date: return i32;
     case TypeKind::Timestamp:
     case TypeKind::Duration: return i64;

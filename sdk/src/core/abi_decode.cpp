@@ -61,6 +61,12 @@ class Decoder {
         if (out) *out = format_rate(v);
         return true;
       }
+      case Kind::Decimal: {
+        I128 v = 0;
+        if (!r_.i128(v)) return fail(t, path);
+        if (out) *out = format_decimal(v);
+        return true;
+      }
       case Kind::Date: {
         int32_t v = 0;
         if (!r_.i32(v)) return fail(t, path);

@@ -28,6 +28,7 @@ class Encoder {
       case Kind::Int: return integer(t, v, path);
       case Kind::Money: return money(v, path);
       case Kind::Rate: return rate(v, path);
+      case Kind::Decimal: return decimal(v, path);
       case Kind::Date: {
         if (!v.is_string()) return fail(path, "expected a date such as \"2027-03-31\", got " + show(v));
         auto days = common::parse_date(v.get<std::string>());
@@ -212,6 +213,20 @@ class Encoder {
     auto r = parse_rate_text(text);
     if (!r) return fail(path, std::move(r).error());
     w_.u64(static_cast<uint64_t>(*r));
+    return true;
+  }
+
+  bool decimal(const Json& v, const std::string& path) {
+    std::string text;
+    if (v.is_string())
+      text = v.get<std::string>();
+    else if (v.is_number_integer())
+      text = dump(v);  // an integer is exact; a JSON fraction would have passed through a double
+    else
+      return fail(path, "expected a Decimal as a string such as \"1.05\", got " + show(v));
+    auto d = parse_decimal_text(text);
+    if (!d) return fail(path, std::move(d).error());
+    w_.u128(static_cast<U128>(*d));
     return true;
   }
 

@@ -137,6 +137,8 @@ struct MoneyText {
 TextResult<MoneyText> parse_money_text(const std::string& text);
 // "0.035" -> the rate x 10^9, at most 9 fractional digits.
 TextResult<int64_t> parse_rate_text(const std::string& text);
+// "1.05", "-0.000000000000000001" -> the Decimal x 10^18, at most 18 fractional digits, exact.
+TextResult<I128> parse_decimal_text(const std::string& text);
 // "30d", "12h", "90m", "45s", "-2d" -> seconds.
 TextResult<int64_t> parse_duration_text(std::string_view text);
 

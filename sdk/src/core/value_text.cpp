@@ -1,6 +1,6 @@
 // Values as text, both ways: 128-bit integers, decimal numbers, amounts of money ("125000.00 CNY",
 // the currencies from common/include/tenor/common/currencies.def), rates ("0.035"), durations
-// ("30d"), hex parties and hashes.
+// ("30d"), Decimals ("1.05"), hex parties and hashes.
 #include <algorithm>
 #include <array>
 
@@ -133,6 +133,19 @@ TextResult<int64_t> parse_rate_text(const std::string& text) {
   return static_cast<int64_t>(static_cast<uint64_t>(dec->negative ? U128{0} - scaled : scaled));
 }
 
+TextResult<I128> parse_decimal_text(const std::string& text) {
+  auto dec = parse_decimal(text);
+  if (!dec) return quote_text(text) + " is not a Decimal (expected a decimal number such as 1.05)";
+  if (dec->fraction_digits > 18)
+    return text + " has " + std::to_string(dec->fraction_digits) + " fractional digits, a Decimal has at most 18";
+  const U128 scale = pow10(18 - dec->fraction_digits);
+  const U128 limit = dec->negative ? kI128Max + 1 : kI128Max;
+  if (dec->overflow || dec->digits > limit / scale) return text + " is out of a Decimal's range";
+  const U128 scaled = dec->digits * scale;
+  if (scaled > limit) return text + " is out of a Decimal's range";
+  return static_cast<I128>(dec->negative ? U128{0} - scaled : scaled);
+}
+
 TextResult<int64_t> parse_duration_text(std::string_view text) {
   const char* expected = "expected a duration such as 30d, 12h, 90m or 45s";
   std::string_view s = text;
@@ -210,6 +223,16 @@ std::string format_rate(int64_t scaled) {
   frac = std::string(9 - frac.size(), '0') + frac;
   while (frac.size() > 1 && frac.back() == '0') frac.pop_back();
   return (negative ? "-" : "") + std::to_string(mag / 1'000'000'000) + "." + frac;
+}
+
+std::string format_decimal(I128 scaled) {
+  const bool negative = scaled < 0;
+  const U128 mag = negative ? U128{0} - static_cast<U128>(scaled) : static_cast<U128>(scaled);
+  const U128 one = pow10(18);
+  std::string frac = u128_text(mag % one);
+  frac = std::string(18 - frac.size(), '0') + frac;
+  while (frac.size() > 1 && frac.back() == '0') frac.pop_back();
+  return (negative ? "-" : "") + u128_text(mag / one) + "." + frac;
 }
 
 std::string format_duration_literal(int64_t seconds) {

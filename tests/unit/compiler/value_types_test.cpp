@@ -58,7 +58,7 @@ Table table_after(const std::string& text, const std::string& header) {
 
 // The document's typography, in the registry's ASCII.
 std::string ascii(std::string s) {
-  for (const auto& [from, to] : {std::pair<std::string, std::string>{"×", "x"}, {"⁹", "^9"}}) {
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"×", "x"}, {"¹⁸", "^18"}, {"⁹", "^9"}}) {
     for (std::size_t i; (i = s.find(from)) != std::string::npos;) s.replace(i, from.size(), to);
   }
   return s;

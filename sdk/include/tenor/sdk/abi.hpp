@@ -16,6 +16,8 @@
 //   Money           "125000.00 CNY": exactly as many fractional digits as the currency has
 //                   (CNY USD EUR GBP HKD SGD 2, JPY KRW 0, BHD KWD 3)
 //   Rate            "0.035" (at most 9 fractional digits)
+//   Decimal         "1.05", "-0.000000000000000001" (at most 18 fractional digits, exact; JSON
+//                   integers too, never JSON fractions, which are doubles)
 //   Date            "2027-03-31"
 //   Timestamp       "2027-03-31T08:00:00Z"
 //   Duration        "30d", "12h", "90m", "45s" (a leading "-" for negative)
@@ -187,6 +189,8 @@ std::optional<int> currency_exponent(std::string_view code) noexcept;
 std::string format_money(I128 minor_units, std::string_view currency);
 // 800000000 -> "0.8", 35000000 -> "0.035", 1000000000 -> "1.0".
 std::string format_rate(int64_t scaled);
+// A Decimal's value x 10^18 -> "1.05", "-0.000000000000000001", "2.0".
+std::string format_decimal(I128 scaled);
 // Days since 1970-01-01 -> "2027-03-31"; seconds -> "2027-03-31T08:00:00Z".
 using common::format_date;
 using common::format_timestamp;
