@@ -32,7 +32,7 @@ inline constexpr Rounding kAllRoundings[] = {Rounding::Down,   Rounding::Up,    
 // (HalfDown) or to the even one (HalfEven).
 inline Int rounded(const Rational& q, Rounding mode) {
   const Int n = boost::multiprecision::numerator(q), d = boost::multiprecision::denominator(q);  // d > 0
-  const Int t = n / d;  // toward zero
+  const Int t = n / d;                                                                           // toward zero
   const Int rem = n - t * d;
   if (rem == 0) return t;
   const int sign = n < 0 ? -1 : 1;

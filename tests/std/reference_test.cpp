@@ -29,15 +29,24 @@ TEST(Reference, RoundingModesOnTiesAndBothSigns) {
     int want;
   };
   const Case cases[] = {
-      {Rational(5, 2), Rounding::Down, 2},      {Rational(5, 2), Rounding::Up, 3},
-      {Rational(5, 2), Rounding::Floor, 2},     {Rational(5, 2), Rounding::Ceiling, 3},
-      {Rational(5, 2), Rounding::HalfUp, 3},    {Rational(5, 2), Rounding::HalfDown, 2},
-      {Rational(5, 2), Rounding::HalfEven, 2},  {Rational(-5, 2), Rounding::Down, -2},
-      {Rational(-5, 2), Rounding::Up, -3},      {Rational(-5, 2), Rounding::Floor, -3},
-      {Rational(-5, 2), Rounding::Ceiling, -2}, {Rational(-5, 2), Rounding::HalfUp, -3},
-      {Rational(-5, 2), Rounding::HalfDown, -2}, {Rational(-5, 2), Rounding::HalfEven, -2},
-      {Rational(7, 2), Rounding::HalfEven, 4},  {Rational(-7, 2), Rounding::HalfEven, -4},
-      {Rational(26, 10), Rounding::HalfDown, 3}, {Rational(-24, 10), Rounding::HalfUp, -2},
+      {Rational(5, 2), Rounding::Down, 2},
+      {Rational(5, 2), Rounding::Up, 3},
+      {Rational(5, 2), Rounding::Floor, 2},
+      {Rational(5, 2), Rounding::Ceiling, 3},
+      {Rational(5, 2), Rounding::HalfUp, 3},
+      {Rational(5, 2), Rounding::HalfDown, 2},
+      {Rational(5, 2), Rounding::HalfEven, 2},
+      {Rational(-5, 2), Rounding::Down, -2},
+      {Rational(-5, 2), Rounding::Up, -3},
+      {Rational(-5, 2), Rounding::Floor, -3},
+      {Rational(-5, 2), Rounding::Ceiling, -2},
+      {Rational(-5, 2), Rounding::HalfUp, -3},
+      {Rational(-5, 2), Rounding::HalfDown, -2},
+      {Rational(-5, 2), Rounding::HalfEven, -2},
+      {Rational(7, 2), Rounding::HalfEven, 4},
+      {Rational(-7, 2), Rounding::HalfEven, -4},
+      {Rational(26, 10), Rounding::HalfDown, 3},
+      {Rational(-24, 10), Rounding::HalfUp, -2},
       {Rational(6), Rounding::Up, 6},
   };
   for (const Case& c : cases) EXPECT_EQ(rounded(c.q, c.mode), c.want) << c.q << " mode " << static_cast<int>(c.mode);
@@ -78,11 +87,11 @@ TEST(Reference, ThirtyThreeSixtyConventionsFollowTheirDefinitions) {
   };
   const Case cases[] = {
       {date(2007, 1, 15), date(2007, 7, 15), 180, 180, 180},
-      {date(2007, 3, 31), date(2007, 4, 30), 30, 30, 30},  // D1 31 -> 30
-      {date(2007, 1, 30), date(2007, 3, 31), 60, 60, 60},  // D2 31 -> 30 because D1 > 29
-      {date(2007, 1, 15), date(2007, 3, 31), 76, 76, 75},  // D2 stays 31 but for Eurobond Basis
+      {date(2007, 3, 31), date(2007, 4, 30), 30, 30, 30},     // D1 31 -> 30
+      {date(2007, 1, 30), date(2007, 3, 31), 60, 60, 60},     // D2 31 -> 30 because D1 > 29
+      {date(2007, 1, 15), date(2007, 3, 31), 76, 76, 75},     // D2 stays 31 but for Eurobond Basis
       {date(2007, 2, 28), date(2008, 2, 29), 361, 360, 361},  // both last of February: US D1, D2 -> 30
-      {date(2008, 2, 29), date(2008, 3, 31), 32, 30, 31},  // US: D1 -> 30, then D2 31 -> 30
+      {date(2008, 2, 29), date(2008, 3, 31), 32, 30, 31},     // US: D1 -> 30, then D2 31 -> 30
       {date(2008, 2, 29), date(2008, 3, 30), 31, 30, 31},
       {date(2007, 2, 28), date(2007, 3, 31), 33, 30, 32},
       {date(2006, 12, 31), date(2007, 2, 28), 58, 58, 58},
@@ -111,8 +120,8 @@ TEST(Reference, SimpleInterestIsRoundedOnce) {
 // 4.5% pays 1,013.37.
 TEST(Reference, AnnuityPaysTheTextbookLevelPaymentAndRepaysThePrincipalExactly) {
   const int32_t first = date(2027, 1, 31);
-  for (auto [principal, rate, want] : {std::tuple{10'000'000, 60'000'000, 59'955},
-                                       std::tuple{20'000'000, 45'000'000, 101'337}}) {
+  for (auto [principal, rate, want] :
+       {std::tuple{10'000'000, 60'000'000, 59'955}, std::tuple{20'000'000, 45'000'000, 101'337}}) {
     const auto s = annuity(principal, rate, first, 360, 1, Rounding::HalfUp);
     ASSERT_EQ(s.size(), 360u);
     EXPECT_EQ(s[0].payment, want);
