@@ -75,6 +75,29 @@ inline cpp_int round_div(cpp_int n, cpp_int d, Mode mode) {
   return (q % 2 == 0) ? q : q + 1;
 }
 
+// --- comparisons ----------------------------------------------------------------------------------
+
+// A view `compare(a: T, b: T) -> u8` with one bit for each of <, <=, >, >=, ==, != (in that order).
+inline std::string compare_view(const std::string& type) {
+  return "view compare(a: " + type + ", b: " + type + R"() -> u8 {
+  var bits: u8 = 0u8;
+  if a < b { bits = bits + 1u8; }
+  if a <= b { bits = bits + 2u8; }
+  if a > b { bits = bits + 4u8; }
+  if a >= b { bits = bits + 8u8; }
+  if a == b { bits = bits + 16u8; }
+  if a != b { bits = bits + 32u8; }
+  return bits;
+}
+)";
+}
+// The bits compare_view's view returns for a and b.
+template <class T>
+std::uint8_t compare_bits(const T& a, const T& b) {
+  return static_cast<std::uint8_t>((a < b ? 1 : 0) | (a <= b ? 2 : 0) | (a > b ? 4 : 0) | (a >= b ? 8 : 0) |
+                                   (a == b ? 16 : 0) | (a != b ? 32 : 0));
+}
+
 struct SplitMix64 {
   std::uint64_t s;
   std::uint64_t next() {

@@ -84,17 +84,7 @@ Source make_source() {
       add(op.name + "_" + kModes[m], op, call);
     }
   for (const Op& op : kPlainOps) add(op.name, op, op.call);
-  s.text += R"(view compare(a: Decimal, b: Decimal) -> u8 {
-  var bits: u8 = 0u8;
-  if a < b { bits = bits + 1u8; }
-  if a <= b { bits = bits + 2u8; }
-  if a > b { bits = bits + 4u8; }
-  if a >= b { bits = bits + 8u8; }
-  if a == b { bits = bits + 16u8; }
-  if a != b { bits = bits + 32u8; }
-  return bits;
-}
-)";
+  s.text += compare_view("Decimal");
   return s;
 }
 
@@ -356,8 +346,7 @@ TEST_F(DecimalProperty, ExactArithmeticConversionsAndLiterals) {
       call_plain("add", Args().i128(a).i128(b).bytes(), *d, result(big(a) + big(b), "Decimal", at("add")));
       call_plain("sub", Args().i128(a).i128(b).bytes(), *d, result(big(a) - big(b), "Decimal", at("sub")));
       call_plain("neg", Args().i128(a).bytes(), *d, result(-big(a), "Decimal", at("neg")));
-      const int bits = (a < b ? 1 : 0) | (a <= b ? 2 : 0) | (a > b ? 4 : 0) | (a >= b ? 8 : 0) | (a == b ? 16 : 0) |
-                       (a != b ? 32 : 0);
+      const int bits = compare_bits(a, b);
       call_plain("compare", Args().i128(a).i128(b).bytes(), *d,
                  Want{Bytes{static_cast<std::uint8_t>(bits)}, {}, std::to_string(bits)});
       const i128 n = random_decimal(g);
