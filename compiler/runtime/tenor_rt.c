@@ -305,3 +305,74 @@ RT i128 __tnr_decimal_pow(i128 a, u32 n, u32 mode, const char* overflow, u32 ove
   }
   return result;
 }
+
+/* --- dates: days since 1970-01-01 of the proleptic Gregorian calendar ------------------------- */
+/* H. Hinnant's civil-date algorithms, the ones common/include/tenor/common/civil_date.hpp holds for
+ * the compiler's constant folding and the SDK (C here: the runtime is compiled for wasm32). */
+
+static i64 floor_div(i64 a, i64 b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+static int is_leap(i64 y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static u32 month_days(i64 y, u32 m) {
+  static const u8 k[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : k[m - 1];
+}
+
+static i64 days_from_civil(i64 y, u32 m, u32 d) {
+  y -= m <= 2;
+  const i64 era = floor_div(y, 400);
+  const u32 yoe = (u32)(y - era * 400);
+  const u32 doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const u32 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (i64)doe - 719468;
+}
+
+/* The date's year, month and day packed: year * 512 + month * 32 + day (year may be negative). */
+RT i64 __tnr_date_civil(i32 days) {
+  const i64 z = (i64)days + 719468;
+  const i64 era = floor_div(z, 146097);
+  const u32 doe = (u32)(z - era * 146097);
+  const u32 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const u32 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const u32 mp = (5 * doy + 2) / 153;
+  const u32 d = doy - (153 * mp + 2) / 5 + 1;
+  const u32 m = mp < 10 ? mp + 3 : mp - 9;
+  const i64 y = (i64)yoe + era * 400 + (m <= 2);
+  return y * 512 + (i64)(m * 32 + d);
+}
+
+static i64 civil_year(i64 packed) { return floor_div(packed, 512); }
+static u32 civil_month(i64 packed) { return (u32)((packed - civil_year(packed) * 512) >> 5); }
+static u32 civil_day(i64 packed) { return (u32)(packed & 31); }
+
+/* y-m-d as a Date; an impossible date stops with `invalid` (its text: what and where), a date
+ * outside Date's range (i32 days) with `range`. */
+RT i32 __tnr_date_from_civil(i64 y, u32 m, u32 d, const char* invalid, u32 invalid_len) {
+  if (m < 1 || m > 12 || d < 1 || d > month_days(y, m)) __tnr_abort(invalid, invalid_len);
+  const i64 days = days_from_civil(y, m, d);
+  if (days != (i64)(i32)days) __tnr_abort(invalid, invalid_len);
+  return (i32)days;
+}
+
+RT u32 __tnr_date_days_in_month(i32 days) {
+  const i64 c = __tnr_date_civil(days);
+  return month_days(civil_year(c), civil_month(c));
+}
+
+RT u32 __tnr_date_is_leap_year(i32 days) { return (u32)is_leap(civil_year(__tnr_date_civil(days))); }
+
+/* ISO 8601: 1 = Monday .. 7 = Sunday (1970-01-01 was a Thursday). */
+RT u32 __tnr_date_weekday(i32 days) { return (u32)(((i64)days % 7 + 7 + 3) % 7) + 1; }
+
+/* n calendar months later (earlier for n < 0), the day clamped to the last day of that month:
+ * 2027-01-31 + 1 month = 2027-02-28. A result outside Date's range stops with `overflow`. */
+RT i32 __tnr_date_add_months(i32 days, i32 n, const char* overflow, u32 overflow_len) {
+  const i64 c = __tnr_date_civil(days);
+  const i64 months = civil_year(c) * 12 + (i64)(civil_month(c) - 1) + n;
+  const i64 y = floor_div(months, 12);
+  const u32 m = (u32)(months - y * 12) + 1;
+  const u32 last = month_days(y, m);
+  const u32 d = civil_day(c) < last ? civil_day(c) : last;
+  return __tnr_date_from_civil(y, m, d, overflow, overflow_len);
+}

@@ -15,7 +15,9 @@ void Checker::check_args(const std::string& callee, const std::vector<FieldInfo>
   }
 }
 
-TypeId Checker::check_call(const ast::CallExpr& c) {
+TypeId Checker::check_call(const ast::CallExpr& c, TypeId hint) {
+  if (c.callee->kind == ExprKind::Path)
+    if (auto t = check_builtin_call(c, hint)) return *t;
   if (auto t = check_module_call(c)) return *t;
   if (c.callee->kind != ExprKind::Path || c.callee->as<ast::PathExpr>().path.segments.size() != 1) {
     for (const auto& a : c.args) check_expr(*a, kErrorType);
@@ -61,7 +63,7 @@ TypeId Checker::check_call(const ast::CallExpr& c) {
   auto it = fn_index_.find(n);
   if (it == fn_index_.end()) {
     for (const auto& a : c.args) check_expr(*a, kErrorType);
-    std::vector<std::string> names = {"today", "now", "is_signer", "sha256"};
+    std::vector<std::string> names = {"today", "now", "is_signer", "sha256", "min", "max", "abs"};
     for (const auto& [k, v] : fn_index_) names.push_back(k);
     diags_.report(DiagnosticKind::UnknownName, id.range, {"function", n}, suggest(n, names));
     return kErrorType;
@@ -103,6 +105,7 @@ TypeId Checker::check_method(const ast::MethodCallExpr& m) {
   const TypeId u32 = int_named("u32").value();
   const TypeId money = simple(TypeKind::Money);
   if (auto t = check_fixed_point_method(m, recv)) return *t;
+  if (auto t = check_time_method(m, recv)) return *t;
   switch (x.kind) {
     case TypeKind::Error:
       for (const auto& a : m.args) check_expr(*a, kErrorType);
@@ -127,6 +130,8 @@ TypeId Checker::check_method(const ast::MethodCallExpr& m) {
       }
       if (n == "is_positive" || n == "is_zero" || n == "is_negative") return method(m, rn, {}, kBoolType);
       if (n == "currency") return method(m, rn, {}, wrap(TypeKind::String, 0, 3));
+      if (n == "minor_units") return method(m, rn, {}, int_named("i128").value());
+      if (n == "with_minor_units") return method(m, rn, {int_named("i128").value()}, money);
       break;
     case TypeKind::Map:
       if (n == "get") return method(m, rn, {x.key}, wrap(TypeKind::Option, x.element));

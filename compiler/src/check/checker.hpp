@@ -63,7 +63,7 @@ struct FnState {
 // members (type_names_, ...); the others wait in Checker::unit_scopes_ (enter_unit swaps them).
 struct UnitScope {
   std::map<std::string, TypeId> types;  // structs and enums
-  std::map<std::string, std::size_t> interfaces, events, fns, storage;
+  std::map<std::string, std::size_t> interfaces, events, fns, storage, consts;
 };
 
 class Checker {
@@ -81,6 +81,7 @@ class Checker {
     collect();
     resolve_declarations();
     check_recursion();
+    check_consts();
     check_bodies();
     propagate_writes();
     return std::move(p_);
@@ -140,6 +141,9 @@ class Checker {
   const std::map<std::string, std::size_t>& interfaces_of(std::size_t u) const {
     return u == unit_ ? interface_index_ : unit_scopes_[u].interfaces;
   }
+  const std::map<std::string, std::size_t>& consts_of(std::size_t u) const {
+    return u == unit_ ? const_index_ : unit_scopes_[u].consts;
+  }
   // The unit a path's items are in and how many leading segments name it: {unit_, 0}, or {u, 1}
   // for `m::...` where a `use` of the current unit bound `m`.
   std::pair<std::size_t, std::size_t> path_unit(const std::vector<ast::Ident>& segs) const;
@@ -173,6 +177,32 @@ class Checker {
   // has no finite size. A Vec is stored out of line and breaks the cycle.
   void inline_decls(TypeId t, std::vector<TypeId>& out);
   void check_recursion();
+
+  // --- constants and array literals (constants.cpp) --------------------------------------------
+
+  // Checks every constant's value (in declaration order; one that names another checks that one
+  // first, and a cycle is reported).
+  void check_consts();
+  void check_const(std::size_t index);
+  // A use of constant `index` by the path `e`: its type, with its folded value recorded for `e`.
+  TypeId const_ref(const ast::PathExpr& e, std::size_t index);
+  // Literals, constants, enum variants and operators, casts, Some/None, struct and array literals
+  // of them. Reports the first part that is not, and returns false.
+  bool constant_expr(const ast::Expr& e, const std::string& name);
+  TypeId check_array_literal(const ast::ArrayLiteralExpr& a, TypeId hint);
+
+  // --- built-in functions, Date and Duration methods (builtins.cpp) -----------------------------
+
+  // `min(a, b)`, `max(a, b)`, `abs(x)`, `Date::ymd(y, m, d)`; nullopt for every other call.
+  std::optional<TypeId> check_builtin_call(const ast::CallExpr& c, TypeId hint);
+  // The methods of Date and Duration, and `min`/`max`/`abs` on integers and Money; nullopt for the
+  // others.
+  std::optional<TypeId> check_time_method(const ast::MethodCallExpr& m, TypeId recv);
+  // Two values of one ordered type (the result's).
+  TypeId check_extremum(const std::string& shown, const ast::Expr& first, const ast::Expr& second, TypeId hint,
+                        SourceRange where);
+  // `t` when it has a sign to remove (or is unsigned: abs is the value itself).
+  TypeId check_abs(const std::string& shown, TypeId t, SourceRange where);
 
   // --- pass 3: bodies -------------------------------------------------------------------------
 
@@ -256,7 +286,7 @@ class Checker {
   void check_args(const std::string& callee, const std::vector<FieldInfo>& params,
                   const std::vector<ast::ExprPtr>& args, SourceRange where);
 
-  TypeId check_call(const ast::CallExpr& c);
+  TypeId check_call(const ast::CallExpr& c, TypeId hint);
 
   TypeId method(const ast::MethodCallExpr& m, const std::string& recv, std::vector<TypeId> params, TypeId ret);
 
@@ -302,7 +332,9 @@ class Checker {
   std::map<std::tuple<TypeKind, std::uint16_t, bool, TypeId, TypeId, std::uint64_t, std::uint32_t>, TypeId>
       intern_index_;
   std::map<std::string, TypeId> type_names_;  // structs and enums
-  std::map<std::string, std::size_t> interface_index_, event_index_, fn_index_, storage_index_;
+  std::map<std::string, std::size_t> interface_index_, event_index_, fn_index_, storage_index_, const_index_;
+  std::vector<int> const_state_;          // per constant: 0 unchecked, 1 being checked, 2 checked
+  std::vector<std::size_t> const_stack_;  // the constants being checked, outermost first
   std::vector<UnitScope> unit_scopes_;
   std::size_t unit_ = 0;
   std::vector<const ast::Item*> storage_items_;

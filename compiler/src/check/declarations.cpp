@@ -19,7 +19,7 @@ void Checker::collect() {
 }
 
 void Checker::collect_unit(const ast::File& file) {
-  std::map<std::string, SourceRange> types, events, fns;
+  std::map<std::string, SourceRange> types, events, fns, consts;
   std::optional<SourceRange> init;
   const auto unit = static_cast<std::uint32_t>(unit_);
   // A module's types are shown as the contract names them: `daycount::Basis`.
@@ -71,6 +71,12 @@ void Checker::collect_unit(const ast::File& file) {
         }
         init = item.range;
         p_->functions.push_back({"init", item.kind, unit, {}, kUnitType, false, &item, {}});
+        break;
+      case ast::ItemKind::Const:
+        if (claim(consts, "constant")) {
+          const_index_[item.name.name] = p_->consts.size();
+          p_->consts.push_back({item.name.name, unit, kErrorType, &item, {}});
+        }
         break;
       case ast::ItemKind::Action:
       case ast::ItemKind::View:
@@ -140,9 +146,17 @@ void Checker::resolve_declarations() {
           continue;
         }
       }
+      if (const_index_.count(f.name.name)) {
+        duplicate("name (a constant and a storage field)", f.name, {});
+        continue;
+      }
       storage_index_[f.name.name] = p_->storage.size();
       p_->storage.push_back({f.name.name, resolve_type(f.type.get(), true), f.name.range});
     }
+  }
+  for (ConstInfo& c : p_->consts) {
+    enter_unit(c.unit);
+    c.type = resolve_type(c.item->return_type.get());
   }
   for (FunctionInfo& fn : p_->functions) {
     enter_unit(fn.unit);

@@ -127,7 +127,7 @@ TypeId Checker::check_expr_inner(const ast::Expr& e, TypeId hint) {
     }
     case ExprKind::BoolLiteral: return kBoolType;
     case ExprKind::Path: return check_path(e.as<ast::PathExpr>());
-    case ExprKind::Call: return check_call(e.as<ast::CallExpr>());
+    case ExprKind::Call: return check_call(e.as<ast::CallExpr>(), hint);
     case ExprKind::MethodCall: return check_method(e.as<ast::MethodCallExpr>());
     case ExprKind::Field: {
       const auto& f = e.as<ast::FieldExpr>();
@@ -175,6 +175,7 @@ TypeId Checker::check_expr_inner(const ast::Expr& e, TypeId hint) {
       return kErrorType;
     case ExprKind::Unary: return check_unary(e.as<ast::UnaryExpr>(), hint);
     case ExprKind::Binary: return check_binary(e.as<ast::BinaryExpr>(), hint);
+    case ExprKind::ArrayLiteral: return check_array_literal(e.as<ast::ArrayLiteralExpr>(), hint);
     case ExprKind::Cast: {
       const auto& c = e.as<ast::CastExpr>();
       const TypeId to = resolve_type(c.type.get());
@@ -207,13 +208,19 @@ TypeId Checker::check_name(const ast::Ident& id, TypeId hint) {
   for (const auto& sc : scopes_)
     for (const auto& [k, v] : sc) names.push_back(k);
   for (const auto& [k, v] : storage_index_) names.push_back(k);
+  for (const auto& [k, v] : const_index_) names.push_back(k);
   diags_.report(DiagnosticKind::UnknownName, id.range, {"value", n}, suggest(n, names));
   return kErrorType;
 }
 
 TypeId Checker::check_path(const ast::PathExpr& e) {
   const auto& segs = e.path.segments;
-  if (segs.size() == 1) return check_name(segs[0], kErrorType);
+  if (segs.size() == 1) {
+    const std::string& n = segs[0].name;
+    if (!lookup(n))
+      if (auto it = const_index_.find(n); it != const_index_.end()) return const_ref(e, it->second);
+    return check_name(segs[0], kErrorType);
+  }
   if (segs.size() == 2 && segs[0].name == "Rounding" && !type_names_.count("Rounding")) {
     for (const char* m : kRoundingModes)
       if (segs[1].name == m) return simple(TypeKind::Rounding);
@@ -222,12 +229,13 @@ TypeId Checker::check_path(const ast::PathExpr& e) {
         suggest(segs[1].name, std::vector<std::string>(std::begin(kRoundingModes), std::end(kRoundingModes))));
     return kErrorType;
   }
-  // `Enum::Variant`, `module::Enum::Variant`.
-  const std::size_t skip = path_unit(segs).second;
+  // `Enum::Variant`, `module::Enum::Variant`, `module::CONSTANT`.
+  const auto [unit, skip] = path_unit(segs);
   if (segs.size() != skip + 2) {
-    if (skip == 1 && segs.size() == 2)  // `module::x`: a module holds no values but its constants
-      unknown_item(segs[0], "value", segs[1], std::map<std::string, int>{});
-    else
+    if (skip == 1 && segs.size() == 2) {  // `module::x`: a module's values are its constants
+      if (auto it = consts_of(unit).find(segs[1].name); it != consts_of(unit).end()) return const_ref(e, it->second);
+      unknown_item(segs[0], "constant", segs[1], consts_of(unit));
+    } else
       diags_.report(DiagnosticKind::UnknownName, e.range, {"path", segs.front().name + "::..."});
     return kErrorType;
   }

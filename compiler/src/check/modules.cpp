@@ -13,6 +13,7 @@ void Checker::enter_unit(std::size_t u) {
     std::swap(event_index_, s.events);
     std::swap(fn_index_, s.fns);
     std::swap(storage_index_, s.storage);
+    std::swap(const_index_, s.consts);
   };
   swap_in(unit_scopes_[unit_]);  // the current names back to their unit
   swap_in(unit_scopes_[u]);

@@ -149,6 +149,9 @@ TypeId Checker::binary_result(ast::BinaryOp op, TypeId l, TypeId r, SourceRange 
     case BinaryOp::Div:
     case BinaryOp::Rem:
       if (same && lk == TypeKind::Int) return l;
+      // Duration x n, n x Duration, Duration / n (toward zero): n of any integer type, within i64.
+      if (lk == TypeKind::Duration && rk == TypeKind::Int && op != BinaryOp::Rem) return l;
+      if (lk == TypeKind::Int && rk == TypeKind::Duration && op == BinaryOp::Mul) return r;
       if (lk == TypeKind::Money &&
           (rk == TypeKind::Int || rk == TypeKind::Rate || rk == TypeKind::Decimal || rk == TypeKind::Money)) {
         if (op == BinaryOp::Mul)

@@ -419,6 +419,9 @@ TypeId Checker::check_place(const ast::Expr& e) {
                         std::string(l->what) == "a `let` binding" ? "declare it with `var` to change it" : "");
       } else if (storage_index_.count(n)) {
         note_write(e.range, "writes storage");
+      } else if (const_index_.count(n)) {
+        diags_.report(DiagnosticKind::AssignToImmutable, root->range, {n, "a constant"},
+                      "copy it into a `var` to compute with a changed value");
       }
     }
   }

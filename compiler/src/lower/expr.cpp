@@ -106,6 +106,7 @@ V Lowerer::expr(const ast::Expr& e) {
       const auto& c = e.as<ast::CastExpr>();
       return V{int_convert(expr(*c.operand), t, e.range), t};
     }
+    case ExprKind::ArrayLiteral: return array_literal(e.as<ast::ArrayLiteralExpr>(), t);
   }
   unsupported(e.range, "this expression");
 }
@@ -183,6 +184,7 @@ std::int64_t Lowerer::duration_seconds(const std::string& t, SourceRange r) {
 
 V Lowerer::path_value(const ast::PathExpr& e, TypeId t) {
   const auto& segs = e.path.segments;
+  if (auto c = p_.const_refs.find(&e); c != p_.const_refs.end()) return const_value(p_.consts[c->second], e.range);
   if (segs.size() == 1) return name_value(segs[0]);
   if (segs.size() == 2 && segs[0].name == "Rounding")
     return V{B.getInt8(static_cast<std::uint8_t>(rounding_index(segs[1].name))), t};
@@ -198,6 +200,33 @@ V Lowerer::path_value(const ast::PathExpr& e, TypeId t) {
       }
   }
   unsupported(e.range, "this path");
+}
+
+V Lowerer::const_value(const check::ConstInfo& c, SourceRange r) {
+  if (!c.folded.empty()) {
+    const unsigned bits = kind(c.type) == TypeKind::Decimal ? 128 : ty(c.type).bits;
+    cpp_int v(c.folded);
+    if (v < 0) v += cpp_int(1) << bits;  // two's complement; the checker bounded it to the type
+    return V{B.getInt(llvm::APInt(bits, v.str(), 10)), c.type};
+  }
+  if (!c.item->value) unsupported(r, "this constant");
+  return coerce(expr(*c.item->value), c.type, r);
+}
+
+V Lowerer::array_literal(const ast::ArrayLiteralExpr& a, TypeId t) {
+  const Type x = ty(t);
+  const std::uint64_t size = mem_size(x.element);
+  Value* out = alloc(mem_size(t));
+  std::uint64_t off = 0;
+  if (x.kind == TypeKind::Vec) {
+    store(c32(a.elements.size()), out);
+    off = 4;
+  }
+  for (const auto& e : a.elements) {
+    store_coerced(x.element, gep(out, off), expr(*e), e->range);
+    off += size;
+  }
+  return V{out, t};
 }
 
 V Lowerer::struct_literal(const ast::StructLiteralExpr& e, TypeId t) {
@@ -239,6 +268,7 @@ V Lowerer::struct_literal(const ast::StructLiteralExpr& e, TypeId t) {
 V Lowerer::call(const ast::CallExpr& c, TypeId t) {
   const auto& segs = c.callee->as<ast::PathExpr>().path.segments;
   const std::string& n = segs[0].name;
+  if (auto v = builtin_call(c, t)) return *v;
   auto target = p_.call_targets.find(&c);  // a fn (the checker resolved it: the contract's or a module's)
   if (target == p_.call_targets.end() && kind(t) == TypeKind::Interface) {
     // `Iface(address)`, `m::Iface(address)`: the address, and no gas limit of its own (all the gas left).
@@ -295,6 +325,7 @@ V Lowerer::method(const ast::MethodCallExpr& m, TypeId t) {
   }
   V recv = expr(*m.receiver);
   if (auto v = fixed_point_method(m, recv, t)) return *v;
+  if (auto v = time_method(m, recv, t)) return *v;
   const Type& x = ty(recv.t);
   switch (x.kind) {
     case TypeKind::Money: {
@@ -305,6 +336,8 @@ V Lowerer::method(const ast::MethodCallExpr& m, TypeId t) {
       if (n == "is_positive") return V{B.CreateICmpSGT(amount, zero), t};
       if (n == "is_zero") return V{B.CreateICmpEQ(amount, zero), t};
       if (n == "is_negative") return V{B.CreateICmpSLT(amount, zero), t};
+      if (n == "minor_units") return V{amount, t};
+      if (n == "with_minor_units") return with(expr(*m.args[0]).v);
       if (n == "currency") {
         Value* out = alloc(8);  // String<3>: u32 length + 3 bytes (the code's 4th byte is 0)
         store(c32(3), out);

@@ -426,6 +426,12 @@ class Lowerer {
 
   V struct_literal(const ast::StructLiteralExpr& e, TypeId t);
 
+  // `[a, b, c]` as an array or a Vec (its length, then the elements).
+  V array_literal(const ast::ArrayLiteralExpr& a, TypeId t);
+
+  // A constant where it is used: its folded value, or its value's expression lowered here.
+  V const_value(const check::ConstInfo& c, SourceRange r);
+
   V call(const ast::CallExpr& c, TypeId t);
 
   V method(const ast::MethodCallExpr& m, TypeId t);
@@ -453,6 +459,19 @@ class Lowerer {
   // An i128 that must fit in a Rate's i64, or the trap "Rate overflow".
   Value* to_rate_bits(Value* v, SourceRange r);
 
+  // --- built-in functions, Date and Duration methods (builtins.cpp) ----------------------------
+
+  // `min`, `max`, `abs`, `Date::ymd`; nullopt for every other call.
+  std::optional<V> builtin_call(const ast::CallExpr& c, TypeId t);
+  // The methods of Date and Duration, `min`/`max`/`abs` on integers and Money; nullopt otherwise.
+  std::optional<V> time_method(const ast::MethodCallExpr& m, V recv, TypeId t);
+  // The smaller (or larger) of two values of one ordered type; Money of two currencies traps.
+  V extremum(bool max, V a, V b, SourceRange r);
+  // |v|; the most negative integer (and Money, Duration, Rate, Decimal amount) traps.
+  V absolute(V v, SourceRange r);
+  // Duration x n and Duration / n (toward zero), n an integer that must fit in i64.
+  V duration_arith(ast::BinaryOp op, V duration, V n, SourceRange r);
+
   // --- operators ------------------------------------------------------------------------------
 
   Value* overflow_op(llvm::Intrinsic::ID id, Value* a, Value* b, const std::string& what, SourceRange r);
@@ -469,6 +488,8 @@ class Lowerer {
 
   // `v as T` between integer types: traps when the value does not fit.
   Value* int_convert(V v, TypeId to, SourceRange r);
+  // The integer `v` as an iN of the given signedness; traps with "<what> at ..." when it does not fit.
+  Value* int_to_bits(V v, unsigned bits, bool is_signed, const std::string& what, SourceRange r);
 
   // --- for and match --------------------------------------------------------------------------
 
@@ -512,7 +533,8 @@ class Lowerer {
   llvm::StructType* reader_ty;
 
   llvm::Function *rt_abort, *rt_revert, *rt_alloc, *rt_take, *rt_malformed, *rt_finish, *rt_check_utf8, *rt_input,
-      *rt_storage_read, *rt_div_round, *rt_apply_rate, *rt_div_round_u128, *rt_mul_div, *rt_decimal_pow;
+      *rt_storage_read, *rt_div_round, *rt_apply_rate, *rt_div_round_u128, *rt_mul_div, *rt_decimal_pow, *rt_date_civil,
+      *rt_date_from_civil, *rt_date_days_in_month, *rt_date_is_leap_year, *rt_date_weekday, *rt_date_add_months;
   // The host imports, one per row of host_api.def, declared on first call (host_call).
   struct HostImport {
     const char* name;

@@ -119,6 +119,8 @@ V Lowerer::arith(ast::BinaryOp op, V l, V r, SourceRange w) {
     return V{overflow_op(llvm::Intrinsic::ssub_with_overflow, l.v, r.v, "time overflow", w),
              find_simple(TypeKind::Duration)};
   }
+  if (lk == TypeKind::Duration && rk == TypeKind::Int) return duration_arith(op, l, r, w);
+  if (lk == TypeKind::Int && rk == TypeKind::Duration) return duration_arith(op, r, l, w);
   if (lk == TypeKind::Duration && rk == TypeKind::Timestamp) std::swap(l, r);
   const bool is_signed = kind(l.t) != TypeKind::Int || ty(l.t).is_signed;
   const char* what = kind(l.t) == TypeKind::Int       ? "integer overflow"
@@ -155,18 +157,22 @@ V Lowerer::arith(ast::BinaryOp op, V l, V r, SourceRange w) {
 }
 
 Value* Lowerer::int_convert(V v, TypeId to, SourceRange r) {
-  const Type& a = ty(v.t);
   const Type& b = ty(to);
-  if (a.kind != TypeKind::Int || b.kind != TypeKind::Int) unsupported(r, "this conversion");
-  const unsigned wide = std::max<unsigned>(a.bits, b.bits) + 1;
+  if (ty(v.t).kind != TypeKind::Int || b.kind != TypeKind::Int) unsupported(r, "this conversion");
+  return int_to_bits(v, b.bits, b.is_signed, "value does not fit in `" + p_.type_name(to) + "`", r);
+}
+
+Value* Lowerer::int_to_bits(V v, unsigned bits, bool is_signed, const std::string& what, SourceRange r) {
+  const Type& a = ty(v.t);
+  const unsigned wide = std::max<unsigned>(a.bits, bits) + 1;
   llvm::Type* wt = B.getIntNTy(wide);
   Value* x = a.is_signed ? B.CreateSExt(v.v, wt) : B.CreateZExt(v.v, wt);
-  const llvm::APInt lo = b.is_signed ? llvm::APInt::getSignedMinValue(b.bits).sext(wide) : llvm::APInt(wide, 0);
+  const llvm::APInt lo = is_signed ? llvm::APInt::getSignedMinValue(bits).sext(wide) : llvm::APInt(wide, 0);
   const llvm::APInt hi =
-      b.is_signed ? llvm::APInt::getSignedMaxValue(b.bits).sext(wide) : llvm::APInt::getMaxValue(b.bits).zext(wide);
+      is_signed ? llvm::APInt::getSignedMaxValue(bits).sext(wide) : llvm::APInt::getMaxValue(bits).zext(wide);
   Value* ok = B.CreateAnd(B.CreateICmpSGE(x, B.getInt(lo)), B.CreateICmpSLE(x, B.getInt(hi)));
-  check(ok, "value does not fit in `" + p_.type_name(to) + "`", r);
-  return B.CreateTrunc(x, B.getIntNTy(b.bits));
+  check(ok, what, r);
+  return B.CreateTrunc(x, B.getIntNTy(bits));
 }
 
 }  // namespace tenor::compiler::lower

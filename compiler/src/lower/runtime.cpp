@@ -42,7 +42,7 @@ Value* Lowerer::host_call(Host h, std::vector<Value*> args) {
     llvm::Type* ret = imp.results.empty() ? B.getVoidTy() : imp.results[0] == 'I' ? i64 : i32;
     imp.f = llvm::Function::Create(llvm::FunctionType::get(ret, ps, false), llvm::Function::ExternalLinkage,
                                    std::string("tenor_") + imp.name);
-    llvm::Function* after = rt_decimal_pow;  // the last runtime declaration
+    llvm::Function* after = rt_date_add_months;  // the last runtime declaration
     for (std::size_t j = 0; j < static_cast<std::size_t>(h); ++j)
       if (hosts_[j].f != nullptr) after = hosts_[j].f;
     M->getFunctionList().insertAfter(after->getIterator(), imp.f);
@@ -78,6 +78,12 @@ void Lowerer::declare_runtime() {
   rt_div_round_u128 = declare("__tnr_div_round_u128", i128, {i128, i128, i32, ptr, i32});
   rt_mul_div = declare("__tnr_mul_div", i128, {i128, i128, i128, i32, ptr, i32});
   rt_decimal_pow = declare("__tnr_decimal_pow", i128, {i128, i32, i32, ptr, i32});
+  rt_date_civil = declare("__tnr_date_civil", i64, {i32});
+  rt_date_from_civil = declare("__tnr_date_from_civil", i32, {i64, i32, i32, ptr, i32});
+  rt_date_days_in_month = declare("__tnr_date_days_in_month", i32, {i32});
+  rt_date_is_leap_year = declare("__tnr_date_is_leap_year", i32, {i32});
+  rt_date_weekday = declare("__tnr_date_weekday", i32, {i32});
+  rt_date_add_months = declare("__tnr_date_add_months", i32, {i32, i32, ptr, i32});
 }
 
 void Lowerer::store(Value* v, Value* p) {

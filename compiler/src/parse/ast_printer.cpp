@@ -37,6 +37,7 @@ const char* item_kind_keyword(ItemKind kind) {
     case ItemKind::View: return "view";
     case ItemKind::Function: return "fn";
     case ItemKind::Interface: return "interface";
+    case ItemKind::Const: return "const";
   }
   return "?";
 }
@@ -248,6 +249,10 @@ class Printer {
           line(indent + 1, t + ")");
         }
         break;
+      case ItemKind::Const:
+        line(indent, head + " " + (it.return_type ? print_type(*it.return_type) : std::string("<error>")) + " " +
+                         (it.value ? print_expr(*it.value) : std::string("<error>")));
+        break;
     }
     out += ")";
   }
@@ -352,6 +357,11 @@ std::string print_expr(const Expr& e) {
     case ExprKind::Cast: {
       const auto& c = e.as<CastExpr>();
       return "(as " + print_expr(*c.operand) + " " + print_type(*c.type) + ")";
+    }
+    case ExprKind::ArrayLiteral: {
+      std::string s = "(array";
+      for (const ExprPtr& x : e.as<ArrayLiteralExpr>().elements) s += " " + print_expr(*x);
+      return s + ")";
     }
   }
   return "<error>";

@@ -19,6 +19,7 @@ bool is_item_keyword(TokenKind k) {
     case TokenKind::KwView:
     case TokenKind::KwFn:
     case TokenKind::KwInterface:
+    case TokenKind::KwConst:
     case TokenKind::KwModule:
     case TokenKind::KwUse: return true;
     default: return false;
@@ -318,6 +319,17 @@ class Parser {
         advance();
         item->name = expect_ident("identifier");
         parse_interface_body(*item);
+        break;
+      case TokenKind::KwConst:
+        // `const NAME: T = value;`
+        item->kind = ItemKind::Const;
+        advance();
+        item->name = expect_ident("identifier");
+        expect(TokenKind::Colon);
+        item->return_type = parse_type();
+        expect(TokenKind::Equal);
+        item->value = parse_expr();
+        expect(TokenKind::Semicolon);
         break;
       case TokenKind::KwContract:
       case TokenKind::KwModule:
@@ -807,8 +819,8 @@ class Parser {
   }
 
   static bool starts_expression(TokenKind k) {
-    return is_literal(k) || k == TokenKind::Identifier || k == TokenKind::LParen || k == TokenKind::Bang ||
-           k == TokenKind::Minus;
+    return is_literal(k) || k == TokenKind::Identifier || k == TokenKind::LParen || k == TokenKind::LBracket ||
+           k == TokenKind::Bang || k == TokenKind::Minus;
   }
 
   // --- expressions -----------------------------------------------------------------------
@@ -1007,6 +1019,12 @@ class Parser {
         ExprPtr inner = parse_expr();
         expect(TokenKind::RParen);
         return inner;
+      }
+      case TokenKind::LBracket: {
+        advance();
+        std::vector<ExprPtr> elements;
+        parse_list(TokenKind::RBracket, [&] { elements.push_back(parse_expr()); });
+        return std::make_unique<ArrayLiteralExpr>(since(t.range), std::move(elements));
       }
       case TokenKind::Identifier: {
         if (t.text == "None") {

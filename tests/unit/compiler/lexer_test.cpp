@@ -13,10 +13,10 @@ using test::lex_text;
 using K = TokenKind;
 
 TEST(Lexer, EveryKeyword) {
-  const char* words[] = {"contract",  "struct",    "enum",  "event",  "storage", "init",   "action",
-                         "view",      "fn",        "let",   "var",    "if",      "else",   "while",
-                         "for",       "in",        "match", "return", "require", "revert", "emit",
-                         "signed_by", "interface", "true",  "false",  "as",      "module", "use"};
+  const char* words[] = {"contract", "struct", "enum",    "event",  "storage", "init",      "action",    "view",
+                         "fn",       "let",    "var",     "if",     "else",    "while",     "for",       "in",
+                         "match",    "return", "require", "revert", "emit",    "signed_by", "interface", "true",
+                         "false",    "as",     "module",  "use",    "const"};
   std::set<K> seen;
   for (const char* w : words) {
     const auto k = kinds(w);

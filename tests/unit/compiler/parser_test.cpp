@@ -166,6 +166,23 @@ TEST(Parser, NoStructLiteralInConditions) {
   EXPECT_EQ(body_of("for x in xs { }"), "(for x xs)");
 }
 
+TEST(Parser, ConstItems) {
+  EXPECT_EQ(ast_of("contract C\nconst N: u32 = 12 * 30;\nconst R: [u8; 2] = [1, 2];\n"),
+            "(contract C\n  (const N u32 (* 12 30))\n  (const R [u8; 2] (array 1 2)))\n");
+  EXPECT_EQ(kind_names(parse_source("t.tnr", "contract C\nconst N u32 = 1;\n").diagnostics),
+            std::vector<std::string>{"expected_token"});
+  EXPECT_EQ(kind_names(parse_source("t.tnr", "contract C\nconst N: u32 = 1\nfn f() {}\n").diagnostics),
+            std::vector<std::string>{"expected_token"});
+}
+
+TEST(Parser, ArrayLiterals) {
+  EXPECT_EQ(expr_of("[]"), "(array)");
+  EXPECT_EQ(expr_of("[a, b + 1, f(x),]"), "(array a (+ b 1) (call f x))");
+  EXPECT_EQ(expr_of("[[1], [S { a: 1 }]]"), "(array (array 1) (array (struct S (a 1))))");
+  EXPECT_EQ(expr_of("[1, 2][i]"), "(index (array 1 2) i)");
+  EXPECT_EQ(body_of("for x in [1, 2] { }"), "(for x (array 1 2))");
+}
+
 // --- errors and recovery ---
 
 TEST(ParserErrors, SeveralErrorsInOneRun) {

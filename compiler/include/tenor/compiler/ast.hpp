@@ -72,7 +72,8 @@ enum class ExprKind : std::uint8_t {
   None,           // None
   Unary,
   Binary,
-  Cast,  // e as T
+  Cast,          // e as T
+  ArrayLiteral,  // [a, b, c]
 };
 
 enum class UnaryOp : std::uint8_t { Not, Negate };
@@ -195,6 +196,11 @@ struct CastExpr : Expr {
   CastExpr(SourceRange r, ExprPtr e, TypePtr t) : Expr(ExprKind::Cast, r), operand(std::move(e)), type(std::move(t)) {}
   ExprPtr operand;
   TypePtr type;
+};
+// `[a, b, c]`: an array `[T; 3]`, or a `Vec<T, N>` where one is expected.
+struct ArrayLiteralExpr : Expr {
+  ArrayLiteralExpr(SourceRange r, std::vector<ExprPtr> e) : Expr(ExprKind::ArrayLiteral, r), elements(std::move(e)) {}
+  std::vector<ExprPtr> elements;
 };
 
 // --- patterns --------------------------------------------------------------------------------
@@ -340,7 +346,7 @@ struct Variant {
   SourceRange range;
 };
 
-enum class ItemKind : std::uint8_t { Struct, Enum, Event, Storage, Init, Action, View, Function, Interface };
+enum class ItemKind : std::uint8_t { Struct, Enum, Event, Storage, Init, Action, View, Function, Interface, Const };
 
 // One `action`/`view` signature of an interface.
 struct InterfaceMethod {
@@ -358,11 +364,12 @@ struct Item {
   std::vector<Field> fields;      // Struct, Event, Storage
   std::vector<Variant> variants;  // Enum
   std::vector<Param> params;      // Init, Action, View, Function
-  TypePtr return_type;            // Action, View, Function (optional)
+  TypePtr return_type;            // Action, View, Function (optional); Const: its declared type
   bool has_signed_by = false;     // Init, Action, View
   std::vector<ExprPtr> signed_by;
   Block body;                            // Init, Action, View, Function
   std::vector<InterfaceMethod> methods;  // Interface
+  ExprPtr value;                         // Const: `const NAME: T = value;`
 };
 using ItemPtr = std::unique_ptr<Item>;
 

@@ -99,6 +99,19 @@ struct FunctionInfo {
   std::vector<std::size_t> callees;  // the fns its body calls (indexes into Program::functions)
 };
 
+// `const NAME: T = value;`: integer and Decimal constants are folded exactly by the checker
+// (`folded`); the others (literals of the other types, and expressions of them) are lowered where
+// they are used.
+struct ConstInfo {
+  std::string name;  // as declared in its unit
+  std::uint32_t unit = 0;
+  TypeId type = 0;
+  const ast::Item* item = nullptr;
+  // An Int constant's value, or a Decimal's value x 10^18, in decimal digits ("-42"); empty when
+  // the constant is not of those types (or its value did not check).
+  std::string folded;
+};
+
 struct InterfaceInfo {
   std::string name;
   std::uint32_t unit = 0;
@@ -124,6 +137,9 @@ struct Program {
   std::vector<FieldInfo> storage;
   std::vector<FunctionInfo> functions;  // init, actions, views and fns in source order
   std::vector<InterfaceInfo> interfaces;
+  std::vector<ConstInfo> consts;
+  // Each path expression that names a constant (`N`, `daycount::DAYS_PER_YEAR`) -> its index.
+  std::unordered_map<const ast::Expr*, std::size_t> const_refs;
   // The type of every expression the checker visited.
   std::unordered_map<const ast::Expr*, TypeId> expr_types;
   // The type of every `let`/`var` variable: declared, or its initialiser's.
