@@ -16,7 +16,10 @@ V Lowerer::absolute(V v, SourceRange r) {
   Value* x = money ? B.CreateExtractValue(v.v, 0) : v.v;
   Value* zero = llvm::ConstantInt::get(x->getType(), 0);
   Value* neg = overflow_op(llvm::Intrinsic::ssub_with_overflow, zero, x,
-                           std::string(money ? "Money" : kind(v.t) == TypeKind::Int ? "integer" : "abs") + " overflow",
+                           std::string(money                        ? "Money"
+                                       : kind(v.t) == TypeKind::Int ? "integer"
+                                                                    : "abs") +
+                               " overflow",
                            r);
   Value* a = B.CreateSelect(B.CreateICmpSLT(x, zero), neg, x);
   return V{money ? B.CreateInsertValue(v.v, a, 0) : a, v.t};
@@ -65,8 +68,7 @@ std::optional<V> Lowerer::time_method(const ast::MethodCallExpr& m, V recv, Type
       }
       if (n == "weekday") return V{B.CreateCall(rt_date_weekday, {recv.v}), t};
       if (n == "days_in_month") return V{B.CreateCall(rt_date_days_in_month, {recv.v}), t};
-      if (n == "is_leap_year")
-        return V{B.CreateICmpNE(B.CreateCall(rt_date_is_leap_year, {recv.v}), c32(0)), t};
+      if (n == "is_leap_year") return V{B.CreateICmpNE(B.CreateCall(rt_date_is_leap_year, {recv.v}), c32(0)), t};
       if (n == "add_months") {
         const std::string msg = "date overflow at " + where(m.range);
         return V{B.CreateCall(rt_date_add_months, {recv.v, expr(*m.args[0]).v, bytes_constant(msg), c32(msg.size())}),
@@ -80,7 +82,8 @@ std::optional<V> Lowerer::time_method(const ast::MethodCallExpr& m, V recv, Type
       break;
     case TypeKind::Int:
     case TypeKind::Money:
-      if (n == "min" || n == "max") return extremum(n == "max", recv, coerce(expr(*m.args[0]), recv.t, m.range), m.range);
+      if (n == "min" || n == "max")
+        return extremum(n == "max", recv, coerce(expr(*m.args[0]), recv.t, m.range), m.range);
       if (n == "abs") return absolute(recv, m.range);
       break;
     default: break;

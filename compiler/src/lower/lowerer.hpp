@@ -60,6 +60,8 @@ using llvm::Value;
 using ExprKind = ast::ExprKind;
 
 constexpr std::int64_t kDay = 86'400;
+// Variables larger than this live on the heap, not in the (32 KiB) stack: Lowerer::slot.
+constexpr std::uint64_t kMaxStackSlot = 4'096;
 
 // A lowered value: an SSA scalar, or a pointer (i8*) to the bytes of a memory-backed type.
 struct V {

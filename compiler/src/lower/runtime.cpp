@@ -96,6 +96,9 @@ void Lowerer::copy(Value* dst, Value* src, std::uint64_t n) {
 
 Value* Lowerer::slot(std::uint64_t n) {
   llvm::IRBuilder<> e(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+  // A large value (a Vec<Installment, 480> is 40 KB) would not fit in the 32 KiB stack: its slot
+  // comes from the heap instead, once per call of the function.
+  if (n > kMaxStackSlot) return e.CreateCall(rt_alloc, {e.getInt32(static_cast<std::uint32_t>(n))});
   auto* a = e.CreateAlloca(llvm::ArrayType::get(i8, std::max<std::uint64_t>(n, 1)));
   a->setAlignment(llvm::Align(8));
   return e.CreateBitCast(a, ptr);
