@@ -170,15 +170,18 @@ TEST_P(StdLibrary, DayCountDaysYearFractionAndAccrueMatchTheReference) {
     if (Out{*days}.i64() != ref::days(dc, a, b)) return at + " days " + std::to_string(Out{*days}.i64());
     auto yf = call("year_fraction", Args().u8(dcb).i32(a).i32(b), why);
     if (!yf) return at + " year_fraction: " + why;
-    const Int want_yf = ref::rounded(ref::year_fraction(dc, a, b) * Int("1000000000000000000"), ref::Rounding::HalfEven);
-    if (to_int(Out{*yf}.i128v()) != want_yf) return at + " year_fraction " + to_int(Out{*yf}.i128v()).str() + " want " + want_yf.str();
+    const Int want_yf =
+        ref::rounded(ref::year_fraction(dc, a, b) * Int("1000000000000000000"), ref::Rounding::HalfEven);
+    if (to_int(Out{*yf}.i128v()) != want_yf)
+      return at + " year_fraction " + to_int(Out{*yf}.i128v()).str() + " want " + want_yf.str();
     Args args;
     money_arg(args, p).i64(rate).u8(dcb).i32(a).i32(b).u8(static_cast<std::uint8_t>(r));
     auto acc = call("accrue", args, why);
     if (!acc) return at + " accrue: " + why;
     const Int want = ref::accrue(p, rate, dc, a, b, r);
     const Int got = Out{*acc}.money();
-    if (got != want) return at + " accrue " + p.str() + " @" + std::to_string(rate) + ": " + got.str() + " want " + want.str();
+    if (got != want)
+      return at + " accrue " + p.str() + " @" + std::to_string(rate) + ": " + got.str() + " want " + want.str();
     return "";
   });
 }
@@ -204,7 +207,8 @@ TEST_P(StdLibrary, ScheduleEqualPrincipalAndBulletMatchTheReferenceExactly) {
     auto out = call(bullet ? "bullet" : "equal_principal", args, why);
     if (!out) return why;
     const auto got = read_schedule(*out);
-    const auto want = bullet ? ref::bullet(p, rate, first, n, months, r) : ref::equal_principal(p, rate, first, n, months, r);
+    const auto want =
+        bullet ? ref::bullet(p, rate, first, n, months, r) : ref::equal_principal(p, rate, first, n, months, r);
     if (got != want)
       return std::string(bullet ? "bullet " : "equal_principal ") + p.str() + " @" + std::to_string(rate) + " n " +
              std::to_string(n) + "x" + std::to_string(months) + " mode " + std::to_string(static_cast<int>(r)) +
@@ -237,7 +241,8 @@ TEST_P(StdLibrary, AnnuityMatchesTheReference) {
                            std::to_string(months) + " mode " + std::to_string(static_cast<int>(r));
     if (n < 2 || got.size() != n) return at + "\ngot:" + show_schedule(got) + "\nwant:" + show_schedule(exact);
     const Int payment = got[0].payment;
-    if (abs(payment - exact[0].payment) > 1) return at + ": level payment " + payment.str() + " want " + exact[0].payment.str();
+    if (abs(payment - exact[0].payment) > 1)
+      return at + ": level payment " + payment.str() + " want " + exact[0].payment.str();
     const auto on_payment = ref::annuity_with_payment(p, rate, first, n, months, r, payment);
     if (got != on_payment) return at + "\ngot:" + show_schedule(got) + "\nwant:" + show_schedule(on_payment);
     ++off_by_one;
@@ -253,7 +258,8 @@ TEST_P(StdLibrary, AnnuityOfPublishedMortgageFigures) {
   // figure); at 5 % over 10 years: 1,060.66.
   std::string why;
   Args a;
-  auto out = call("annuity", money_arg(a, Int(10'000'000)).i64(60'000'000).i32(ref::date(2027, 1, 31)).u32(360).u32(1).u8(6), why);
+  auto out = call("annuity",
+                  money_arg(a, Int(10'000'000)).i64(60'000'000).i32(ref::date(2027, 1, 31)).u32(360).u32(1).u8(6), why);
   ASSERT_TRUE(out) << why;
   const auto s = read_schedule(*out);
   ASSERT_EQ(s.size(), 360u);
@@ -263,7 +269,8 @@ TEST_P(StdLibrary, AnnuityOfPublishedMortgageFigures) {
   EXPECT_EQ(s[2].due, ref::date(2027, 3, 31));
   EXPECT_EQ(s.back().balance, 0);
   Args b;
-  out = call("annuity", money_arg(b, Int(10'000'000)).i64(50'000'000).i32(ref::date(2027, 1, 15)).u32(120).u32(1).u8(6), why);
+  out = call("annuity", money_arg(b, Int(10'000'000)).i64(50'000'000).i32(ref::date(2027, 1, 15)).u32(120).u32(1).u8(6),
+             why);
   ASSERT_TRUE(out) << why;
   EXPECT_EQ(read_schedule(*out)[0].payment, 106'066);
 }
@@ -395,8 +402,14 @@ TEST_P(StdLibrary, DateMethodsMatchChrono) {
     if (!out) return why;
     Out o{*out};
     const ref::Ymd v = ref::ymd(d);
-    const std::int64_t want[] = {v.y, v.m, v.d, ref::iso_weekday(d), ref::days_in_month(v.y, v.m),
-                                 ref::is_leap(v.y) ? 1 : 0, ref::add_months(d, n), d};
+    const std::int64_t want[] = {v.y,
+                                 v.m,
+                                 v.d,
+                                 ref::iso_weekday(d),
+                                 ref::days_in_month(v.y, v.m),
+                                 ref::is_leap(v.y) ? 1 : 0,
+                                 ref::add_months(d, n),
+                                 d};
     if (o.u32() != 8) return "parts: not 8 values";
     for (std::int64_t w : want)
       if (o.i64() != w) return "Date " + show_date(d) + " add_months " + std::to_string(n);
