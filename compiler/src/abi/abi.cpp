@@ -5,7 +5,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -88,16 +91,45 @@ struct Exposed {
   }
 };
 
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  return hex(h, sizeof h);
+}
+
+// Each file's (path, SHA-256), sorted by path.
+std::vector<std::pair<std::string, std::string>> file_hashes(const SourceManager& sources) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (std::size_t i = 0; i < sources.file_count(); ++i) {
+    const SourceFile& f = sources.file(static_cast<FileId>(i));
+    files.emplace_back(f.path(), sha256_hex(f.text()));
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 }  // namespace
 
-std::string to_json(const ast::File& file, const check::Program& p, std::string_view source) {
+std::string source_sha256(const SourceManager& sources, FileId root) {
+  if (sources.file_count() == 1) return sha256_hex(sources.file(root).text());
+  std::string manifest;
+  for (const auto& [path, sha] : file_hashes(sources)) manifest += sha + "  " + path + "\n";
+  return sha256_hex(manifest);
+}
+
+std::string to_json(const ast::File& file, const check::Program& p, const SourceManager& sources, FileId root) {
+  const std::string_view source = sources.file(root).text();
   ordered_json j;
   j["abi_version"] = 1;
   j["contract"] = file.contract.name;
   j["compiler"] = kCompilerVersion;
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(source.data()), source.size());
-  j["source_sha256"] = hex(h, sizeof h);
+  j["source_sha256"] = source_sha256(sources, root);
+  // With modules, which files the hash covers.
+  if (sources.file_count() > 1) {
+    ordered_json files = ordered_json::array();
+    for (const auto& [path, sha] : file_hashes(sources)) files.push_back({{"path", path}, {"sha256", sha}});
+    j["sources"] = files;
+  }
   j["encoding"] = "borsh";
   j["entry_input"] = "borsh: String name of the action or view, then its arguments in order";
 

@@ -16,6 +16,7 @@
 #include <llvm/Target/TargetOptions.h>
 #include <llvm/Transforms/Utils/Cloning.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -199,22 +200,32 @@ void append_custom_section(std::vector<std::uint8_t>& wasm, std::string_view nam
 }
 
 // The module's line table (DWARF, from the debug info the lowering attached) as the compact
-// `tenor.srcmap` section (docs/abi.md): rows of (code offset, line, column) sorted by offset, a row
-// covering the offsets up to the next. Consecutive rows at the same position are merged; rows
-// without a line (helpers, runtime) are dropped.
+// `tenor.srcmap` section (docs/abi.md): rows of (code offset, file, line, column) sorted by
+// offset, a row covering the offsets up to the next. Consecutive rows at the same position are
+// merged; rows without a line (helpers, runtime) are dropped. Version 1 (one file, no file index)
+// when only the contract's own file has positions, as for every contract without modules; version
+// 2, with a table of files (the contract's first, then in the line table's order), when
+// code of the modules it uses has positions too.
 std::string source_map(const std::vector<std::uint8_t>& wasm, const std::string& file) {
   std::vector<link::LineRow> table;
   std::string error;
   if (!link::line_rows(wasm, file, table, error))
     throw BackendError{"the linked module cannot be read back for its line table: " + error};
   struct Row {
-    std::uint32_t offset, line, column;
+    std::uint32_t offset, file, line, column;
+    bool same_place(const Row& o) const { return file == o.file && line == o.line && column == o.column; }
   };
+  std::vector<std::string> files = {file};
   std::vector<Row> rows;
-  // The format names one file: code from a module's file is recorded as having no position (its
-  // run-time checks still name their file:line:col in the trap message).
-  for (const auto& r : table)
-    rows.push_back(r.file == file || r.line == 0 ? Row{r.offset, r.line, r.column} : Row{r.offset, 0, 0});
+  for (const auto& r : table) {
+    if (r.line == 0 || r.file.empty()) {
+      rows.push_back({r.offset, 0, 0, 0});
+      continue;
+    }
+    const auto f = static_cast<std::uint32_t>(std::find(files.begin(), files.end(), r.file) - files.begin());
+    if (f == files.size()) files.push_back(r.file);
+    rows.push_back({r.offset, f, r.line, r.column});
+  }
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.offset < b.offset; });
   std::vector<Row> merged;
   for (const Row& r : rows) {
@@ -222,21 +233,42 @@ std::string source_map(const std::vector<std::uint8_t>& wasm, const std::string&
       merged.back() = r;  // the last row at an offset wins
       continue;
     }
-    if (!merged.empty() && merged.back().line == r.line && merged.back().column == r.column) continue;
+    if (!merged.empty() && merged.back().same_place(r)) continue;
     merged.push_back(r);
   }
   // Rows with line 0 end a covered range; a leading one carries nothing.
   while (!merged.empty() && merged.front().line == 0) merged.erase(merged.begin());
+  // The table keeps the files rows name (and the contract's), in the order they were met.
+  std::vector<bool> used(files.size(), false);
+  used[0] = true;
+  for (const Row& r : merged) used[r.file] = true;
+  std::vector<std::uint32_t> renumber(files.size(), 0);
+  std::vector<std::string> kept;
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    if (!used[f]) continue;
+    renumber[f] = static_cast<std::uint32_t>(kept.size());
+    kept.push_back(files[f]);
+  }
+  const bool one_file = kept.size() == 1;
   std::string out;
   auto u32 = [&](std::uint32_t v) {
     for (int k = 0; k < 4; ++k) out += static_cast<char>((v >> (8 * k)) & 0xFF);
   };
-  out += static_cast<char>(1);  // version
-  u32(static_cast<std::uint32_t>(file.size()));
-  out += file;
+  auto str = [&](const std::string& t) {
+    u32(static_cast<std::uint32_t>(t.size()));
+    out += t;
+  };
+  out += static_cast<char>(one_file ? 1 : 2);  // version
+  if (one_file) {
+    str(file);
+  } else {
+    u32(static_cast<std::uint32_t>(kept.size()));
+    for (const std::string& f : kept) str(f);
+  }
   u32(static_cast<std::uint32_t>(merged.size()));
   for (const Row& r : merged) {
     u32(r.offset);
+    if (!one_file) u32(renumber[r.file]);
     u32(r.line);
     u32(r.column);
   }
@@ -292,6 +324,15 @@ std::string read_abi_section(const std::vector<std::uint8_t>& wasm) {
 BuildResult build_source(std::string_view file_name, std::string_view text, const BuildOptions& options) {
   BuildResult r{check_source(file_name, text, {}, options.modules), {}, {}, {}, {}};
   const std::string& path = r.front.sources.file(r.front.file).path();  // as the output records it
+  // A module alone checks (`tenor check`), but only a contract has entry points to compile.
+  if (r.front.ast->is_module) {
+    const std::string& name = r.front.ast->contract.name;
+    r.front.diagnostics.report(DiagnosticKind::ModuleNotAContract, r.front.ast->header,
+                               {r.front.sources.file(r.front.file).name(), name},
+                               "build the contract that uses it (`use " + (name.empty() ? "NAME" : name) +
+                                   ";`); `tenor check` checks a module on its own");
+    return r;
+  }
   if (!r.front.ok() || !r.front.program) return r;
   const SourceRange whole{r.front.file, 0, 0};
   try {
@@ -323,7 +364,7 @@ BuildResult build_source(std::string_view file_name, std::string_view text, cons
     const std::string srcmap = source_map(wasm, path);
     wasm = strip_debug_sections(wasm);
     append_custom_section(wasm, kSourceMapSectionName, srcmap);
-    r.abi_json = abi::to_json(*r.front.ast, *r.front.program, text);
+    r.abi_json = abi::to_json(*r.front.ast, *r.front.program, r.front.sources, r.front.file);
     append_custom_section(wasm, kAbiSectionName, r.abi_json);
     // The VM's own checks: never hand out a module a node would refuse.
     auto loaded = vm::Module::load(wasm, vm::VmConfig{});

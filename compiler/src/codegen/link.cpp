@@ -5,6 +5,7 @@
 #include <llvm/DebugInfo/DWARF/DWARFContext.h>
 #include <llvm/Object/Wasm.h>
 #include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <mutex>
@@ -41,7 +42,10 @@ bool line_rows(const std::vector<std::uint8_t>& wasm, const std::string& unit, s
     if (!table) continue;
     for (const auto& r : table->Rows) {
       std::string file;
-      table->getFileNameByIndex(r.File, "", llvm::DILineInfoSpecifier::FileLineInfoKind::RawValue, file);
+      // The name with its include directory: the backend stores `lib/rates.tnr` as the directory
+      // `lib` and the name `rates.tnr` (no compilation directory: the paths are the project's).
+      table->Prologue.getFileNameByIndex(r.File, "", llvm::DILineInfoSpecifier::FileLineInfoKind::RelativeFilePath,
+                                         file, llvm::sys::path::Style::posix);
       rows.push_back({static_cast<std::uint32_t>(r.Address.Address), r.EndSequence ? 0u : r.Line,
                       r.EndSequence ? 0u : static_cast<std::uint32_t>(r.Column), file});
     }

@@ -18,7 +18,7 @@ struct LineRow {
   std::uint32_t offset = 0;  // code offset (the WebAssembly DWARF convention)
   std::uint32_t line = 0;    // 0: the end of a sequence
   std::uint32_t column = 0;
-  std::string file;  // the row's file (the line table's name for it)
+  std::string file;  // the row's file: its path as the lowering named it (lib/rates.tnr)
 };
 
 // The DWARF line-table rows of the compile unit named `unit` in a linked module, in table order;

@@ -84,9 +84,12 @@ class Deployed {
  public:
   // Builds `source`; the test fails (and the contract is empty) when it does not compile.
   explicit Deployed(std::string_view source, compiler::OptLevel opt = compiler::OptLevel::O2,
-                    std::string_view name = "test.tnr") {
-    compiler::BuildOptions o;
-    o.opt = opt;
+                    std::string_view name = "test.tnr")
+      : Deployed(source, with_opt(opt), name) {}
+
+  // With every build option (the modules' folders among them); `name` is the file's path, which
+  // the `use`s of a contract with modules are found from.
+  Deployed(std::string_view source, const compiler::BuildOptions& o, std::string_view name) {
     build = compiler::build_source(name, source, o);
     EXPECT_TRUE(build.ok()) << build.diagnostics_text();
     if (!build.ok()) return;
@@ -110,6 +113,12 @@ class Deployed {
       EXPECT_TRUE(engine.execute(host, tx, c).ok());
     }
     return a;
+  }
+
+  static compiler::BuildOptions with_opt(compiler::OptLevel opt) {
+    compiler::BuildOptions o;
+    o.opt = opt;
+    return o;
   }
 
   // The sender is the first signer.

@@ -71,6 +71,44 @@ TEST(SourceMap, TheByteLayoutIsTheDocumentedOne) {
   EXPECT_FALSE(empty->lookup(0));
 }
 
+// Version 2: a table of files (a contract and its modules) that each row indexes.
+const std::vector<std::string> kFiles = {"main.tnr", "lib/rates.tnr", "std/daycount.tnr"};
+const std::vector<Row> kRows2 = {{10, 3, 1, 0}, {14, 7, 10, 1}, {20, 0, 0, 0}, {30, 12, 5, 2}, {40, 4, 3, 1}};
+
+TEST(SourceMap, Version2NamesTheFileOfEachRow) {
+  auto map = SourceMap::parse(SourceMap::encode(kFiles, kRows2));
+  ASSERT_TRUE(map) << map.error().to_string();
+  EXPECT_EQ(map->files(), kFiles);
+  EXPECT_EQ(map->file(), "main.tnr");
+  EXPECT_EQ(map->rows(), kRows2);
+  EXPECT_EQ(map->lookup(12), (SourceLocation{"main.tnr", 3, 1}));
+  EXPECT_EQ(map->lookup(15), (SourceLocation{"lib/rates.tnr", 7, 10}));
+  EXPECT_FALSE(map->lookup(25));
+  EXPECT_EQ(map->lookup(30)->to_string(), "std/daycount.tnr:12:5");
+  EXPECT_EQ(map->lookup(99), (SourceLocation{"lib/rates.tnr", 4, 3}));
+
+  const Bytes payload = SourceMap::encode(std::vector<std::string>{"a.tnr", "b"}, {{0x0102, 7, 9, 1}});
+  const Bytes expected = {2,                                          // version
+                          2,    0,    0, 0,                           // files
+                          5,    0,    0, 0, 'a', '.', 't', 'n', 'r',  // file 0
+                          1,    0,    0, 0, 'b',                      // file 1
+                          1,    0,    0, 0,                           // count
+                          0x02, 0x01, 0, 0, 1,   0,   0,   0,   7,   0, 0, 0, 9, 0, 0, 0};
+  EXPECT_EQ(payload, expected);
+
+  // Malformed: truncated anywhere, an empty table, a row naming a file beyond it.
+  const Bytes good = SourceMap::encode(kFiles, kRows2);
+  for (size_t n = 0; n < good.size(); ++n)
+    EXPECT_FALSE(SourceMap::parse(std::span<const uint8_t>(good.data(), n))) << n;
+  auto empty = SourceMap::parse(SourceMap::encode(std::vector<std::string>{}, {}));
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("file table is empty"), std::string::npos) << empty.error().message;
+  auto beyond = SourceMap::parse(SourceMap::encode(kFiles, {{10, 3, 1, 0}, {14, 7, 10, 3}}));
+  ASSERT_FALSE(beyond);
+  EXPECT_NE(beyond.error().message.find("row 1 names file 3 of a table of 3"), std::string::npos)
+      << beyond.error().message;
+}
+
 TEST(SourceMap, FromAModule) {
   const Bytes plain = small_module();
   auto none = SourceMap::from_wasm(plain);
@@ -126,9 +164,9 @@ TEST(SourceMap, RejectsOtherMalformedInput) {
       return ::testing::AssertionFailure() << "\"" << map.error().message << "\" lacks \"" << part << "\"";
     return ::testing::AssertionSuccess();
   };
-  Bytes v2 = good;
-  v2[0] = 2;
-  EXPECT_TRUE(fails_with(v2, "unsupported version 2"));
+  Bytes v3 = good;
+  v3[0] = 3;
+  EXPECT_TRUE(fails_with(v3, "unsupported version 3"));
   Bytes v0 = good;
   v0[0] = 0;
   EXPECT_TRUE(fails_with(v0, "unsupported version 0"));
