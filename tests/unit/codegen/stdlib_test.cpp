@@ -4,6 +4,7 @@
 // price updates, cure, seizure after the deadline, release) and loans (an exact schedule, payments
 // in order, late fees). Every refusal is checked to revert with its message and to leave storage
 // and events exactly as they were.
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -582,21 +583,34 @@ class Loan : public Stdlib {
 
   struct Terms {
     vm::Party lender = party(20), borrower = party(21);
-    __int128 principal = 100'010;  // 1,000.10 USD
-    int64_t rate = 150'000'000;    // 15% a period
+    __int128 principal = 100'010;         // 1,000.10 USD
+    int64_t annual_rate = 1'800'000'000;  // 180% a year: 15% a month
+    uint8_t repayment = kEqualPrincipal;
     uint32_t count = 4;
-    int64_t period = 30 * kDay;
-    int32_t first_due = kToday + 30;
+    uint32_t months = 1;
+    int32_t first_due = kJan31;
     int64_t late_fee_rate = 50'000'000;  // 5%
   };
+  // Repayment's variants, in declaration order.
+  static constexpr uint8_t kAnnuity = 0, kEqualPrincipal = 1, kBullet = 2;
+  // Due dates, a month apart from 31 January 2027 and clamped to the month's end (2027 is not a
+  // leap year), as day numbers from std::chrono.
+  static int32_t day(int y, unsigned m, unsigned d) {
+    using namespace std::chrono;
+    return static_cast<int32_t>(
+        sys_days(year_month_day(year(y), month(m), std::chrono::day(d))).time_since_epoch().count());
+  }
+  static inline const int32_t kJan31 = day(2027, 1, 31), kFeb28 = day(2027, 2, 28), kMar31 = day(2027, 3, 31),
+                              kApr30 = day(2027, 4, 30);
   static Args terms(const Terms& t) {
     return Args()
         .fixed(t.lender)
         .fixed(t.borrower)
         .money(t.principal, "USD")
-        .i64(t.rate)
+        .i64(t.annual_rate)
+        .u8(t.repayment)
         .u32(t.count)
-        .i64(t.period)
+        .u32(t.months)
         .i32(t.first_due)
         .i64(t.late_fee_rate);
   }
@@ -629,7 +643,7 @@ class Loan : public Stdlib {
   static inline const vm::Party lender = party(20), borrower = party(21), anyone = party(99);
 };
 
-// The schedule of 1,000.10 USD over 4 periods at 15% a period (HalfEven everywhere):
+// The equal-principal schedule of 1,000.10 USD over 4 months at 15% a month (HalfEven everywhere):
 //   principal part = 100,010 / 4 = 25,002.5 -> 25,002 (tie, to even); the last part 100,010 - 3 x 25,002 = 25,004
 //   interest: 100,010 x 0.15 = 15,001.5 -> 15,002 (tie, to even); 75,008 x 0.15 = 11,251.2 -> 11,251;
 //             50,006 x 0.15 = 7,500.9 -> 7,501; 25,004 x 0.15 = 3,750.6 -> 3,751
@@ -647,7 +661,7 @@ TEST_P(Loan, AScheduleComputedExactlyThenPaymentsLateFeesAndRepayment) {
                                                                        .u32(4)
                                                                        .money(137'515, "USD")
                                                                        .bytes()}}));
-  const int32_t d0 = kToday + 30, d1 = d0 + 30, d2 = d1 + 30, d3 = d2 + 30;
+  const int32_t d0 = kJan31, d1 = kFeb28, d2 = kMar31, d3 = kApr30;
   EXPECT_EQ(view_installment(0), Args().u8(1).raw(installment(d0, 25'002, 15'002, 0, false, 0)).bytes());
   EXPECT_EQ(view_installment(1), Args().u8(1).raw(installment(d1, 25'002, 11'251, 0, false, 0)).bytes());
   EXPECT_EQ(view_installment(2), Args().u8(1).raw(installment(d2, 25'002, 7'501, 0, false, 0)).bytes());
@@ -718,11 +732,12 @@ TEST_P(Loan, AgreementNeedsBothPartiesAndSoundTerms) {
   };
   bad([](Terms& u) { u.borrower = u.lender; }, "must be different parties");
   bad([](Terms& u) { u.principal = 0; }, "principal must be positive");
-  bad([](Terms& u) { u.count = 0; }, "between 1 and 360");
-  bad([](Terms& u) { u.count = 361; }, "between 1 and 360");
-  bad([](Terms& u) { u.rate = -1; }, "interest rate cannot be negative");
+  bad([](Terms& u) { u.count = 0; }, "between 1 and 480");
+  bad([](Terms& u) { u.count = 481; }, "between 1 and 480");
+  bad([](Terms& u) { u.annual_rate = -1; }, "interest rate cannot be negative");
   bad([](Terms& u) { u.late_fee_rate = -1; }, "late-fee rate cannot be negative");
-  bad([](Terms& u) { u.period = 0; }, "at least one day");
+  bad([](Terms& u) { u.months = 0; }, "between 1 and 12 months");
+  bad([](Terms& u) { u.months = 13; }, "between 1 and 12 months");
   bad([](Terms& u) { u.first_due = kToday; }, "after today");
   // 0.02 USD in 3: parts of 0.01 (0.0067 -> 0.01) leave 0.00 for the last one.
   bad(
@@ -731,21 +746,17 @@ TEST_P(Loan, AgreementNeedsBothPartiesAndSoundTerms) {
         u.count = 3;
       },
       "too small for this number of installments");
-  // A period that is not whole days stops the transaction at the date arithmetic.
-  Terms odd;
-  odd.period = 36 * 3600;
-  traps({lender, borrower}, "agree", agree_args(hash_id(1), odd), "not a whole number of days", "loan.tnr");
 
   ok({lender, borrower}, "agree", agree_args(hash_id(1), t));
   reverts({lender, borrower}, "agree", agree_args(hash_id(1), t), "already exists");
   // A second loan's schedule follows the first one's serial numbers.
   Terms one;
   one.count = 1;
-  one.rate = 0;
+  one.annual_rate = 0;
   ok({lender, borrower}, "agree", agree_args(hash_id(2), one));
-  EXPECT_EQ(stored(key(1, be64(4))), installment(kToday + 30, 100'010, 0, 0, false, 0));
+  EXPECT_EQ(stored(key(1, be64(4))), installment(kJan31, 100'010, 0, 0, false, 0));
   EXPECT_EQ(ok({anyone}, "installment", Args().fixed(hash_id(2)).u32(0)),
-            Args().u8(1).raw(installment(kToday + 30, 100'010, 0, 0, false, 0)).bytes());
+            Args().u8(1).raw(installment(kJan31, 100'010, 0, 0, false, 0)).bytes());
 }
 
 TEST_P(Loan, PaymentsNeedBothPartiesAndTheLoansCurrency) {
@@ -759,13 +770,78 @@ TEST_P(Loan, PaymentsNeedBothPartiesAndTheLoansCurrency) {
         "loan.tnr");
   // A payment spanning installments fills them in order.
   ok({borrower, lender}, "pay", pay(40'004 + 36'253 + 3));
-  EXPECT_EQ(view_installment(1), Args().u8(1).raw(installment(kToday + 60, 25'002, 11'251, 0, false, 36'253)).bytes());
-  EXPECT_EQ(view_installment(2), Args().u8(1).raw(installment(kToday + 90, 25'002, 7'501, 0, false, 3)).bytes());
-  EXPECT_EQ(ok({anyone}, "status", Args().fixed(hash_id(1))), status(0, 2, kToday + 90, 32'500, false, 61'255, 76'260));
+  EXPECT_EQ(view_installment(1), Args().u8(1).raw(installment(kFeb28, 25'002, 11'251, 0, false, 36'253)).bytes());
+  EXPECT_EQ(view_installment(2), Args().u8(1).raw(installment(kMar31, 25'002, 7'501, 0, false, 3)).bytes());
+  EXPECT_EQ(ok({anyone}, "status", Args().fixed(hash_id(1))), status(0, 2, kMar31, 32'500, false, 61'255, 76'260));
   // A late fee is charged only on the unpaid part, and not at all when the rate is zero.
-  set_day(kToday + 91);
+  set_day(kMar31 + 1);
   ok({anyone}, "charge_late", late(2));  // 325.00 x 5% = 16.25
-  EXPECT_EQ(view_installment(2), Args().u8(1).raw(installment(kToday + 90, 25'002, 7'501, 1'625, true, 3)).bytes());
+  EXPECT_EQ(view_installment(2), Args().u8(1).raw(installment(kMar31, 25'002, 7'501, 1'625, true, 3)).bytes());
+}
+
+// Level payments: 100,000.00 USD at 12% a year over 12 months is the textbook 8,884.88 a month
+// (100,000 x 0.01 / (1 - 1.01^-12) = 8,884.878...). Each installment's interest is the balance
+// before it x 1%, rounded HalfEven (computed here from that definition); the last one repays the
+// balance left, so the principal adds up to 100,000.00 exactly and the total owed is the sum.
+TEST_P(Loan, AnAnnuityLoanHasLevelPaymentsFromTheStandardLibrary) {
+  Terms t;
+  t.principal = 10'000'000;
+  t.annual_rate = 120'000'000;
+  t.repayment = kAnnuity;
+  t.count = 12;
+  const size_t before = event_count();
+  ok({lender, borrower}, "agree", agree_args(hash_id(1), t));
+  __int128 balance = t.principal, total = 0;
+  for (uint32_t k = 0; k < 12; ++k) {
+    const __int128 cents100 = balance;  // balance x 0.01 in minor units is balance / 100
+    __int128 interest = cents100 / 100;
+    const __int128 rest = cents100 % 100;
+    if (rest > 50 || (rest == 50 && interest % 2 != 0)) ++interest;
+    const __int128 principal = k + 1 < 12 ? 888'488 - interest : balance;
+    if (k + 1 < 12) {
+      EXPECT_EQ(principal + interest, 888'488) << "installment " << k;
+    }
+    const int32_t due = day(2027, 1 + k, k == 1 ? 28 : (k == 3 || k == 5 || k == 8 || k == 10) ? 30 : 31);
+    EXPECT_EQ(view_installment(k), Args().u8(1).raw(installment(due, principal, interest, 0, false, 0)).bytes())
+        << "installment " << k;
+    balance -= principal;
+    total += principal + interest;
+  }
+  EXPECT_EQ(balance, 0);
+  EXPECT_EQ(view_installment(0), Args().u8(1).raw(installment(kJan31, 788'488, 100'000, 0, false, 0)).bytes());
+  EXPECT_EQ(events_since(before)[0].second, Args()
+                                                .fixed(hash_id(1))
+                                                .fixed(lender)
+                                                .fixed(borrower)
+                                                .money(10'000'000, "USD")
+                                                .u32(12)
+                                                .money(total, "USD")
+                                                .bytes());
+  EXPECT_EQ(ok({anyone}, "status", Args().fixed(hash_id(1))), status(0, 0, kJan31, 888'488, false, total, 0));
+  // The longest schedule the library makes, 480 monthly installments (40 years), in one agreement.
+  t.count = 480;
+  ok({lender, borrower}, "agree", agree_args(hash_id(2), t));
+  EXPECT_EQ(ok({anyone}, "installment", Args().fixed(hash_id(2)).u32(480)), Bytes{0});
+  EXPECT_EQ(ok({anyone}, "installment", Args().fixed(hash_id(2)).u32(479))[0], 1);
+}
+
+// Interest only, the principal at the end: 1,000.00 USD at 6% a year, quarterly, for a year pays
+// 15.00 a quarter and the 1,000.00 with the last one, due 31 October (31 January + 9 months).
+TEST_P(Loan, ABulletLoanPaysInterestOnlyUntilTheLast) {
+  Terms t;
+  t.principal = 100'000;
+  t.annual_rate = 60'000'000;
+  t.repayment = kBullet;
+  t.months = 3;
+  ok({lender, borrower}, "agree", agree_args(hash_id(1), t));
+  const int32_t dues[4] = {kJan31, kApr30, day(2027, 7, 31), day(2027, 10, 31)};
+  for (uint32_t k = 0; k < 4; ++k)
+    EXPECT_EQ(view_installment(k),
+              Args().u8(1).raw(installment(dues[k], k == 3 ? 100'000 : 0, 1'500, 0, false, 0)).bytes());
+  EXPECT_EQ(ok({anyone}, "status", Args().fixed(hash_id(1))), status(0, 0, kJan31, 1'500, false, 106'000, 0));
+  // Paying the first quarter's interest completes installment 0 (no principal is due in it).
+  ok({borrower, lender}, "pay", pay(1'500));
+  EXPECT_EQ(ok({anyone}, "status", Args().fixed(hash_id(1))), status(0, 1, kApr30, 1'500, false, 104'500, 1'500));
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, Loan, testing::Values(OptLevel::O0, OptLevel::O2),
