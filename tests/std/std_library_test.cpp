@@ -186,6 +186,71 @@ TEST_P(StdLibrary, DayCountDaysYearFractionAndAccrueMatchTheReference) {
   });
 }
 
+// The library itself (not only the reference) on the examples the definitions publish: ISDA,
+// "EMU and Market Conventions: Recent Developments" (1998), the Actual/Actual (ISDA) column, printed
+// to 11 digits; and 4.16(f)/(g) and the US end-of-February rules on the definitions' edge cases.
+TEST_P(StdLibrary, DayCountOfIsdasPublishedExamples) {
+  struct Published {
+    int32_t start, end;
+    std::int64_t e11;  // the memo's figure x 10^11
+  };
+  const Published memo[] = {
+      {ref::date(2003, 11, 1), ref::date(2004, 5, 1), 49'772'438'056},  // short first period
+      {ref::date(1999, 2, 1), ref::date(1999, 7, 1), 41'095'890'411},
+      {ref::date(1999, 7, 1), ref::date(2000, 7, 1), 100'137'734'860},
+      {ref::date(2002, 8, 15), ref::date(2003, 7, 15), 91'506'849'315},  // long first period
+      {ref::date(2003, 7, 15), ref::date(2004, 1, 15), 50'400'479'077},
+      {ref::date(1999, 7, 30), ref::date(2000, 1, 30), 50'389'250'693},  // short final period
+      {ref::date(2000, 1, 30), ref::date(2000, 6, 30), 41'530'054'645},
+  };
+  const auto act_act = static_cast<std::uint8_t>(ref::DayCount::ActActIsda);
+  std::string why;
+  for (const Published& e : memo) {
+    auto yf = call("year_fraction", Args().u8(act_act).i32(e.start).i32(e.end), why);
+    ASSERT_TRUE(yf) << why;
+    const Int got = to_int(Out{*yf}.i128v());  // x 10^18
+    const Int published = Int(e.e11) * 10'000'000;
+    EXPECT_LE(abs(got - published), Int(10'000'000)) << show_date(e.start) << ".." << show_date(e.end) << ": " << got;
+  }
+  // 2003-11-01 to 2004-05-01 exactly: 61/365 + 121/366, to 18 digits.
+  auto yf = call("year_fraction", Args().u8(act_act).i32(ref::date(2003, 11, 1)).i32(ref::date(2004, 5, 1)), why);
+  ASSERT_TRUE(yf) << why;
+  EXPECT_EQ(to_int(Out{*yf}.i128v()),
+            ref::rounded((ref::Rational(61, 365) + ref::Rational(121, 366)) * Int("1000000000000000000"),
+                         ref::Rounding::HalfEven));
+
+  struct Thirty {
+    int32_t start, end;
+    std::int64_t bond, us, euro;
+  };
+  const Thirty thirty[] = {
+      {ref::date(2007, 1, 15), ref::date(2007, 7, 15), 180, 180, 180},
+      {ref::date(2007, 3, 31), ref::date(2007, 4, 30), 30, 30, 30},     // D1 31 -> 30
+      {ref::date(2007, 1, 30), ref::date(2007, 3, 31), 60, 60, 60},     // D2 31 -> 30 as D1 > 29
+      {ref::date(2007, 1, 15), ref::date(2007, 3, 31), 76, 76, 75},     // D2 stays 31 but for Eurobond
+      {ref::date(2007, 2, 28), ref::date(2008, 2, 29), 361, 360, 361},  // both last of February (US)
+      {ref::date(2008, 2, 29), ref::date(2008, 3, 31), 32, 30, 31},     // US: D1 -> 30, then D2 -> 30
+      {ref::date(2007, 2, 28), ref::date(2007, 3, 31), 33, 30, 32},
+  };
+  const auto days_of = [&](ref::DayCount dc, const Thirty& e) {
+    auto d = call("days", Args().u8(static_cast<std::uint8_t>(dc)).i32(e.start).i32(e.end), why);
+    return d ? Out{*d}.i64() : std::int64_t{-1};
+  };
+  for (const Thirty& e : thirty) {
+    const std::string at = show_date(e.start) + ".." + show_date(e.end);
+    EXPECT_EQ(days_of(ref::DayCount::Thirty360, e), e.bond) << at << " " << why;
+    EXPECT_EQ(days_of(ref::DayCount::Thirty360Us, e), e.us) << at << " " << why;
+    EXPECT_EQ(days_of(ref::DayCount::ThirtyE360, e), e.euro) << at << " " << why;
+  }
+  // 1,000,000.00 at 5 % for the 90 days from 1 January 2027, Actual/360: 12,500.00 exactly.
+  Args a;
+  money_arg(a, Int(100'000'000)).i64(50'000'000).u8(static_cast<std::uint8_t>(ref::DayCount::Act360));
+  a.i32(ref::date(2027, 1, 1)).i32(ref::date(2027, 4, 1)).u8(static_cast<std::uint8_t>(ref::Rounding::Down));
+  auto acc = call("accrue", a, why);
+  ASSERT_TRUE(acc) << why;
+  EXPECT_EQ(Out{*acc}.money(), Int(1'250'000));
+}
+
 // --- std::schedule --------------------------------------------------------------------------------
 
 // Periods: one in four up to 480, the others up to 60.
@@ -418,6 +483,49 @@ TEST_P(StdLibrary, DateMethodsMatchChrono) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, StdLibrary, testing::Values(compiler::OptLevel::O0, compiler::OptLevel::O2),
+                         [](const auto& p) { return std::string(compiler::opt_level_name(p.param)); });
+
+// docs/std.md's example, as the page shows it: built with its `use std::...` lines, and its two
+// views against the reference.
+class StdDocs : public testing::TestWithParam<compiler::OptLevel> {};
+
+TEST_P(StdDocs, ThePagesExampleBuildsAndAgreesWithTheReference) {
+  const std::string md = read(std::string(TENOR_DOCS_DIR) + "/std.md");
+  const std::string open = "```tenor\n";
+  const std::size_t at = md.find(open);
+  ASSERT_NE(at, std::string::npos) << "docs/std.md has no ```tenor block";
+  const std::size_t start = at + open.size();
+  const std::string source = md.substr(start, md.find("```", start) - start);
+  Deployed c(source, GetParam(), "example.tnr");
+  ASSERT_TRUE(c.build.ok());
+  const auto call = [&](const std::string& entry, const Args& args) {
+    Bytes in = Args().str(entry).bytes();
+    const Bytes a = args.bytes();
+    in.insert(in.end(), a.begin(), a.end());
+    return c.run("tenor_entry", in, 2'000'000'000);
+  };
+  // interest(1,234,567.89 USD, 4.75 %, 2027-01-31, 2027-08-31), Actual/360, HalfEven.
+  const Int p = 123'456'789;
+  const std::int64_t rate = 47'500'000;
+  Args a;
+  money_arg(a, p).i64(rate).i32(ref::date(2027, 1, 31)).i32(ref::date(2027, 8, 31));
+  ExecResult r = call("interest", a);
+  ASSERT_TRUE(r.ok()) << status_text(r);
+  EXPECT_EQ(Out{r.output}.money(), ref::accrue(p, rate, ref::DayCount::Act360, ref::date(2027, 1, 31),
+                                               ref::date(2027, 8, 31), ref::Rounding::HalfEven));
+  // plan(250,000.00 USD, 6.5 %, 2027-02-28): 360 monthly level payments.
+  Args b;
+  money_arg(b, Int(25'000'000)).i64(65'000'000).i32(ref::date(2027, 2, 28));
+  r = call("plan", b);
+  ASSERT_TRUE(r.ok()) << status_text(r);
+  const auto got = read_schedule(r.output);
+  const auto want = ref::annuity(Int(25'000'000), 65'000'000, ref::date(2027, 2, 28), 360, 1, ref::Rounding::HalfEven);
+  ASSERT_EQ(got.size(), 360u);
+  EXPECT_EQ(got, want) << "got:" << show_schedule(got) << "\nwant:" << show_schedule(want);
+  EXPECT_EQ(got.back().balance, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, StdDocs, testing::Values(compiler::OptLevel::O0, compiler::OptLevel::O2),
                          [](const auto& p) { return std::string(compiler::opt_level_name(p.param)); });
 
 }  // namespace
