@@ -266,6 +266,8 @@ class Checker {
   cpp_int max_of(TypeId t) const;
   bool fits(const cpp_int& v, TypeId t) const { return v >= min_of(t) && v <= max_of(t); }
 
+  // An unsuffixed decimal integer literal where a Decimal is expected: it is one (`1` is `1.0`).
+  bool decimal_context_int(const ast::LiteralExpr& l, TypeId hint);
   // An integer literal without a suffix (possibly negated, or combined from such literals) takes
   // its type from context; it is checked after the other operand of a binary operator.
   bool untyped_int(const ast::Expr& e) const;

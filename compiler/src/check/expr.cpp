@@ -55,6 +55,11 @@ cpp_int Checker::max_of(TypeId t) const {
   return x.is_signed ? (cpp_int(1) << (x.bits - 1)) - 1 : (cpp_int(1) << x.bits) - 1;
 }
 
+bool Checker::decimal_context_int(const ast::LiteralExpr& l, TypeId hint) {
+  const bool hex = l.text.size() > 2 && (l.text[1] == 'x' || l.text[1] == 'X');
+  return kind(hint) == TypeKind::Decimal && !hex && !literal_suffix(l.text);
+}
+
 bool Checker::untyped_int(const ast::Expr& e) const {
   if (e.kind == ExprKind::IntegerLiteral) {
     const std::string& t = e.as<ast::LiteralExpr>().text;
@@ -70,6 +75,7 @@ bool Checker::untyped_int(const ast::Expr& e) const {
 }
 
 TypeId Checker::int_literal(const ast::LiteralExpr& l, TypeId hint, bool negated, SourceRange where) {
+  if (decimal_context_int(l, hint)) return decimal_literal(l, hint, negated, where);  // `let d: Decimal = 1;`
   cpp_int v;
   if (!parse_integer(l.text, v)) return kErrorType;
   TypeId t;

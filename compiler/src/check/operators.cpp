@@ -4,7 +4,10 @@
 namespace tenor::compiler::check {
 
 TypeId Checker::check_unary(const ast::UnaryExpr& u, TypeId hint) {
-  if (u.op == ast::UnaryOp::Negate && u.operand->kind == ExprKind::IntegerLiteral) {
+  // An unsuffixed integer literal in a Decimal context is a Decimal literal (`-1` as `-1.0`).
+  const bool decimal_int =
+      u.operand->kind == ExprKind::IntegerLiteral && decimal_context_int(u.operand->as<ast::LiteralExpr>(), hint);
+  if (u.op == ast::UnaryOp::Negate && u.operand->kind == ExprKind::IntegerLiteral && !decimal_int) {
     const TypeId t = int_literal(u.operand->as<ast::LiteralExpr>(), hint, true, u.range);
     p_->expr_types[u.operand.get()] = t;
     if (auto it = consts_.find(u.operand.get()); it != consts_.end()) {
@@ -16,7 +19,7 @@ TypeId Checker::check_unary(const ast::UnaryExpr& u, TypeId hint) {
     }
     return t;
   }
-  if (u.op == ast::UnaryOp::Negate && u.operand->kind == ExprKind::DecimalLiteral) {
+  if (u.op == ast::UnaryOp::Negate && (u.operand->kind == ExprKind::DecimalLiteral || decimal_int)) {
     const TypeId t = decimal_literal(u.operand->as<ast::LiteralExpr>(), hint, true, u.range);
     p_->expr_types[u.operand.get()] = t;
     if (auto it = decimal_consts_.find(u.operand.get()); it != decimal_consts_.end()) {
@@ -61,7 +64,7 @@ TypeId Checker::check_binary(const ast::BinaryExpr& b, TypeId hint) {
     l = check_expr(*b.lhs, kBoolType);
     r = check_expr(*b.rhs, kBoolType);
   } else if ((untyped_int(*b.lhs) && !untyped_int(*b.rhs)) || (untyped_decimal(*b.lhs) && !untyped_decimal(*b.rhs))) {
-    r = check_expr(*b.rhs, kErrorType);
+    r = check_expr(*b.rhs, arith ? hint : kErrorType);
     l = check_expr(*b.lhs, r);
   } else {
     l = check_expr(*b.lhs, arith ? hint : kErrorType);

@@ -31,7 +31,9 @@ V Lowerer::expr(const ast::Expr& e) {
   const TypeId t = type_of(e);
   switch (e.kind) {
     case ExprKind::Error: unsupported(e.range, "an erroneous expression");
-    case ExprKind::IntegerLiteral: return V{int_constant(t, e.as<ast::LiteralExpr>().text, false, e.range), t};
+    case ExprKind::IntegerLiteral:
+      if (kind(t) == TypeKind::Decimal) return V{decimal_value(e.as<ast::LiteralExpr>().text, false), t};
+      return V{int_constant(t, e.as<ast::LiteralExpr>().text, false, e.range), t};
     case ExprKind::DecimalLiteral:
       if (kind(t) == TypeKind::Decimal) return V{decimal_value(e.as<ast::LiteralExpr>().text, false), t};
       return V{B.getInt64(decimal_constant(e.as<ast::LiteralExpr>().text, 9, e.range)), t};

@@ -16,9 +16,10 @@ void Lowerer::same_currency(Value* a, Value* b, SourceRange r) {
 
 V Lowerer::unary(const ast::UnaryExpr& u, TypeId t) {
   if (u.op == ast::UnaryOp::Not) return V{B.CreateNot(expr(*u.operand).v), t};
-  if (u.operand->kind == ExprKind::IntegerLiteral)
+  if (u.operand->kind == ExprKind::IntegerLiteral && kind(t) != TypeKind::Decimal)
     return V{int_constant(t, u.operand->as<ast::LiteralExpr>().text, true, u.range), t};
-  if (u.operand->kind == ExprKind::DecimalLiteral && kind(t) == TypeKind::Decimal)
+  if ((u.operand->kind == ExprKind::DecimalLiteral || u.operand->kind == ExprKind::IntegerLiteral) &&
+      kind(t) == TypeKind::Decimal)
     return V{decimal_value(u.operand->as<ast::LiteralExpr>().text, true), t};
   V v = expr(*u.operand);
   if (kind(t) == TypeKind::Money) {

@@ -59,6 +59,9 @@ const std::vector<Op> kPlainOps = {
     {"tiny", "", "Decimal", "0.000000000000000001"},
     {"min", "", "Decimal", "-170141183460469231731.687303715884105728"},
     {"folded", "", "Decimal", "1.5 + 0.25 - 3.000000000000000001"},
+    // Unsuffixed integer literals where a Decimal is expected are Decimals.
+    {"whole", "a: Decimal", "Decimal", "a + 2 - 1000"},
+    {"whole_folded", "", "Decimal", "-7 + 0.5"},
 };
 
 struct Source {
@@ -365,6 +368,8 @@ TEST_F(DecimalProperty, ExactArithmeticConversionsAndLiterals) {
     call_plain("tiny", {}, *d, result(1, "Decimal", ""));
     call_plain("min", {}, *d, result(kMin128, "Decimal", ""));
     call_plain("folded", {}, *d, result(cpp_int(1'750'000'000'000'000'000) - 3 * kOne - 1, "Decimal", ""));
+    call_plain("whole", Args().i128(kE18 / 4).bytes(), *d, result(cpp_int(kE18 / 4) - 998 * kOne, "Decimal", ""));
+    call_plain("whole_folded", {}, *d, result(-7 * kOne + kOne / 2, "Decimal", ""));
   }
 }
 
