@@ -16,34 +16,14 @@ std::string read(const std::string& path) {
   return ss.str();
 }
 
-class Features : public testing::TestWithParam<compiler::OptLevel> {
+class Features : public ContractAtLevel {
  protected:
   static std::string source() { return read(std::string(TENOR_TEST_CONTRACTS_DIR) + "/features.tnr"); }
   void SetUp() override {
-    c = std::make_unique<Deployed>(source(), GetParam(), "features.tnr");
+    deploy(source(), "features.tnr");
     ASSERT_TRUE(c->build.ok());
     ASSERT_TRUE(c->init({}).ok()) << status_text(c->last);
   }
-  // Calls `entry` with `args` and expects Ok; returns the output.
-  Bytes ok(const std::string& entry, const Args& args = Args()) {
-    Bytes in = Args().str(entry).bytes();
-    Bytes a = args.bytes();
-    in.insert(in.end(), a.begin(), a.end());
-    ExecResult r = c->call(in);
-    EXPECT_TRUE(r.ok()) << entry << ": " << status_text(r);
-    return r.output;
-  }
-  // Calls and expects a trap whose message contains `what` and the source file name.
-  void traps(const std::string& entry, const Args& args, const std::string& what) {
-    Bytes in = Args().str(entry).bytes();
-    Bytes a = args.bytes();
-    in.insert(in.end(), a.begin(), a.end());
-    ExecResult r = c->call(in);
-    EXPECT_EQ(r.status, ExecStatus::Trap) << entry << ": " << status_text(r);
-    EXPECT_NE(r.message.find(what), std::string::npos) << entry << ": " << r.message;
-    EXPECT_NE(r.message.find("features.tnr:"), std::string::npos) << entry << ": " << r.message;
-  }
-  std::unique_ptr<Deployed> c;
 };
 
 Bytes enc(const Args& a) { return a.bytes(); }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -148,5 +149,40 @@ inline std::string status_text(const ExecResult& r) {
   return std::string(vm::to_string(r.status)) + " " + r.message +
          " output=" + std::string(r.output.begin(), r.output.end());
 }
+
+// A fixture over one contract, built at each optimisation level (the test's parameter): `deploy`
+// it in SetUp, then call its entry points by name and expect a result or a trap.
+class ContractAtLevel : public testing::TestWithParam<compiler::OptLevel> {
+ protected:
+  // Builds and deploys `source` as the file `name`; check `c->build.ok()` after it.
+  void deploy(std::string_view source, std::string_view name) {
+    name_ = name;
+    c = std::make_unique<Deployed>(source, GetParam(), name);
+  }
+  // Calls `entry` with `args`, Borsh-encoded after its name.
+  ExecResult call(const std::string& entry, const Args& args = Args()) {
+    Bytes in = Args().str(entry).bytes();
+    const Bytes a = args.bytes();
+    in.insert(in.end(), a.begin(), a.end());
+    return c->call(in);
+  }
+  // Expects Ok; returns the output.
+  Bytes ok(const std::string& entry, const Args& args = Args()) {
+    const ExecResult r = call(entry, args);
+    EXPECT_TRUE(r.ok()) << entry << ": " << status_text(r);
+    return r.output;
+  }
+  // Expects a trap whose message contains `what` and names the source file.
+  void traps(const std::string& entry, const Args& args, const std::string& what) {
+    const ExecResult r = call(entry, args);
+    EXPECT_EQ(r.status, ExecStatus::Trap) << entry << ": " << status_text(r);
+    EXPECT_NE(r.message.find(what), std::string::npos) << entry << ": " << r.message;
+    EXPECT_NE(r.message.find(name_ + ":"), std::string::npos) << entry << ": " << r.message;
+  }
+  std::unique_ptr<Deployed> c;
+
+ private:
+  std::string name_;
+};
 
 }  // namespace tenor::test

@@ -169,30 +169,12 @@ view add_months(d: Date, n: i32) -> Date {
 }
 )";
 
-class Language : public testing::TestWithParam<compiler::OptLevel> {
+class Language : public ContractAtLevel {
  protected:
   void SetUp() override {
-    c = std::make_unique<Deployed>(kSource, GetParam(), "lang.tnr");
+    deploy(kSource, "lang.tnr");
     ASSERT_TRUE(c->build.ok());
   }
-  Bytes ok(const std::string& entry, const Args& args = Args()) {
-    Bytes in = Args().str(entry).bytes();
-    Bytes a = args.bytes();
-    in.insert(in.end(), a.begin(), a.end());
-    ExecResult r = c->call(in);
-    EXPECT_TRUE(r.ok()) << entry << ": " << status_text(r);
-    return r.output;
-  }
-  void traps(const std::string& entry, const Args& args, const std::string& what) {
-    Bytes in = Args().str(entry).bytes();
-    Bytes a = args.bytes();
-    in.insert(in.end(), a.begin(), a.end());
-    ExecResult r = c->call(in);
-    EXPECT_EQ(r.status, ExecStatus::Trap) << entry << ": " << status_text(r);
-    EXPECT_NE(r.message.find(what), std::string::npos) << entry << ": " << r.message;
-    EXPECT_NE(r.message.find("lang.tnr:"), std::string::npos) << entry << ": " << r.message;
-  }
-  std::unique_ptr<Deployed> c;
 };
 
 Bytes enc(const Args& a) { return a.bytes(); }
