@@ -290,29 +290,49 @@ HostResult host_emit_event(ExecState& s, HostCall& c, Args a, uint64_t*) {
 
 // ---- transaction and block -----------------------------------------------------------------
 
+// A signer counts only where its authority reaches: the top-level contract and the contracts in
+// its scope (TxContext::scopes). The scans are bounded by the transaction's signers and scopes,
+// which admission bounds; gas does not depend on them.
+bool reaches_current(const ExecState& s, size_t signer) noexcept {
+  return s.tx->reaches(signer, s.frames[s.depth - 1].self, s.frames[0].self);
+}
+
 HostResult host_is_signer(ExecState& s, HostCall& c, Args a, uint64_t* r) {
   constexpr HostId id = HostId::is_signer;
   TENOR_TRY(charge(c, base_gas(id) + kWord * gas::kHostPerByte));
   std::span<uint8_t> p;
   TENOR_TRY(view(c, id, "party", arg32(a, 0), kWord, p));
   bool found = false;
-  for (const Party& signer : s.tx->signers)
-    if (std::equal(signer.begin(), signer.end(), p.begin())) found = true;
+  for (size_t i = 0; i < s.tx->signers.size(); ++i) {
+    const Party& signer = s.tx->signers[i];
+    if (std::equal(signer.begin(), signer.end(), p.begin()) && reaches_current(s, i)) found = true;
+  }
   r[0] = found ? 1 : 0;
   return std::nullopt;
 }
 
+// The number of signers whose authority reaches the running contract.
+uint32_t reaching_signers(const ExecState& s) noexcept {
+  uint32_t n = 0;
+  for (size_t i = 0; i < s.tx->signers.size(); ++i)
+    if (reaches_current(s, i)) ++n;
+  return n;
+}
+
 HostResult host_signer_count(ExecState& s, HostCall& c, Args, uint64_t* r) {
-  return answer(c, HostId::signer_count, static_cast<uint32_t>(s.tx->signers.size()), r);
+  return answer(c, HostId::signer_count, reaching_signers(s), r);
 }
 
 HostResult host_signer_read(ExecState& s, HostCall& c, Args a, uint64_t*) {
   constexpr HostId id = HostId::signer_read;
   uint32_t index = arg32(a, 0);
-  if (index >= s.tx->signers.size())
-    return Trap{TrapCode::HostTrap, "signer_read: index " + std::to_string(index) + " is not below signer_count (" +
-                                        std::to_string(s.tx->signers.size()) + ")"};
-  return write_word(c, id, arg32(a, 1), s.tx->signers[index]);
+  uint32_t seen = 0;
+  for (size_t i = 0; i < s.tx->signers.size(); ++i) {
+    if (!reaches_current(s, i)) continue;
+    if (seen++ == index) return write_word(c, id, arg32(a, 1), s.tx->signers[i]);
+  }
+  return Trap{TrapCode::HostTrap, "signer_read: index " + std::to_string(index) + " is not below signer_count (" +
+                                      std::to_string(seen) + ")"};
 }
 
 HostResult host_sender(ExecState& s, HostCall& c, Args a, uint64_t*) {

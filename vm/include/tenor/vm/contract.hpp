@@ -74,6 +74,18 @@ struct TxContext {
   int64_t block_time = 0;  // seconds since 1970-01-01 UTC
   Party sender{};
   std::vector<Party> signers;  // every party that signed the transaction (sender included)
+  // The scope of each signer's authority (docs/authorization.md): scopes[i] lists the contracts,
+  // besides the top-level one, where signers[i] counts as a signer (is_signer, signer_count,
+  // signer_read). The top-level contract is always in scope; a missing entry means it alone.
+  std::vector<std::vector<Address>> scopes;
+  // True when signers[i]'s authority reaches `contract`, called under the top-level `top`.
+  bool reaches(size_t i, const Address& contract, const Address& top) const noexcept {
+    if (contract == top) return true;
+    if (i >= scopes.size()) return false;
+    for (const Address& a : scopes[i])
+      if (a == contract) return true;
+    return false;
+  }
 };
 
 struct ContractCall {
