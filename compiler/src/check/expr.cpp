@@ -210,7 +210,9 @@ TypeId Checker::check_name(const ast::Ident& id, TypeId hint) {
   if (auto it = storage_index_.find(n); it != storage_index_.end()) return p_->storage[it->second].type;
   if (n == "sender") return simple(TypeKind::Party);
   if (n == "self") return simple(TypeKind::Address);
-  std::vector<std::string> names = {"sender", "self"};
+  // The calling contract, or None when a transaction called this contract (docs/authorization.md).
+  if (n == "caller") return wrap(TypeKind::Option, simple(TypeKind::Address));
+  std::vector<std::string> names = {"sender", "self", "caller"};
   for (const auto& sc : scopes_)
     for (const auto& [k, v] : sc) names.push_back(k);
   for (const auto& [k, v] : storage_index_) names.push_back(k);

@@ -18,6 +18,15 @@ V Lowerer::name_value(const ast::Ident& id) {
                       ? find_simple(n == "sender" ? TypeKind::Party : TypeKind::Address)
                       : 0};
   }
+  if (n == "caller") {  // Option<Address>: the tag, then the address (docs/host-api.md, `caller`)
+    TypeId t = check::kErrorType;
+    for (TypeId i = 0; i < p_.types.size(); ++i)
+      if (p_.types[i].kind == TypeKind::Option && kind(p_.types[i].element) == TypeKind::Address) t = i;
+    Value* out = alloc(mem_size(t));
+    Value* by_contract = host_call(Host::caller, {gep(out, 1)});
+    store(B.CreateTrunc(by_contract, i8), out);
+    return V{out, t};
+  }
   unsupported(id.range, "the name `" + n + "`");
 }
 

@@ -9,6 +9,9 @@ namespace {
 
 // Smallest encoded (party, signature) pair: bounds a signature count against the input.
 constexpr size_t kSignatureEntrySize = 32 + 64;
+// Smallest encoded Authorization (a signer and an empty list), and contract address.
+constexpr size_t kAuthorizationMinSize = 32 + 4;
+constexpr size_t kAddressSize = 32;
 
 Error malformed(std::string_view what, const std::string& reader_error) {
   return Error{ErrorCode::Malformed, std::string(what) + ": " + reader_error};
@@ -30,6 +33,10 @@ void encode_into(BorshWriter& w, const Transaction& tx) {
     w.fixed(call.contract);
     w.bytes(call.input);
   }
+  w.vec(tx.authorizations, [](BorshWriter& out, const Authorization& a) {
+    out.fixed(a.signer);
+    out.vec(a.contracts, [](BorshWriter& o, const Address& c) { o.fixed(c); });
+  });
 }
 
 void encode_into(BorshWriter& w, const SignedTransaction& stx) {
@@ -55,7 +62,14 @@ bool decode_from(BorshReader& r, Transaction& tx) {
     if (!r.fixed(call.contract) || !r.bytes(call.input)) return false;
     tx.payload = std::move(call);
   }
-  return true;
+  return r.vec(
+      tx.authorizations,
+      [](BorshReader& in, Authorization& a) {
+        return in.fixed(a.signer) &&
+               in.vec(
+                   a.contracts, [](BorshReader& i, Address& c) { return i.fixed(c); }, kAddressSize);
+      },
+      kAuthorizationMinSize);
 }
 
 bool decode_from(BorshReader& r, SignedTransaction& stx) {
@@ -134,6 +148,25 @@ Status verify_signatures(const SignedTransaction& stx) {
   if (!sender_signed) {
     return Error{ErrorCode::SenderNotSigned, "the sender " + hex(stx.tx.sender) + " has not signed"};
   }
+  const auto& auths = stx.tx.authorizations;
+  for (size_t i = 0; i < auths.size(); ++i) {
+    const Authorization& a = auths[i];
+    const std::string at = "authorization " + std::to_string(i);
+    const bool signed_it = std::any_of(stx.signatures.begin(), stx.signatures.end(),
+                                       [&](const auto& entry) { return entry.first == a.signer; });
+    if (!signed_it) return Error{ErrorCode::BadAuthorization, at + ": party " + hex(a.signer) + " has not signed"};
+    for (size_t j = 0; j < i; ++j)
+      if (auths[j].signer == a.signer)
+        return Error{ErrorCode::BadAuthorization, "party " + hex(a.signer) + " has two authorizations"};
+    if (a.contracts.size() > kMaxAuthorizedContracts)
+      return Error{ErrorCode::BadAuthorization, at + " lists " + std::to_string(a.contracts.size()) +
+                                                    " contracts (at most " + std::to_string(kMaxAuthorizedContracts) +
+                                                    ")"};
+    for (size_t k = 0; k < a.contracts.size(); ++k)
+      if (std::find(a.contracts.begin(), a.contracts.begin() + static_cast<std::ptrdiff_t>(k), a.contracts[k]) !=
+          a.contracts.begin() + static_cast<std::ptrdiff_t>(k))
+        return Error{ErrorCode::BadAuthorization, at + " lists contract " + hex(a.contracts[k]) + " twice"};
+  }
   return Status::ok();
 }
 
@@ -141,6 +174,14 @@ std::vector<Party> signers(const SignedTransaction& stx) {
   std::vector<Party> out;
   out.reserve(stx.signatures.size());
   for (const auto& entry : stx.signatures) out.push_back(entry.first);
+  return out;
+}
+
+std::vector<std::vector<Address>> scopes(const SignedTransaction& stx) {
+  std::vector<std::vector<Address>> out(stx.signatures.size());
+  for (size_t i = 0; i < stx.signatures.size(); ++i)
+    for (const Authorization& a : stx.tx.authorizations)
+      if (a.signer == stx.signatures[i].first) out[i] = a.contracts;
   return out;
 }
 

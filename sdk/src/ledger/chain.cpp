@@ -286,6 +286,7 @@ struct Chain::Impl {
     ctx.block_time = timestamp;
     ctx.sender = tx.sender;
     ctx.signers = signers(stx);
+    ctx.scopes = scopes(stx);                         // each signer's authority (docs/authorization.md)
     vm::Tracer own_tracer(vm::TraceLevel::Block, 0);  // only the running hash is kept
     vm::Tracer& tracer = external_tracer ? *external_tracer : own_tracer;
 

@@ -490,8 +490,14 @@ Json transaction_json(const sdk::SignedTransaction& stx) {
     j["input"] = sdk::hex(c.input);
   }
   j["signers"] = Json::array();
-  for (const auto& [party, sig] : stx.signatures)
-    j["signers"].push_back(Json{{"party", sdk::hex(party)}, {"signature", sdk::hex(sig)}});
+  const auto scopes = sdk::scopes(stx);
+  for (size_t i = 0; i < stx.signatures.size(); ++i) {
+    Json scope = Json::array();
+    for (const sdk::Address& a : scopes[i]) scope.push_back(sdk::hex(a));
+    j["signers"].push_back(Json{{"party", sdk::hex(stx.signatures[i].first)},
+                                {"signature", sdk::hex(stx.signatures[i].second)},
+                                {"authorizes", std::move(scope)}});
+  }
   return j;
 }
 
@@ -579,7 +585,13 @@ std::string transaction_text(const sdk::SignedTransaction& stx, const CommonOpti
     line(out, "input", c.input.empty() ? "(empty)" : sdk::hex(c.input));
   }
   line(out, "signed by", std::to_string(stx.signatures.size()) + " part" + (stx.signatures.size() == 1 ? "y" : "ies"));
-  for (const auto& [party, sig] : stx.signatures) out << "    " << party_text(opts, party) << "\n";
+  // Each signer's authority: the top-level contract, and the contracts its scope lists.
+  const auto scopes = sdk::scopes(stx);
+  for (size_t i = 0; i < stx.signatures.size(); ++i) {
+    out << "    " << party_text(opts, stx.signatures[i].first) << "\n"
+        << "      authorizes: the top-level contract" << (scopes[i].empty() ? " only" : " and") << "\n";
+    for (const sdk::Address& a : scopes[i]) out << "                  " << sdk::hex(a) << "\n";
+  }
   return out.str();
 }
 

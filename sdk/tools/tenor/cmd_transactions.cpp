@@ -28,10 +28,40 @@ constexpr uint64_t kDefaultGas = 10'000'000;
 struct SendOptions {
   std::string from;
   std::vector<std::string> also_signed_by;
+  std::vector<std::string> authorize;  // CONTRACT (every signer) or KEY=CONTRACT (one signer)
   uint64_t gas = kDefaultGas;
   std::optional<uint64_t> nonce;
   bool no_block = false;
 };
+
+// Each signer's scope from the --authorize options (docs/authorization.md): `CONTRACT` adds the
+// contract to every signer's scope, `KEY=CONTRACT` to that signer's alone.
+std::vector<sdk::Authorization> authorizations(const CommonOptions& opts, const std::vector<std::string>& given,
+                                               const std::vector<sdk::KeyPair>& signers) {
+  std::vector<sdk::Authorization> out;
+  for (const sdk::KeyPair& k : signers) out.push_back(sdk::Authorization{k.public_key(), {}});
+  for (const std::string& item : given) {
+    const size_t eq = item.find('=');
+    const std::string contract = eq == std::string::npos ? item : item.substr(eq + 1);
+    if (contract.empty()) usage_error("--authorize \"" + item + "\": name a contract (an address or an alias)");
+    const sdk::Address address = resolve_contract(opts, contract);
+    std::optional<sdk::Party> only;
+    if (eq != std::string::npos) {
+      const std::string key = item.substr(0, eq);
+      if (!sdk::KeyStore::valid_name(key)) usage_error("--authorize \"" + item + "\": KEY=CONTRACT needs a key name");
+      only = load_key(opts, key).public_key();
+      if (std::none_of(out.begin(), out.end(), [&](const sdk::Authorization& a) { return a.signer == *only; }))
+        usage_error("--authorize \"" + item + "\": " + key +
+                    " does not sign this transaction (--from, --also-signed-by)");
+    }
+    for (sdk::Authorization& a : out)
+      if ((!only || a.signer == *only) &&
+          std::find(a.contracts.begin(), a.contracts.end(), address) == a.contracts.end())
+        a.contracts.push_back(address);
+  }
+  std::erase_if(out, [](const sdk::Authorization& a) { return a.contracts.empty(); });
+  return out;
+}
 
 // Signs, submits and (unless --no-block) includes the transaction in a new block; prints the
 // receipt. A rejected transaction or a receipt that is not ok is exit 1.
@@ -51,6 +81,7 @@ int send(const CommonOptions& opts, const SendOptions& send_opts, Session& s, sd
   tx.nonce = send_opts.nonce.value_or(s.next_nonce(tx.sender));
   tx.gas_limit = send_opts.gas;
   tx.payload = std::move(payload);
+  tx.authorizations = authorizations(opts, send_opts.authorize, signers);
   const sdk::SignedTransaction stx = sdk::sign(tx, signers);
 
   auto hash = s.chain->submit(stx);
@@ -280,6 +311,10 @@ void add_send_options(CLI::App* cmd, TxOptions& o) {
   cmd->add_option("--also-signed-by", o.send.also_signed_by,
                   "another party that signs the transaction (a key name; repeat the option for more)")
       ->allow_extra_args(false);
+  cmd->add_option("--authorize", o.send.authorize,
+                  "CONTRACT: let the contract (besides the one called) act with the signers' authority in this "
+                  "transaction; KEY=CONTRACT: with that signer's only (repeat for more; docs/authorization.md)")
+      ->allow_extra_args(false);
   cmd->add_option("--gas", o.send.gas, "the gas limit")->default_val(kDefaultGas);
   cmd->add_option("--nonce", o.send.nonce, "the nonce (default: the sender's next one)");
   cmd->add_flag("--no-block", o.send.no_block,
@@ -324,6 +359,8 @@ void setup_call(CLI::App& cmd, CommandContext& ctx) {
       "id=0x.. debtor=bob \"amount=125000.00 CNY\" due=2027-03-31`, or --args JSON (an array in order or an "
       "object by name); --input HEX gives raw bytes for a contract without an ABI. "
       "A step that needs several parties is one transaction: --from seller --also-signed-by factor. "
+      "The signers' authority reaches the contract called and no other: a contract it calls that checks "
+      "signed_by(...) sees the signer only with --authorize THAT_CONTRACT (docs/authorization.md). "
       "Exit 1 when the transaction is rejected (bad nonce, insufficient balance, ...) or the call does not "
       "succeed (revert, trap, out of gas: the receipt is printed).");
   add_entry_options(&cmd, *o);

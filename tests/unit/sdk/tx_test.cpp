@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "sdk_test_support.hpp"
@@ -28,11 +29,25 @@ const KeyPair& factor() {
 Transaction call_tx() {
   Address contract;
   contract.fill(0x11);
-  return Transaction{"tenor-test", seller().public_key(), 7, 1'000'000, CallPayload{contract, {1, 2, 3}}};
+  return Transaction{"tenor-test", seller().public_key(), 7, 1'000'000, CallPayload{contract, {1, 2, 3}}, {}};
 }
 
 Transaction deploy_tx() {
-  return Transaction{"tenor-test", seller().public_key(), 0, 500, DeployPayload{{0x00, 'a', 's', 'm'}, {}}};
+  return Transaction{"tenor-test", seller().public_key(), 0, 500, DeployPayload{{0x00, 'a', 's', 'm'}, {}}, {}};
+}
+
+Address filled(uint8_t b) {
+  Address a;
+  a.fill(b);
+  return a;
+}
+
+// call_tx() with the seller's authority reaching 0x22.. and 0x33.., and the factor's the
+// top-level contract alone (an empty list).
+Transaction scoped_tx() {
+  Transaction tx = call_tx();
+  tx.authorizations = {{seller().public_key(), {filled(0x22), filled(0x33)}}, {factor().public_key(), {}}};
+  return tx;
 }
 
 // ---- layout and golden values ----------------------------------------------------------------------
@@ -47,7 +62,22 @@ TEST(Transaction, CallEncodesFieldByField) {
             "01"                                                                // Call
             "1111111111111111111111111111111111111111111111111111111111111111"  // contract
             "03000000"
-            "010203");  // input
+            "010203"      // input
+            "00000000");  // authorizations: none
+}
+
+TEST(Transaction, AuthorizationsEncodeAfterThePayload) {
+  EXPECT_EQ(hex(encode(scoped_tx())), hex(encode(call_tx())).substr(0, hex(encode(call_tx())).size() - 8) +
+                                          "02000000"  // two authorizations
+                                          "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"  // seller
+                                          "02000000"
+                                          "2222222222222222222222222222222222222222222222222222222222222222"
+                                          "3333333333333333333333333333333333333333333333333333333333333333"
+                                          "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"  // factor
+                                          "00000000");
+  auto back = decode_transaction(encode(scoped_tx()));
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_EQ(*back, scoped_tx());
 }
 
 TEST(Transaction, DeployEncodesFieldByField) {
@@ -60,22 +90,24 @@ TEST(Transaction, DeployEncodesFieldByField) {
             "00"  // Deploy
             "04000000"
             "0061736d"    // code
-            "00000000");  // init_input
+            "00000000"    // init_input
+            "00000000");  // authorizations
 }
 
 TEST(Transaction, SigningMessageIsTheDomainThenTheEncoding) {
   const Bytes msg = signing_message(call_tx());
-  const std::string domain = "tenor/tx/v1";
+  const std::string domain = "tenor/tx/v2";
   ASSERT_GT(msg.size(), domain.size());
   EXPECT_EQ(std::string(msg.begin(), msg.begin() + static_cast<ptrdiff_t>(domain.size())), domain);
   EXPECT_EQ(Bytes(msg.begin() + static_cast<ptrdiff_t>(domain.size()), msg.end()), encode(call_tx()));
 }
 
 TEST(Transaction, GoldenHashes) {
-  // sha256(b"tenor/tx/v1" + borsh(tx)); these are consensus data: a change here breaks every
+  // sha256(b"tenor/tx/v2" + borsh(tx)); these are consensus data: a change here breaks every
   // client and every stored transaction id.
-  EXPECT_EQ(hex(tx_hash(call_tx())), "9d34d2c6853c8be17ff5b6daf1a85ad102cdf2ac9f78fc8919e845baae7307ad");
-  EXPECT_EQ(hex(tx_hash(deploy_tx())), "f70ee79483c9b4137f048dd7de867153804389e9b92fd1bdeba164e850099d27");
+  EXPECT_EQ(hex(tx_hash(call_tx())), "8578d3a6722275dff108f1f0404df409a869083fb630c66450ac9b6c9e04db41");
+  EXPECT_EQ(hex(tx_hash(deploy_tx())), "88c17f4be4d45db1ff2def6454d096505611c6d3f25f3a76bf4021f0cd26ffaf");
+  EXPECT_EQ(hex(tx_hash(scoped_tx())), "18a0a983813b1dcc85122974d627f4786819d05b939ab03a841b6ed60574ee76");
 }
 
 TEST(Transaction, GoldenSignature) {
@@ -83,8 +115,8 @@ TEST(Transaction, GoldenSignature) {
   ASSERT_EQ(stx.signatures.size(), 1u);
   EXPECT_EQ(stx.signatures[0].first, seller().public_key());
   EXPECT_EQ(hex(stx.signatures[0].second),
-            "9a113aaba262290cf81b1df36b0ae4203897dc188d3b709229680e9b0e1438ee"
-            "2c8edc447f0e559e3cc15c09ba5ed34a16a29ccae292dd29907654033e120f07");
+            "fff679517448ece55e32122a8ca55161f83903a737c479da384c4d19798211f7"
+            "1e3f673752f1dcf662c4b4a4be3943ed6dc47323e29c43139fae19acaf69bd07");
   // SignedTransaction = tx, then Vec<([u8;32], [u8;64])>.
   const Bytes expected_tail = [&] {
     BorshWriter w;
@@ -277,6 +309,67 @@ TEST(Signing, SenderHasNotSigned) {
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code, ErrorCode::SenderNotSigned);
   EXPECT_EQ(s.error().message, "the sender " + hex(seller().public_key()) + " has not signed");
+}
+
+// ---- authorizations (docs/authorization.md) ------------------------------------------------------
+
+TEST(Authorization, EachSignersScopeIsSignedByEverySigner) {
+  const SignedTransaction stx = sign(scoped_tx(), {seller(), factor()});
+  ASSERT_TRUE(verify_signatures(stx));
+  const auto sc = scopes(stx);
+  ASSERT_EQ(sc.size(), 2u);
+  EXPECT_EQ(sc[0], (std::vector<Address>{filled(0x22), filled(0x33)}));
+  EXPECT_TRUE(sc[1].empty());
+
+  // Widening a scope after signing, narrowing it, or moving it to another signer breaks every
+  // signature: the scopes are in the signed bytes.
+  SignedTransaction wider = stx;
+  wider.tx.authorizations[1].contracts.push_back(filled(0x44));
+  Status s = verify_signatures(wider);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, ErrorCode::BadSignature);
+  SignedTransaction narrower = stx;
+  narrower.tx.authorizations[0].contracts.pop_back();
+  EXPECT_EQ(verify_signatures(narrower).error().code, ErrorCode::BadSignature);
+  SignedTransaction dropped = stx;
+  dropped.tx.authorizations.clear();
+  EXPECT_EQ(verify_signatures(dropped).error().code, ErrorCode::BadSignature);
+  // Through the wire: one flipped byte of the seller's first contract.
+  Bytes wire = encode(stx);
+  const Bytes needle(32, 0x22);
+  auto at = std::search(wire.begin(), wire.end(), needle.begin(), needle.end());
+  ASSERT_NE(at, wire.end());
+  *at ^= 1;
+  auto back = decode_signed_transaction(wire);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(verify_signatures(*back).error().code, ErrorCode::BadSignature);
+}
+
+TEST(Authorization, AScopeWithoutItsSignatureOrIllFormedIsRefused) {
+  Transaction tx = call_tx();
+  tx.authorizations = {{factor().public_key(), {filled(0x22)}}};  // the factor does not sign
+  Status s = verify_signatures(sign(tx, {seller()}));
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, ErrorCode::BadAuthorization);
+  EXPECT_EQ(s.error().message, "authorization 0: party " + hex(factor().public_key()) + " has not signed");
+
+  tx.authorizations = {{seller().public_key(), {filled(0x22)}}, {seller().public_key(), {}}};
+  s = verify_signatures(sign(tx, {seller()}));
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message, "party " + hex(seller().public_key()) + " has two authorizations");
+
+  tx.authorizations = {{seller().public_key(), {filled(0x22), filled(0x33), filled(0x22)}}};
+  s = verify_signatures(sign(tx, {seller()}));
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message, "authorization 0 lists contract " + hex(filled(0x22)) + " twice");
+
+  tx.authorizations = {{seller().public_key(), {}}};
+  for (int i = 0; i < 17; ++i) tx.authorizations[0].contracts.push_back(filled(static_cast<uint8_t>(i)));
+  s = verify_signatures(sign(tx, {seller()}));
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message, "authorization 0 lists 17 contracts (at most 16)");
+  tx.authorizations[0].contracts.pop_back();
+  EXPECT_TRUE(verify_signatures(sign(tx, {seller()})));
 }
 
 }  // namespace

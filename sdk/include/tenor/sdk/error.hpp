@@ -34,6 +34,7 @@ enum class ErrorCode : uint8_t {
   BadArguments = 23,         // input that does not match the entry point's argument types
   GasLimitTooHigh = 24,      // gas_limit above the block gas limit
   InsufficientBalance = 25,  // the sender cannot pay for gas_limit
+  BadAuthorization = 26,     // an authorization for a party that has not signed, or ill-formed
 };
 
 // "malformed", "bad signature", ...
@@ -55,6 +56,7 @@ inline const char* to_string(ErrorCode code) noexcept {
     case ErrorCode::BadArguments: return "bad arguments";
     case ErrorCode::GasLimitTooHigh: return "gas limit too high";
     case ErrorCode::InsufficientBalance: return "insufficient balance";
+    case ErrorCode::BadAuthorization: return "bad authorization";
   }
   return "unknown error";
 }

@@ -2,12 +2,18 @@
 // signed by one or more parties (a step that needs both seller and factor is one transaction).
 //
 // Wire format: Borsh (docs/sdk.md, "Transactions", has the tables).
-//   Transaction       = chain_id String, sender [u8;32], nonce u64, gas_limit u64, payload Payload
+//   Transaction       = chain_id String, sender [u8;32], nonce u64, gas_limit u64, payload Payload,
+//                       authorizations Vec<Authorization>
 //   Payload           = enum { 0: Deploy { code Vec<u8>, init_input Vec<u8> },
 //                              1: Call { contract [u8;32], input Vec<u8> } }
+//   Authorization     = signer [u8;32], contracts Vec<[u8;32]>
 //   SignedTransaction = tx Transaction, signatures Vec<(party [u8;32], signature [u8;64])>
 //
-// What parties sign: signing_message(tx) = "tenor/tx/v1" (11 ASCII bytes) || borsh(tx), with
+// Authority (docs/authorization.md): a signer's authority reaches the top-level contract (the one
+// called, or the one deployed) and the contracts its Authorization lists, nothing else; every
+// signer signs every signer's scope, so none can be widened after signing.
+//
+// What parties sign: signing_message(tx) = "tenor/tx/v2" (11 ASCII bytes) || borsh(tx), with
 // Ed25519 over those bytes (not over the hash). The transaction's id is tx_hash(tx) =
 // SHA-256(signing_message(tx)); signatures are not part of it, so the id is fixed before anyone
 // signs and cannot be changed by re-signing.
@@ -35,7 +41,7 @@ namespace tenor::sdk {
 // Address, Bytes, Hash and Party: keys.hpp.
 
 // Domain separators: a signature or hash made for one purpose is never valid for another.
-inline constexpr std::string_view kTxDomain = "tenor/tx/v1";
+inline constexpr std::string_view kTxDomain = "tenor/tx/v2";
 inline constexpr std::string_view kAddressDomain = "tenor/address/v1";
 
 // Deploys `code`, then calls its tenor_init with init_input. The contract's address is
@@ -56,12 +62,24 @@ struct CallPayload {
 // The Borsh variant index is the std::variant index: 0 Deploy, 1 Call.
 using Payload = std::variant<DeployPayload, CallPayload>;
 
+// The contracts, besides the top-level one, where `signer`'s signature counts in this
+// transaction (is_signer, signed_by). A signer without an Authorization authorizes the top-level
+// contract alone.
+struct Authorization {
+  Party signer{};
+  std::vector<Address> contracts;
+  friend bool operator==(const Authorization&, const Authorization&) = default;
+};
+// At most this many contracts in one signer's scope (admission refuses more).
+inline constexpr size_t kMaxAuthorizedContracts = 16;
+
 struct Transaction {
   std::string chain_id;  // UTF-8; the chain this transaction is valid on
   Party sender{};        // pays gas and owns the nonce; must sign
   uint64_t nonce = 0;    // the sender's next nonce: 0, 1, 2, ... without gaps
   uint64_t gas_limit = 0;
   Payload payload;
+  std::vector<Authorization> authorizations;  // at most one per signer
   friend bool operator==(const Transaction&, const Transaction&) = default;
 };
 
@@ -84,7 +102,7 @@ Bytes encode(const SignedTransaction& stx);
 Result<Transaction> decode_transaction(std::span<const uint8_t> bytes);
 Result<SignedTransaction> decode_signed_transaction(std::span<const uint8_t> bytes);
 
-// "tenor/tx/v1" || borsh(tx): the bytes every signer signs.
+// "tenor/tx/v2" || borsh(tx): the bytes every signer signs.
 Bytes signing_message(const Transaction& tx);
 // SHA-256(signing_message(tx)): the transaction's id.
 Hash tx_hash(const Transaction& tx);
@@ -104,11 +122,16 @@ void add_signature(SignedTransaction& stx, const KeyPair& signer);
 //   DuplicateSigner   "party <hex> signed twice"
 //   BadSignature      "the signature of party <hex> does not verify"
 //   SenderNotSigned   "the sender <hex> has not signed"
-// (signatures are checked in order; duplicates before validity).
+//   BadAuthorization  "authorization 1: party <hex> has not signed", "... lists contract <hex>
+//                     twice", "... lists 17 contracts (at most 16)", "party <hex> has two
+//                     authorizations"
+// (signatures are checked in order; duplicates before validity; authorizations after them).
 Status verify_signatures(const SignedTransaction& stx);
 
 // The parties that signed, in signature order (for vm::TxContext::signers).
 std::vector<Party> signers(const SignedTransaction& stx);
+// Each signer's scope, in signature order (for vm::TxContext::scopes).
+std::vector<std::vector<Address>> scopes(const SignedTransaction& stx);
 
 // The address of the contract a Deploy creates:
 // SHA-256("tenor/address/v1" || sender[32] || nonce as u64 little-endian).
