@@ -34,6 +34,21 @@ address_of() { python3 -c "import json,sys; print('0x' + json.load(open('data/co
 TOKEN=$(address_of token)
 RELAY=$(address_of relay)
 
+# --- a dry run shows who checked whose signature, before anything is signed -------------------------
+run 0 status --json
+HEIGHT=$(json "j['head']['height']")
+run 1 call lure claim token=$TOKEN thief=mallory amount=10000 --from alice --dry-run
+expect_out_text 'nothing signed, nothing recorded'
+expect_out '^  status: +revert$'
+expect_out "^    ${TOKEN#0x} asked for alice: refused, not in alice's scope \\(--authorize ${TOKEN#0x} would grant it\\)$"
+run 0 call lure claim token=$TOKEN thief=mallory amount=10000 --from alice --dry-run --authorize token --json
+expect_eq "$(json "[c['granted'] for c in j['authority_checks']]")" "[True]" "the token's check granted"
+expect_eq "$(json "j['signers'][0]['authorizes'] == ['${TOKEN#0x}']")" "True" "alice's scope in the dry run"
+run 0 query token balance p=alice
+expect_out_text 'result:         10000'
+run 0 status --json
+expect_eq "$(json "(j['head']['height'], j['pending'])")" "($HEIGHT, 0)" "a dry run records nothing"
+
 # --- the attack: alice's signature does not reach the token ----------------------------------------
 run 1 call lure claim token=$TOKEN thief=mallory amount=10000 --from alice
 expect_out '  status:         revert'

@@ -302,10 +302,17 @@ HostResult host_is_signer(ExecState& s, HostCall& c, Args a, uint64_t* r) {
   TENOR_TRY(charge(c, base_gas(id) + kWord * gas::kHostPerByte));
   std::span<uint8_t> p;
   TENOR_TRY(view(c, id, "party", arg32(a, 0), kWord, p));
-  bool found = false;
+  bool found = false, signed_tx = false;
   for (size_t i = 0; i < s.tx->signers.size(); ++i) {
     const Party& signer = s.tx->signers[i];
-    if (std::equal(signer.begin(), signer.end(), p.begin()) && reaches_current(s, i)) found = true;
+    if (!std::equal(signer.begin(), signer.end(), p.begin())) continue;
+    signed_tx = true;
+    if (reaches_current(s, i)) found = true;
+  }
+  if (s.tx->authority_checks) {
+    AuthorityCheck check{s.frames[s.depth - 1].self, {}, signed_tx, found};
+    std::copy(p.begin(), p.end(), check.party.begin());
+    s.tx->authority_checks->push_back(check);
   }
   r[0] = found ? 1 : 0;
   return std::nullopt;

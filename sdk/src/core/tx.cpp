@@ -177,12 +177,17 @@ std::vector<Party> signers(const SignedTransaction& stx) {
   return out;
 }
 
-std::vector<std::vector<Address>> scopes(const SignedTransaction& stx) {
-  std::vector<std::vector<Address>> out(stx.signatures.size());
-  for (size_t i = 0; i < stx.signatures.size(); ++i)
-    for (const Authorization& a : stx.tx.authorizations)
-      if (a.signer == stx.signatures[i].first) out[i] = a.contracts;
+std::vector<std::vector<Address>> scopes(const Transaction& tx, std::span<const Party> signers) {
+  std::vector<std::vector<Address>> out(signers.size());
+  for (size_t i = 0; i < signers.size(); ++i)
+    for (const Authorization& a : tx.authorizations)
+      if (a.signer == signers[i]) out[i] = a.contracts;
   return out;
+}
+
+std::vector<std::vector<Address>> scopes(const SignedTransaction& stx) {
+  const std::vector<Party> parties = signers(stx);
+  return scopes(stx.tx, parties);
 }
 
 Address deployed_address(const Party& sender, uint64_t nonce) {

@@ -607,6 +607,22 @@ vm::ExecResult Chain::query(const Address& contract, Bytes input, uint64_t gas_l
   return impl_->engine.execute(scratch, ctx, vm::ContractCall{contract, std::move(input), gas_limit});
 }
 
+Result<vm::ExecResult> Chain::dry_run(const Transaction& tx, const std::vector<Party>& signers,
+                                      std::vector<vm::AuthorityCheck>* checks) {
+  const auto* call = std::get_if<CallPayload>(&tx.payload);
+  if (!call) return Error{ErrorCode::InvalidArgument, "a dry run runs a call, not a deployment"};
+  Overlay scratch(impl_->db->state());  // discarded
+  vm::TxContext ctx;
+  ctx.chain_id = impl_->genesis.chain_id;
+  ctx.block_height = impl_->head.height + 1;
+  ctx.block_time = impl_->head.timestamp;
+  ctx.sender = tx.sender;
+  ctx.signers = signers;
+  ctx.scopes = scopes(tx, signers);
+  ctx.authority_checks = checks;
+  return impl_->engine.execute(scratch, ctx, vm::ContractCall{call->contract, call->input, tx.gas_limit});
+}
+
 std::optional<Bytes> Chain::state_get(std::span<const uint8_t> key) const { return impl_->db->state().get(key); }
 
 Result<Proof> Chain::state_prove(std::span<const uint8_t> key) const {

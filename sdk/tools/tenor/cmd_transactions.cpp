@@ -32,6 +32,7 @@ struct SendOptions {
   uint64_t gas = kDefaultGas;
   std::optional<uint64_t> nonce;
   bool no_block = false;
+  bool dry_run = false;  // call only: run against the head, sign and record nothing
 };
 
 // Each signer's scope from the --authorize options (docs/authorization.md): `CONTRACT` adds the
@@ -63,6 +64,79 @@ std::vector<sdk::Authorization> authorizations(const CommonOptions& opts, const 
   return out;
 }
 
+// `call --dry-run`: the call run against the head state as the signers would sign it, with every
+// signature check its contracts made (which contract exercised whose authority), before anything is
+// signed. Exit 1 when the call would not succeed.
+int dry_run(const CommonOptions& opts, Session& s, const sdk::Transaction& tx, const std::vector<sdk::KeyPair>& keys) {
+  std::vector<sdk::Party> parties;
+  for (const sdk::KeyPair& k : keys) parties.push_back(k.public_key());
+  std::vector<vm::AuthorityCheck> checks;
+  auto r = s.chain->dry_run(tx, parties, &checks);
+  if (!r) fail(kExitFailure, "dry run: " + r.error().to_string());
+  const auto& call = std::get<sdk::CallPayload>(tx.payload);
+  const auto scopes = sdk::scopes(tx, parties);
+  const auto name = [&](const sdk::Party& p) {
+    const std::string n = key_name_of(opts, p);
+    return n.empty() ? sdk::hex(p) : n;
+  };
+  // Why a check was answered as it was.
+  const auto reason = [&](const vm::AuthorityCheck& c) -> std::string {
+    if (!c.signed_tx) return "not a signer of this transaction";
+    if (c.granted) return c.contract == call.contract ? "the top-level contract" : "in " + name(c.party) + "'s scope";
+    return "not in " + name(c.party) + "'s scope (--authorize " + sdk::hex(c.contract) + " would grant it)";
+  };
+  DecodedReceipt decoded;
+  if (auto abi = s.chain->contract_abi(call.contract); abi && r->ok())
+    decode_result(*abi, call.input, r->output, decoded);
+  if (opts.json) {
+    Json signers = Json::array();
+    for (size_t i = 0; i < parties.size(); ++i) {
+      Json scope = Json::array();
+      for (const sdk::Address& a : scopes[i]) scope.push_back(sdk::hex(a));
+      signers.push_back(Json{{"party", sdk::hex(parties[i])}, {"authorizes", std::move(scope)}});
+    }
+    Json used = Json::array();
+    for (const vm::AuthorityCheck& c : checks)
+      used.push_back(Json{{"contract", sdk::hex(c.contract)},
+                          {"party", sdk::hex(c.party)},
+                          {"granted", c.granted},
+                          {"reason", reason(c)}});
+    Json j{{"dry_run", true},
+           {"tx_hash", sdk::hex(sdk::tx_hash(tx))},
+           {"status", vm::to_string(r->status)},
+           {"ok", r->ok()},
+           {"gas_used", r->gas_used},
+           {"output", sdk::hex(r->output)},
+           {"signers", std::move(signers)},
+           {"authority_checks", std::move(used)}};
+    if (decoded.result) j["result"] = *decoded.result;
+    if (!r->message.empty()) j["message"] = r->message;
+    print_json(j);
+  } else {
+    std::cout << "dry run of a call to " << sdk::hex(call.contract) << " at block " << s.chain->head().height
+              << " (nothing signed, nothing recorded)\n"
+              << "  status:         " << vm::to_string(r->status) << "\n"
+              << "  gas used:       " << r->gas_used << "\n";
+    if (r->status == vm::ExecStatus::Revert)
+      std::cout << "  revert message: " << display_bytes(r->output) << "\n";
+    else if (decoded.result)
+      std::cout << "  result:         " << inline_json(*decoded.result) << "\n";
+    if (!r->message.empty() && r->status != vm::ExecStatus::Revert)
+      std::cout << "  message:        " << r->message << "\n";
+    std::cout << "  signers:\n";
+    for (size_t i = 0; i < parties.size(); ++i) {
+      std::cout << "    " << name(parties[i]) << ": the top-level contract" << (scopes[i].empty() ? "" : " and")
+                << "\n";
+      for (const sdk::Address& a : scopes[i]) std::cout << "      " << sdk::hex(a) << "\n";
+    }
+    std::cout << "  signature checks: " << checks.size() << "\n";
+    for (const vm::AuthorityCheck& c : checks)
+      std::cout << "    " << sdk::hex(c.contract) << " asked for " << name(c.party) << ": "
+                << (c.granted ? "granted" : "refused") << ", " << reason(c) << "\n";
+  }
+  return r->ok() ? kExitOk : kExitFailure;
+}
+
 // Signs, submits and (unless --no-block) includes the transaction in a new block; prints the
 // receipt. A rejected transaction or a receipt that is not ok is exit 1.
 int send(const CommonOptions& opts, const SendOptions& send_opts, Session& s, sdk::Payload payload,
@@ -82,6 +156,7 @@ int send(const CommonOptions& opts, const SendOptions& send_opts, Session& s, sd
   tx.gas_limit = send_opts.gas;
   tx.payload = std::move(payload);
   tx.authorizations = authorizations(opts, send_opts.authorize, signers);
+  if (send_opts.dry_run) return dry_run(opts, s, tx, signers);
   const sdk::SignedTransaction stx = sdk::sign(tx, signers);
 
   auto hash = s.chain->submit(stx);
@@ -365,6 +440,9 @@ void setup_call(CLI::App& cmd, CommandContext& ctx) {
       "succeed (revert, trap, out of gas: the receipt is printed).");
   add_entry_options(&cmd, *o);
   add_send_options(&cmd, *o);
+  cmd.add_flag("--dry-run", o->send.dry_run,
+               "run against the head state without signing or recording anything, and list which contracts "
+               "checked whose signature (docs/authorization.md)");
   on_run(&cmd, ctx, o->common,
          [o] { return call(o->common, o->send, o->contract, o->typed, o->input, o->input_file); });
 }

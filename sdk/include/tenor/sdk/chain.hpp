@@ -152,6 +152,12 @@ class Chain {
 
   // Runs a call against the head state without recording anything (views).
   vm::ExecResult query(const Address& contract, Bytes input, uint64_t gas_limit, const Party& as);
+  // Runs the call `tx` against the head state as if `signers` (the sender first) had signed it,
+  // each with the scope its Authorization gives, recording nothing: what a transaction would do,
+  // before anyone signs it. `checks` receives every is_signer question its contracts asked (who
+  // exercised whose authority). InvalidArgument for a Deploy payload.
+  Result<vm::ExecResult> dry_run(const Transaction& tx, const std::vector<Party>& signers,
+                                 std::vector<vm::AuthorityCheck>* checks);
 
   // The ABI of the contract at `address`; nullptr when there is no contract there or its code
   // carries no (valid) ABI. Cached by code hash.

@@ -132,6 +132,8 @@ Status verify_signatures(const SignedTransaction& stx);
 std::vector<Party> signers(const SignedTransaction& stx);
 // Each signer's scope, in signature order (for vm::TxContext::scopes).
 std::vector<std::vector<Address>> scopes(const SignedTransaction& stx);
+// The same for `signers` of `tx` before they sign (a dry run).
+std::vector<std::vector<Address>> scopes(const Transaction& tx, std::span<const Party> signers);
 
 // The address of the contract a Deploy creates:
 // SHA-256("tenor/address/v1" || sender[32] || nonce as u64 little-endian).

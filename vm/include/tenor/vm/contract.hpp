@@ -67,6 +67,14 @@ class HostContext {
   virtual void rollback(uint64_t checkpoint) = 0;
 };
 
+// One `is_signer` question a contract asked (`signed_by` asks it), recorded for a dry run.
+struct AuthorityCheck {
+  Address contract{};      // the contract that asked
+  Party party{};           // about whom
+  bool signed_tx = false;  // the party signed the transaction
+  bool granted = false;    // ... and its authority reached the contract (the answer)
+};
+
 // The transaction and block a call runs in.
 struct TxContext {
   std::string chain_id;
@@ -86,6 +94,9 @@ struct TxContext {
       if (a == contract) return true;
     return false;
   }
+  // When set, every is_signer question is appended here (a dry run's report); results and gas do
+  // not depend on it.
+  std::vector<AuthorityCheck>* authority_checks = nullptr;
 };
 
 struct ContractCall {
